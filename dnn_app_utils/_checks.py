@@ -1,0 +1,102 @@
+"""Argument checks shared by the helper functions.
+
+Each check is O(1) (it looks at shapes and types, never at every value), so it
+costs nothing measurable inside a training loop. A failed check raises
+``ValueError`` or ``TypeError`` whose message names the function, the argument,
+what was expected and, where there is one, the usual fix.
+"""
+import numpy as np
+
+
+def as_matrix(name, x, where):
+    """Return ``x`` as a 2-D float array, or raise a clear error."""
+    if not isinstance(x, np.ndarray):
+        if isinstance(x, (list, tuple, int, float)):
+            x = np.asarray(x, dtype=float)
+        else:
+            raise TypeError(
+                f"{where}: {name} must be a numpy array, got {type(x).__name__}."
+            )
+    if x.ndim != 2:
+        hint = ""
+        if x.ndim == 1:
+            hint = (f" A vector of {x.shape[0]} values should have shape "
+                    f"(1, {x.shape[0]}): use {name}.reshape(1, -1).")
+        raise ValueError(
+            f"{where}: {name} must be a 2-D array (one example per column), "
+            f"got shape {x.shape}.{hint}"
+        )
+    return x
+
+
+def check_columns(where, a_name, a, w_name, w):
+    """``w @ a`` needs ``w.shape[1] == a.shape[0]``; explain when it is not."""
+    if w.shape[1] == a.shape[0]:
+        return
+    hint = ""
+    if w.shape[1] == a.shape[1]:
+        hint = (f" It looks like the examples are in rows: {a_name} should be "
+                f"({w.shape[1]}, m) with one example per column, so pass "
+                f"{a_name}.T.")
+    raise ValueError(
+        f"{where}: {w_name} has shape {w.shape}, so {a_name} needs "
+        f"{w.shape[1]} rows (one example per column), but {a_name} has shape "
+        f"{a.shape}.{hint}"
+    )
+
+
+def check_bias(where, b_name, b, rows):
+    if b.shape != (rows, 1):
+        raise ValueError(
+            f"{where}: {b_name} must have shape ({rows}, 1), one bias per unit "
+            f"of the layer, got {b.shape}."
+        )
+
+
+def check_same_shape(where, y_name, y, a_name, a):
+    """``y`` must have exactly the shape of ``a``; (m,) gets a reshape hint."""
+    if not isinstance(y, np.ndarray):
+        y = np.asarray(y, dtype=float)
+    if y.shape == a.shape:
+        return y
+    hint = ""
+    if y.ndim == 1 and a.ndim == 2 and y.shape[0] == a.shape[1]:
+        hint = f" Use {y_name}.reshape(1, -1) to make it a (1, m) row."
+    raise ValueError(
+        f"{where}: {y_name} must have the shape of {a_name}, {a.shape}, "
+        f"got {y.shape}.{hint}"
+    )
+
+
+ACTIVATIONS = ("relu", "sigmoid")
+
+
+def check_activation(where, activation):
+    if activation not in ACTIVATIONS:
+        raise ValueError(
+            f"{where}: activation must be \"relu\" or \"sigmoid\", "
+            f"got {activation!r}."
+        )
+
+
+def count_layers(where, params, prefix="W"):
+    """Number of layers L in a dict holding ``W1, b1, ..., WL, bL``."""
+    if not isinstance(params, dict):
+        raise TypeError(
+            f"{where}: parameters must be a dict like {{'W1': ..., 'b1': ...}}, "
+            f"got {type(params).__name__}."
+        )
+    L = 0
+    while f"W{L + 1}" in params:
+        L += 1
+    if L == 0:
+        raise ValueError(
+            f"{where}: parameters has no 'W1'. Its keys are {sorted(params)}; "
+            "expected 'W1', 'b1', 'W2', 'b2', ..."
+        )
+    missing = [f"b{l}" for l in range(1, L + 1) if f"b{l}" not in params]
+    if missing:
+        raise ValueError(
+            f"{where}: parameters has W1..W{L} but is missing {missing}."
+        )
+    return L

@@ -1,0 +1,56 @@
+"""Activation functions and their backward passes.
+
+Forward functions take ``Z`` of any shape and return ``(A, cache)`` with
+``A.shape == Z.shape`` and ``cache = Z``. Backward functions take the upstream
+gradient ``dA`` and that cache and return ``dZ`` of the same shape.
+"""
+import numpy as np
+
+
+def sigmoid(Z):
+    """A = 1 / (1 + exp(-Z)).
+
+    Z: array of any shape. Returns (A, cache), A of Z's shape, cache = Z.
+    """
+    A = 1 / (1 + np.exp(-Z))
+    return A, Z
+
+
+def relu(Z):
+    """A = max(0, Z), elementwise.
+
+    Z: array of any shape. Returns (A, cache), A of Z's shape, cache = Z.
+    """
+    A = np.maximum(0, Z)
+    return A, Z
+
+
+def relu_backward(dA, cache):
+    """dZ = dA where Z > 0, else 0.
+
+    dA: gradient of the cost with respect to A, shape of Z.
+    cache: Z from ``relu``. Returns dZ, shape of Z.
+    """
+    Z = cache
+    if dA.shape != Z.shape:
+        raise ValueError(
+            f"relu_backward: dA has shape {dA.shape} but the cached Z has "
+            f"shape {Z.shape}; pass the cache from the same layer's forward step."
+        )
+    return np.where(Z > 0, dA, 0.0)
+
+
+def sigmoid_backward(dA, cache):
+    """dZ = dA * s * (1 - s) with s = sigmoid(Z).
+
+    dA: gradient of the cost with respect to A, shape of Z.
+    cache: Z from ``sigmoid``. Returns dZ, shape of Z.
+    """
+    Z = cache
+    if dA.shape != Z.shape:
+        raise ValueError(
+            f"sigmoid_backward: dA has shape {dA.shape} but the cached Z has "
+            f"shape {Z.shape}; pass the cache from the same layer's forward step."
+        )
+    s = 1 / (1 + np.exp(-Z))
+    return dA * s * (1 - s)

@@ -1,0 +1,151 @@
+"""The whole network: initialization, forward, cost, backward, update, predict.
+
+Parameters live in a dict ``{"W1": ..., "b1": ..., ..., "WL": ..., "bL": ...}``
+with W{l} of shape (n_l, n_{l-1}) and b{l} of shape (n_l, 1). The hidden layers
+use RELU, the output layer SIGMOID; X is (n_x, m), Y and AL are (1, m).
+"""
+import numpy as np
+
+from ._checks import as_matrix, check_same_shape, count_layers
+from .layers import linear_activation_backward, linear_activation_forward
+
+
+def _check_sizes(where, names, values):
+    for name, v in zip(names, values):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"{where}: {name} must be a positive whole number, got {v!r}.")
+
+
+def initialize_parameters(n_x, n_h, n_y):
+    """Small random weights and zero biases for LINEAR->RELU->LINEAR->SIGMOID.
+
+    Seeds numpy's global generator with 1, then draws W1 (n_h, n_x) and
+    W2 (n_y, n_h) from N(0, 1) * 0.01, in that order; b1 (n_h, 1), b2 (n_y, 1)
+    are zeros. Returns the dict {"W1", "b1", "W2", "b2"}.
+    """
+    _check_sizes("initialize_parameters", ("n_x", "n_h", "n_y"), (n_x, n_h, n_y))
+    np.random.seed(1)
+    W1 = np.random.randn(n_h, n_x) * 0.01
+    b1 = np.zeros((n_h, 1))
+    W2 = np.random.randn(n_y, n_h) * 0.01
+    b2 = np.zeros((n_y, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+def initialize_parameters_deep(layer_dims):
+    """Scaled random weights and zero biases for an L-layer network.
+
+    layer_dims: sizes [n_x, n_1, ..., n_L] (L + 1 numbers).
+    Seeds numpy's global generator with 1, then for l = 1..L draws
+    W{l} = N(0, 1) of shape (n_l, n_{l-1}) / sqrt(n_{l-1}); b{l} = zeros (n_l, 1).
+    """
+    where = "initialize_parameters_deep"
+    dims = list(layer_dims)
+    if len(dims) < 2:
+        raise ValueError(
+            f"{where}: layer_dims needs at least the input and output sizes, "
+            f"e.g. [12288, 7, 1], got {layer_dims!r}."
+        )
+    _check_sizes(where, [f"layer_dims[{i}]" for i in range(len(dims))], dims)
+    np.random.seed(1)
+    parameters = {}
+    for l in range(1, len(dims)):
+        parameters[f"W{l}"] = np.random.randn(dims[l], dims[l - 1]) / np.sqrt(dims[l - 1])
+        parameters[f"b{l}"] = np.zeros((dims[l], 1))
+    return parameters
+
+
+def L_model_forward(X, parameters):
+    """[LINEAR->RELU] x (L-1) -> LINEAR->SIGMOID.
+
+    X: (n_x, m). Returns (AL, caches): AL (1, m) holds the predicted
+    probabilities, caches is a list of L caches from
+    ``linear_activation_forward``, layer 1 first.
+    """
+    X = as_matrix("X", X, "L_model_forward")
+    L = count_layers("L_model_forward", parameters)
+    caches = []
+    A = X
+    for l in range(1, L):
+        A, cache = linear_activation_forward(
+            A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        caches.append(cache)
+    AL, cache = linear_activation_forward(
+        A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+
+
+def compute_cost(AL, Y):
+    """Cross-entropy cost -(1/m) * sum(Y log AL + (1 - Y) log(1 - AL)).
+
+    AL, Y: (1, m). Returns the cost as a 0-d numpy float.
+    """
+    AL = as_matrix("AL", AL, "compute_cost")
+    Y = check_same_shape("compute_cost", "Y", Y, "AL", AL)
+    m = Y.shape[1]
+    cost = (1.0 / m) * (-(Y @ np.log(AL).T) - ((1 - Y) @ np.log(1 - AL).T))
+    return np.squeeze(cost)
+
+
+def L_model_backward(AL, Y, caches):
+    """Backward pass of [LINEAR->RELU] x (L-1) -> LINEAR->SIGMOID.
+
+    AL, Y: (1, m); caches from ``L_model_forward``.
+    Returns grads with dA{l-1}, dW{l}, db{l} for l = 1..L (dA{l} has the
+    shape of A{l}; dW{l}, db{l} the shapes of W{l}, b{l}).
+    """
+    AL = as_matrix("AL", AL, "L_model_backward")
+    Y = check_same_shape("L_model_backward", "Y", Y, "AL", AL)
+    L = len(caches)
+    if L == 0:
+        raise ValueError("L_model_backward: caches is empty; pass the caches "
+                         "returned by L_model_forward.")
+    grads = {}
+    dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    dA, dW, db = linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = dA, dW, db
+    for l in range(L - 1, 0, -1):
+        dA, dW, db = linear_activation_backward(dA, caches[l - 1], "relu")
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = dA, dW, db
+    return grads
+
+
+def update_parameters(parameters, grads, learning_rate):
+    """One gradient-descent step: W{l} -= learning_rate * dW{l}, same for b.
+
+    New arrays are stored in ``parameters`` (the old ones are not modified) and
+    the same dict is returned. grads needs dW{l} and db{l} for every layer.
+    """
+    L = count_layers("update_parameters", parameters)
+    missing = [k for l in range(1, L + 1) for k in (f"dW{l}", f"db{l}") if k not in grads]
+    if missing:
+        raise ValueError(
+            f"update_parameters: grads is missing {missing}; it needs dW1, db1, "
+            f"..., dW{L}, db{L} for the {L} layers in parameters."
+        )
+    for l in range(1, L + 1):
+        for p in ("W", "b"):
+            old, g = parameters[f"{p}{l}"], grads[f"d{p}{l}"]
+            if np.shape(g) != old.shape:
+                raise ValueError(
+                    f"update_parameters: d{p}{l} has shape {np.shape(g)} but "
+                    f"{p}{l} has shape {old.shape}; they must match."
+                )
+            parameters[f"{p}{l}"] = old - learning_rate * g
+    return parameters
+
+
+def predict(X, y, parameters):
+    """Predict 0/1 labels with a trained network and print the accuracy.
+
+    X: (n_x, m); y: (1, m) true labels. Prints "Accuracy: <fraction>".
+    Returns p (1, m), 1.0 where the predicted probability is above 0.5.
+    """
+    X = as_matrix("X", X, "predict")
+    m = X.shape[1]
+    probas, _ = L_model_forward(X, parameters)
+    y = check_same_shape("predict", "y", y, "the predictions", probas)
+    p = (probas > 0.5).astype(float)
+    print("Accuracy: " + str(np.sum((p == y) / m)))
+    return p

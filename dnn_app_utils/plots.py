@@ -1,0 +1,42 @@
+"""Figures for the notebook: cost curves and mislabeled images."""
+import numpy as np
+
+
+def _plt():
+    import matplotlib.pyplot as plt  # imported late: training never needs it
+    return plt
+
+
+def plot_costs(costs, learning_rate=0.0075, title=None):
+    """Plot a cost recorded every 100 iterations."""
+    plt = _plt()
+    plt.plot(np.squeeze(costs))
+    plt.ylabel("cost")
+    plt.xlabel("iterations (per hundreds)")
+    plt.title(title or f"Learning rate = {learning_rate}")
+    plt.show()
+
+
+def print_mislabeled_images(classes, X, y, p):
+    """Show every example whose prediction p differs from the label y.
+
+    classes: the class names (bytes); X: (12288, m) flattened images;
+    y, p: (1, m). One panel per mislabeled example, titled with the
+    prediction and the true class.
+    """
+    plt = _plt()
+    mislabeled = np.asarray(np.where((p + y) == 1))[1]
+    n = len(mislabeled)
+    if n == 0:
+        print("No mislabeled images: every prediction is right.")
+        return
+    side = int(round((X.shape[0] / 3) ** 0.5))
+    plt.rcParams["figure.figsize"] = (40.0, 40.0)
+    for i, index in enumerate(mislabeled):
+        plt.subplot(2, n, i + 1)
+        plt.imshow(X[:, index].reshape(side, side, 3), interpolation="nearest")
+        plt.axis("off")
+        pred = classes[int(p[0, index])].decode("utf-8")
+        true = classes[int(y[0, index])].decode("utf-8")
+        plt.title(f"Prediction: {pred}\nClass: {true}")
+    plt.show()
