@@ -3,6 +3,7 @@
 ``from dnn_app_utils import *`` gives the notebook every helper it uses.
 Arrays hold one example per column: X is (n_x, m), Y is (1, m).
 """
+from ._threads import configure_blas_threads
 from .activations import relu, relu_backward, sigmoid, sigmoid_backward
 from .data import DataError, load_data
 from .layers import (linear_activation_backward, linear_activation_forward,
@@ -11,6 +12,8 @@ from .model import (L_model_backward, L_model_forward, compute_cost,
                     initialize_parameters, initialize_parameters_deep, predict,
                     update_parameters)
 from .plots import plot_costs, print_mislabeled_images
+
+configure_blas_threads()
 
 __all__ = [
     "sigmoid", "relu", "relu_backward", "sigmoid_backward",

@@ -19,6 +19,8 @@ def as_matrix(name, x, where):
             )
     if x.ndim != 2:
         hint = ""
+        if x.ndim == 1 and name.startswith("b"):  # a bias is a column
+            _bad_bias(name, x, where)
         if x.ndim == 1:
             hint = (f" A vector of {x.shape[0]} values should have shape "
                     f"(1, {x.shape[0]}): use {name}.reshape(1, -1).")
@@ -27,6 +29,14 @@ def as_matrix(name, x, where):
             f"got shape {x.shape}.{hint}"
         )
     return x
+
+
+def _bad_bias(name, b, where):
+    n = b.shape[0]
+    raise ValueError(
+        f"{where}: {name} must have shape ({n}, 1), one bias per unit of the "
+        f"layer, got {b.shape}. Use {name}.reshape(-1, 1)."
+    )
 
 
 def check_columns(where, a_name, a, w_name, w):

@@ -1,0 +1,87 @@
+"""Shared fixtures: the course data (one setting: DNN_APP_DATA) and the
+reference solutions' full-length trainings, run once per test session."""
+import contextlib
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dnn_app_utils.data import DATA_ENV, SYNTHETIC, TEST_FILE, TRAIN_FILE
+
+TWO_LAYER_DIMS = (12288, 7, 1)
+L_LAYER_DIMS = [12288, 20, 7, 5, 1]
+
+
+def course_data_dir():
+    """The course data folder from DNN_APP_DATA; fail (not skip) when absent."""
+    value = os.environ.get(DATA_ENV, "")
+    if value == SYNTHETIC:
+        pytest.skip(f"{DATA_ENV}=synthetic: the course's numbers need the course data")
+    if not value:
+        pytest.fail(f"{DATA_ENV} is not set. Point it at the folder holding "
+                    f"{TRAIN_FILE} and {TEST_FILE} (make test sets it to "
+                    "../shared/datasets), or set it to 'synthetic' to skip the "
+                    "tests that need the course data.")
+    folder = Path(value)
+    missing = [n for n in (TRAIN_FILE, TEST_FILE) if not (folder / n).is_file()]
+    if missing:
+        pytest.fail(f"{DATA_ENV}={value} lacks {missing}.")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def course_data():
+    """(train_x, train_y, test_x, test_y, classes) as the notebook prepares them."""
+    from dnn_app_utils import load_data
+
+    train_x_orig, train_y, test_x_orig, test_y, classes = load_data(course_data_dir())
+    train_x = train_x_orig.reshape(train_x_orig.shape[0], -1).T / 255.0
+    test_x = test_x_orig.reshape(test_x_orig.shape[0], -1).T / 255.0
+    return train_x, train_y, test_x, test_y, classes
+
+
+@pytest.fixture(scope="session")
+def reference():
+    """The reference solutions, read from the source notebook."""
+    from dnn_course.solutions import load_solutions
+
+    return load_solutions()
+
+
+def run_printing(fn, *args, **kwargs):
+    """Call fn, returning (result, what it printed)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        result = fn(*args, **kwargs)
+    return result, out.getvalue()
+
+
+def _full_run(reference, course_data, name, dims):
+    from dnn_app_utils import predict
+
+    train_x, train_y, test_x, test_y, _ = course_data
+    (parameters, costs), printed = run_printing(
+        reference[name], train_x, train_y, dims, num_iterations=2500, print_cost=True)
+    _, acc_train = run_printing(predict, train_x, train_y, parameters)
+    _, acc_test = run_printing(predict, test_x, test_y, parameters)
+    return {"parameters": parameters, "costs": [float(c) for c in costs],
+            "printed": printed, "accuracy": (acc_train.strip(), acc_test.strip())}
+
+
+@pytest.fixture(scope="session")
+def two_layer_run(reference, course_data):
+    """The 2-layer model trained 2500 iterations on the course data."""
+    return _full_run(reference, course_data, "two_layer_model", TWO_LAYER_DIMS)
+
+
+@pytest.fixture(scope="session")
+def l_layer_run(reference, course_data):
+    """The L-layer model trained 2500 iterations on the course data."""
+    return _full_run(reference, course_data, "L_layer_model", L_LAYER_DIMS)
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
