@@ -1,0 +1,91 @@
+"""Public tests of the two graded exercises, run from the notebook's test cells.
+
+Each test calls the student's function four times on small fixed inputs and
+compares the returned ``(parameters, costs)`` with results stored in
+``expected.py`` (no training happens here, so the tests give nothing away).
+On success it prints `` All tests passed.`` and returns a ``checks.Report``;
+on failure it prints what differs and raises ``AssertionError`` whose
+``report`` attribute holds the same structured result, for graders.
+"""
+import numpy as np
+
+from .checks import Check, CheckResult, Failure, Report, failed_error, run_checks
+
+TWO_LAYER = "two_layer_model"
+L_LAYER = "L_layer_model"
+
+# One (check level, learning_rate, num_iterations) per call, in call order.
+PLANS = {
+    TWO_LAYER: (("type", 0.0075, 2), ("shape", 0.0075, 2), ("values", 0.0075, 2),
+                ("values", 0.1, 3)),
+    L_LAYER: (("values", 0.0075, 2), ("type", 0.0075, 2), ("shape", 0.0075, 2),
+              ("values", 0.02, 3)),
+}
+
+REGION = "between # YOUR CODE STARTS HERE and # YOUR CODE ENDS HERE"
+
+
+def make_inputs(name):
+    """The fixed (X, Y, layers_dims) the public test of `name` feeds the function."""
+    np.random.seed(1)
+    X = np.random.randn(10, 10)
+    if name == TWO_LAYER:
+        return X, np.random.randn(1, 10), (10, 4, 1)
+    return X, np.array([[1, 1, 1, 1, 0, 0, 0, 1, 1, 0]]), [10, 5, 6, 1]
+
+
+def call(target, inputs, learning_rate, num_iterations):
+    """Call target on fresh copies of the inputs, so no call can spoil the next."""
+    X, Y, layers_dims = inputs
+    return target(X.copy(), Y.copy(), type(layers_dims)(layers_dims),
+                  learning_rate=learning_rate, num_iterations=num_iterations,
+                  print_cost=False)
+
+
+def _label(n, total, learning_rate, num_iterations):
+    return (f"call {n} of {total} (learning_rate={learning_rate}, "
+            f"num_iterations={num_iterations})")
+
+
+def _expected_pair(entry):
+    parameters = {k: np.array(v, dtype=float) for k, v in entry["parameters"].items()}
+    return parameters, list(entry["costs"])
+
+
+def _not_implemented(name, labels):
+    message = f"{name} is not implemented yet: write your code {REGION}."
+    print(message)
+    failure = Failure("result", "error", message)
+    report = Report(name, [CheckResult(label, kind, [failure]) for label, kind in labels],
+                    error=message)
+    return failed_error(report, message)
+
+
+def run_public_test(target, name):
+    """Call target as PLANS[name] says, check every result, report, raise on failure."""
+    from .expected import EXPECTED  # here, so make_expected runs even if it is broken
+
+    plan = PLANS[name]
+    labels = [(_label(n, len(plan), lr, it), kind) for n, (kind, lr, it) in enumerate(plan, 1)]
+    inputs = make_inputs(name)
+    checks = []
+    for (label, kind), (_, lr, iters), entry in zip(labels, plan, EXPECTED[name]):
+        try:
+            got = call(target, inputs, lr, iters)
+        except NotImplementedError:
+            raise _not_implemented(name, labels) from None
+        except Exception as exc:
+            print(f"{name} raised {type(exc).__name__} in {label}; see the error below.")
+            raise
+        checks.append(Check(label, kind, _expected_pair(entry), got, ("parameters", "costs")))
+    return run_checks(name, checks)
+
+
+def two_layer_model_test(target):
+    """Public test of two_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost)."""
+    return run_public_test(target, TWO_LAYER)
+
+
+def L_layer_model_test(target):
+    """Public test of L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost)."""
+    return run_public_test(target, L_LAYER)

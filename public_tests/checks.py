@@ -1,0 +1,256 @@
+"""Compare a student's result with the expected one, and report in plain words.
+
+``compare`` walks dicts, lists, tuples, numpy arrays and numbers side by side and
+returns a list of ``Failure`` records, each naming where it happened, e.g.
+``parameters['W1']: shape (4, 10) expected, got (10, 4)``. ``run_checks``
+evaluates a list of named ``Check`` s, prints the outcome and raises
+``AssertionError`` when one fails; the ``Report`` it builds is the structured
+result a grader can read (returned on success, ``error.report`` on failure).
+"""
+from dataclasses import dataclass, field
+from numbers import Number
+
+import numpy as np
+
+# What each level of check looks at; every level includes the ones before it.
+LEVELS = ("type", "shape", "values")
+RTOL, ATOL = 1e-6, 1e-8  # "about 6 decimals"
+MAX_SHOWN = 3  # differing entries shown per array
+MAX_PRINTED = 5  # failure lines printed per check
+
+GREEN, RED, RESET = "\033[92m", "\033[91m", "\033[0m"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One difference: where (path), what sort (kind) and a short message."""
+    path: str
+    kind: str  # "type", "keys", "length", "shape" or "values"
+    message: str
+
+    def __str__(self):
+        return self.message
+
+
+def _type_name(x):
+    if isinstance(x, np.ndarray):
+        return "numpy array" if x.ndim else "number"
+    if _is_number(x):
+        return "number"
+    return type(x).__name__
+
+
+def _is_number(x):
+    """Python and numpy numbers, and 0-d arrays (what np.squeeze gives), not bools."""
+    if isinstance(x, (bool, np.bool_)):
+        return False
+    if isinstance(x, np.ndarray):
+        return x.ndim == 0 and np.issubdtype(x.dtype, np.number)
+    return isinstance(x, (Number, np.number))
+
+
+def _fmt(x):
+    return format(float(x), ".8g")
+
+
+def _index(idx):
+    return "[" + ", ".join(str(int(i)) for i in idx) + "]"
+
+
+def compare(expected, got, path="result", level="values", rtol=RTOL, atol=ATOL):
+    """Return the list of differences between expected and got (empty: they match).
+
+    level "type" checks types and dict keys, "shape" adds lengths and array
+    shapes, "values" adds the numbers (np.isclose with rtol, atol).
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+    failures = []
+    _walk(expected, got, path, LEVELS.index(level), rtol, atol, failures)
+    return failures
+
+
+def _walk(expected, got, path, depth, rtol, atol, out):
+    if _is_number(expected):
+        if not _is_number(got):
+            out.append(Failure(path, "type", f"{path}: number expected, got {_describe(got)}"))
+        elif depth >= 2 and not np.isclose(got, expected, rtol=rtol, atol=atol):
+            out.append(Failure(path, "values",
+                               f"{path}: expected {_fmt(expected)}, got {_fmt(got)}"))
+        return
+    if isinstance(expected, np.ndarray):
+        _walk_array(expected, got, path, depth, rtol, atol, out)
+        return
+    same_kind = isinstance(got, dict) if isinstance(expected, dict) else type(got) is type(expected)
+    if not same_kind:
+        out.append(Failure(path, "type",
+                           f"{path}: {_type_name(expected)} expected, got {_describe(got)}"))
+        return
+    if isinstance(expected, dict):
+        missing = [k for k in expected if k not in got]
+        extra = [k for k in got if k not in expected]
+        if missing:
+            out.append(Failure(path, "keys", f"{path}: missing keys {missing}"))
+        if extra:
+            out.append(Failure(path, "keys", f"{path}: unexpected keys {extra}"))
+        for k in expected:
+            if k in got:
+                _walk(expected[k], got[k], f"{path}[{k!r}]", depth, rtol, atol, out)
+    elif isinstance(expected, (list, tuple)):
+        if depth >= 1 and len(got) != len(expected):
+            out.append(Failure(path, "length",
+                               f"{path}: length {len(expected)} expected, got {len(got)}"))
+            return
+        for i, (e, g) in enumerate(zip(expected, got)):
+            _walk(e, g, f"{path}[{i}]", depth, rtol, atol, out)
+    elif depth >= 2 and got != expected:
+        out.append(Failure(path, "values", f"{path}: expected {expected!r}, got {got!r}"))
+
+
+def _walk_array(expected, got, path, depth, rtol, atol, out):
+    if not isinstance(got, np.ndarray) or got.ndim == 0:
+        out.append(Failure(path, "type", f"{path}: numpy array expected, got {_describe(got)}"))
+        return
+    if depth < 1:
+        return
+    if got.shape != expected.shape:
+        out.append(Failure(path, "shape",
+                           f"{path}: shape {expected.shape} expected, got {got.shape}"))
+        return
+    if depth < 2:
+        return
+    if not np.issubdtype(got.dtype, np.number):
+        out.append(Failure(path, "type",
+                           f"{path}: numeric array expected, got dtype {got.dtype}"))
+        return
+    bad = np.argwhere(~np.isclose(got, expected, rtol=rtol, atol=atol))
+    if len(bad) == 0:
+        return
+    shown = "; ".join(f"{_index(i)} expected {_fmt(expected[tuple(i)])}, got {_fmt(got[tuple(i)])}"
+                      for i in bad[:MAX_SHOWN])
+    more = "; ..." if len(bad) > MAX_SHOWN else ""
+    out.append(Failure(path, "values",
+                       f"{path}: {len(bad)} of {expected.size} values differ: {shown}{more}"))
+
+
+def _describe(x):
+    if isinstance(x, np.ndarray) and x.ndim:
+        return f"numpy array of shape {x.shape}"
+    if isinstance(x, (list, tuple)):
+        return f"{type(x).__name__} of length {len(x)}"
+    return _type_name(x)
+
+
+def compare_pair(expected, got, names, path="result", level="values", rtol=RTOL, atol=ATOL):
+    """Compare a returned pair such as (parameters, costs), naming each part."""
+    first, second = names
+    if not isinstance(got, tuple) or len(got) != 2:
+        return [Failure(path, "type", f"{path}: a tuple ({first}, {second}) expected, "
+                                      f"got {_describe(got)}")]
+    kinds = [type(e) for e in expected]
+    if [type(g) for g in got] == kinds[::-1] and kinds[0] is not kinds[1]:
+        return [Failure(path, "type", f"{path}: ({first}, {second}) expected, "
+                                      f"got them in the order ({second}, {first})")]
+    return (compare(expected[0], got[0], first, level, rtol, atol)
+            + compare(expected[1], got[1], second, level, rtol, atol))
+
+
+@dataclass
+class Check:
+    """A named check: compare got with expected at the given level (kind)."""
+    name: str
+    kind: str  # "type", "shape" or "values"
+    expected: object
+    got: object
+    names: tuple = None  # e.g. ("parameters", "costs"): got must be that pair
+
+
+@dataclass
+class CheckResult:
+    name: str
+    kind: str
+    failures: list = field(default_factory=list)
+
+    @property
+    def passed(self):
+        return not self.failures
+
+
+@dataclass
+class Report:
+    """Structured outcome of a public test: counts, and the failures of each check."""
+    function: str
+    results: list = field(default_factory=list)
+    error: str | None = None  # set when the function could not be run (e.g. not implemented)
+
+    @property
+    def passed(self):
+        return sum(r.passed for r in self.results)
+
+    @property
+    def failed(self):
+        return len(self.results) - self.passed
+
+    @property
+    def failures(self):
+        return [f for r in self.results for f in r.failures]
+
+    @property
+    def ok(self):
+        return self.error is None and self.failed == 0
+
+    def as_dict(self):
+        """Plain data for graders: counts, error, and one record per failure."""
+        return {"function": self.function, "passed": self.passed, "failed": self.failed,
+                "error": self.error,
+                "failures": [{"check": r.name, "kind": f.kind, "path": f.path,
+                              "message": f.message} for r in self.results for f in r.failures]}
+
+    def __repr__(self):
+        return f"<Report {self.function}: {self.passed} passed, {self.failed} failed>"
+
+    def _ipython_display_(self):
+        """Show nothing when a notebook cell ends with the test call: it has printed."""
+
+
+def evaluate(function, checks):
+    """Run the checks silently; return their Report."""
+    return Report(function, [CheckResult(c.name, c.kind, _check(c)) for c in checks])
+
+
+def _check(c):
+    if c.names:
+        return compare_pair(c.expected, c.got, c.names, level=c.kind)
+    return compare(c.expected, c.got, level=c.kind)
+
+
+def announce(report):
+    """Print the report; raise AssertionError (carrying .report) unless all passed."""
+    for r in report.results:
+        if r.passed:
+            continue
+        print(f"Check failed: {r.name} ({r.kind})")
+        for f in r.failures[:MAX_PRINTED]:
+            print(f"  {f}")
+        if len(r.failures) > MAX_PRINTED:
+            print(f"  ... and {len(r.failures) - MAX_PRINTED} more")
+    if report.failed == 0:
+        print(f"{GREEN} All tests passed.{RESET}")
+        return report
+    print(f"{GREEN} {report.passed} Tests passed{RESET}")
+    print(f"{RED} {report.failed} Tests failed{RESET}")
+    raise failed_error(report)
+
+
+def failed_error(report, message=None):
+    """The AssertionError of a failed public test, with the report attached."""
+    err = AssertionError(message or (
+        f"Not all tests passed for {report.function}. Check your equations, and use "
+        f"the function's arguments rather than global variables."))
+    err.report = report
+    return err
+
+
+def run_checks(function, checks):
+    """Evaluate the checks, print the outcome, raise AssertionError on failure."""
+    return announce(evaluate(function, checks))

@@ -1,0 +1,411 @@
+"""The public tests: they pass the reference, reject wrong implementations with a
+clear message, and their stored expected results match the reference."""
+import re
+
+import numpy as np
+import pytest
+
+import public_tests
+from public_tests import L_layer_model_test, two_layer_model_test
+from public_tests.checks import Failure, compare, compare_pair
+from public_tests.expected import EXPECTED
+from public_tests.make_expected import build_expected, render
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+TESTS = {"two_layer_model": two_layer_model_test, "L_layer_model": L_layer_model_test}
+
+# What a correct solution prints (SPEC.md, "The public tests").
+SPEC_OUTPUT = {
+    "two_layer_model": ["Cost after iteration 1: 0.6915746967050506"] * 3
+    + ["Cost after iteration 2: 0.6524135179683452", " All tests passed."],
+    "L_layer_model": ["Cost after iteration 1: 0.7070709008912569"] * 3
+    + ["Cost after iteration 2: 0.7063462654190897", " All tests passed."],
+}
+
+
+def assert_same(what, mine, expected):
+    """Fail showing mine vs expected, one above the other."""
+    if mine != expected:
+        raise AssertionError(f"{what} differs\nmine:     {mine!r}\nexpected: {expected!r}")
+
+
+def printed_lines(capsys):
+    return ANSI.sub("", capsys.readouterr().out).splitlines()
+
+
+@pytest.fixture(scope="module")
+def sources():
+    from dnn_course.solutions import solution_sources
+
+    return solution_sources()
+
+
+def build(source, name, extra_globals=None):
+    """Exec a solution cell's source the way the notebook runs it; return the function."""
+    ns = {"__name__": "mutant"}
+    exec("import numpy as np\nfrom dnn_app_utils import *\n", ns)
+    ns.update(extra_globals or {})
+    exec(compile(source, f"<{name}>", "exec"), ns)
+    return ns[name]
+
+
+def mutate(source, replacements):
+    """Apply (old, new) text replacements, each of which must change the source."""
+    for old, new in replacements:
+        assert old in source, f"replacement target not found in the reference:\n{old}"
+        changed = source.replace(old, new)
+        assert changed != source
+        source = changed
+    return source
+
+
+# A same-shaped stand-in for the notebook's global training data.
+FAKE_GLOBALS = {"train_x": np.random.RandomState(0).randn(10, 10),
+                "train_y": (np.random.RandomState(1).rand(1, 10) > 0.5).astype(float)}
+
+
+# ----------------------------------------------------------------- the reference
+
+@pytest.mark.parametrize("name", TESTS)
+def test_reference_prints_spec_lines(name, reference, capsys):
+    """The reference passes and prints exactly SPEC.md's lines."""
+    report = TESTS[name](reference[name])
+    assert_same("printed lines", printed_lines(capsys), SPEC_OUTPUT[name])
+    assert_same("passed, failed", (report.passed, report.failed), (4, 0))
+    assert report.ok and report.failures == []
+
+
+@pytest.mark.parametrize("name", TESTS)
+def test_green_line(name, reference, capsys):
+    """The success line is green."""
+    TESTS[name](reference[name])
+    out = capsys.readouterr().out.splitlines()
+    assert_same("last line", out[-1], "\033[92m All tests passed.\033[0m")
+
+
+@pytest.mark.parametrize("name", TESTS)
+def test_first_costs_match_spec(name):
+    """The stored first costs are SPEC.md's, to 8 decimals."""
+    spec = {"two_layer_model": 0.69315968, "L_layer_model": 0.70723944}[name]
+    assert_same("first cost", round(EXPECTED[name][0]["costs"][0], 8), spec)
+
+
+@pytest.mark.parametrize("name", TESTS)
+def test_survives_input_mutation(name, reference, capsys):
+    """A solution that scribbles over X and Y after training still passes."""
+    def scribbler(X, Y, layers_dims, **kwargs):
+        result = reference[name](X, Y, layers_dims, **kwargs)
+        X[...] = 0
+        Y[...] = 0
+        return result
+
+    assert TESTS[name](scribbler).ok
+
+
+# ------------------------------------------------------ expected.py is up to date
+
+def test_expected_matches_reference(reference):
+    """expected.py holds what the reference computes now."""
+    fresh = build_expected(reference)
+    failures = compare(fresh, EXPECTED, "EXPECTED", rtol=1e-12, atol=1e-15)
+    assert not failures, "expected.py is stale; run python -m public_tests.make_expected\n" + \
+        "\n".join(map(str, failures))
+
+
+def test_render_round_trips(reference):
+    """render() writes literals that read back to the same data, bit for bit."""
+    data = build_expected(reference)
+    ns = {}
+    exec(render(data), ns)
+    assert ns["EXPECTED"] == data
+
+
+def test_plans_match_expected():
+    """Every stored entry belongs to the call the plan makes."""
+    for name, plan in public_tests.PLANS.items():
+        mine = [(e["learning_rate"], e["num_iterations"]) for e in EXPECTED[name]]
+        assert_same(name, mine, [(lr, n) for _, lr, n in plan])
+
+
+# ------------------------------------------------------------ wrong implementations
+
+LOOP_2L = "    for i in range(0, num_iterations):\n"
+UPDATE = "parameters = update_parameters(parameters, grads, learning_rate)"
+RECORD = "        if i % 100 == 0:\n            costs.append(cost)\n"
+REREAD = ('        # YOUR CODE ENDS HERE\n\n'
+          '        W1 = parameters["W1"]\n        b1 = parameters["b1"]\n'
+          '        W2 = parameters["W2"]\n        b2 = parameters["b2"]\n')
+
+TWO_LAYER_MUTANTS = {
+    "missing-update": [(UPDATE, "pass")],
+    "swapped-forward-activations": [
+        ('linear_activation_forward(X, W1, b1, "relu")', 'linear_activation_forward(X, W1, b1, "sigmoid")'),
+        ('linear_activation_forward(A1, W2, b2, "sigmoid")', 'linear_activation_forward(A1, W2, b2, "relu")')],
+    "swapped-backward-activations": [
+        ('(dA2, cache2, "sigmoid")', '(dA2, cache2, "relu")'),
+        ('(dA1, cache1, "relu")', '(dA1, cache1, "sigmoid")')],
+    "wrong-sign-dA2": [("dA2 = - (np.divide", "dA2 = (np.divide")],
+    "hard-coded-learning-rate": [(UPDATE, "parameters = update_parameters(parameters, grads, 0.0075)")],
+    "cost-every-iteration": [(RECORD, "        costs.append(cost)\n")],
+    "one-iteration-short": [(LOOP_2L, "    for i in range(0, num_iterations - 1):\n")],
+    "loop-starts-at-1": [(LOOP_2L, "    for i in range(1, num_iterations):\n")],
+    "stale-weights": [(REREAD, "        # YOUR CODE ENDS HERE\n")],
+    "global-train_x": [("linear_activation_forward(X, W1", "linear_activation_forward(train_x, W1")],
+    "global-train_y": [("np.divide(Y, A2) - np.divide(1 - Y,", "np.divide(train_y, A2) - np.divide(1 - train_y,")],
+    "returns-parameters-only": [("return parameters, costs", "return parameters")],
+    "returns-costs-first": [("return parameters, costs", "return costs, parameters")],
+    "unseeded-own-init": [
+        ("    np.random.seed(1)\n", ""),
+        ("initialize_parameters(n_x, n_h, n_y)",
+         '{"W1": np.random.randn(n_h, n_x) * 0.01, "b1": np.zeros((n_h, 1)), '
+         '"W2": np.random.randn(n_y, n_h) * 0.01, "b2": np.zeros((n_y, 1))}')],
+}
+
+L_LAYER_MUTANTS = {
+    "missing-update": [(UPDATE, "pass")],
+    "gradient-ascent": [(UPDATE, "parameters = update_parameters(parameters, grads, -learning_rate)")],
+    "hard-coded-learning-rate": [(UPDATE, "parameters = update_parameters(parameters, grads, 0.0075)")],
+    "cost-every-iteration": [(RECORD, "        costs.append(cost)\n")],
+    "one-iteration-short": [(LOOP_2L, "    for i in range(0, num_iterations - 1):\n")],
+    "loop-starts-at-1": [(LOOP_2L, "    for i in range(1, num_iterations):\n")],
+    "global-train_x": [("L_model_forward(X, parameters)", "L_model_forward(train_x, parameters)")],
+    "flipped-labels-backward": [("L_model_backward(AL, Y, caches)", "L_model_backward(AL, 1 - Y, caches)")],
+    "forward-outside-loop": [
+        (LOOP_2L, "    AL, caches = L_model_forward(X, parameters)\n" + LOOP_2L),
+        ("        AL, caches = L_model_forward(X, parameters)\n", "")],
+    "reinitialized-every-iteration": [
+        (LOOP_2L, LOOP_2L + "        parameters = initialize_parameters_deep(layers_dims)\n")],
+    "returns-parameters-only": [("return parameters, costs", "return parameters")],
+    "returns-costs-first": [("return parameters, costs", "return costs, parameters")],
+}
+
+MUTANTS = [(name, mid, reps)
+           for name, table in (("two_layer_model", TWO_LAYER_MUTANTS), ("L_layer_model", L_LAYER_MUTANTS))
+           for mid, reps in table.items()]
+
+
+@pytest.mark.parametrize("name, reps", [(n, r) for n, _, r in MUTANTS],
+                         ids=[f"{n}-{m}" for n, m, _ in MUTANTS])
+def test_mutant_rejected(name, reps, sources, capsys):
+    """A wrong implementation fails the public test with the hint."""
+    wrong = build(mutate(sources[name], reps), name, FAKE_GLOBALS)
+    with pytest.raises(AssertionError) as info, np.errstate(all="ignore"):
+        TESTS[name](wrong)
+    message = str(info.value)
+    assert name in message and "global variables" in message, message
+    report = info.value.report
+    assert report.failed >= 1 and report.passed + report.failed == 4
+    lines = printed_lines(capsys)
+    assert f" {report.failed} Tests failed" in lines, lines
+    assert " All tests passed." not in lines
+
+
+@pytest.mark.parametrize("name", TESTS)
+def test_enough_mutants(name):
+    """At least 8 distinct wrong versions of each function are tried."""
+    assert sum(n == name for n, _, _ in MUTANTS) >= 8
+
+
+def test_hard_coded_rate_caught_only_by_last_call(sources):
+    """Only the call with another learning rate exposes a hard-coded 0.0075."""
+    wrong = build(mutate(sources["two_layer_model"], TWO_LAYER_MUTANTS["hard-coded-learning-rate"]),
+                  "two_layer_model")
+    with pytest.raises(AssertionError) as info:
+        two_layer_model_test(wrong)
+    report = info.value.report
+    assert_same("passed, failed", (report.passed, report.failed), (3, 1))
+    assert_same("failed check", [r.passed for r in report.results], [True, True, True, False])
+
+
+@pytest.mark.parametrize("mutant, line", [
+    ("returns-parameters-only", "  result: a tuple (parameters, costs) expected, got dict"),
+    ("returns-costs-first", "  result: (parameters, costs) expected, got them in the order (costs, parameters)"),
+    ("cost-every-iteration", "  costs: length 1 expected, got 2"),
+])
+def test_mutant_messages(mutant, line, sources, capsys):
+    """Return-value mistakes are explained in one line."""
+    wrong = build(mutate(sources["two_layer_model"], TWO_LAYER_MUTANTS[mutant]), "two_layer_model")
+    with pytest.raises(AssertionError):
+        two_layer_model_test(wrong)
+    lines = printed_lines(capsys)
+    assert line in lines, "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", TESTS)
+def test_missing_seed_alone_is_harmless(name, sources):
+    """Dropping only np.random.seed(1) passes: the initializers seed themselves."""
+    right = build(mutate(sources[name], [("    np.random.seed(1)\n", "")]), name)
+    assert TESTS[name](right).ok
+
+
+def stub(source):
+    """The source with every solution region replaced by a NotImplementedError stub."""
+    pattern = re.compile(r"( *)# YOUR CODE STARTS HERE\n.*?\1# YOUR CODE ENDS HERE", re.S)
+    out, count = pattern.subn(
+        lambda m: f"{m[1]}# YOUR CODE STARTS HERE\n{m[1]}raise NotImplementedError(\"Not implemented yet\")\n"
+                  f"{m[1]}# YOUR CODE ENDS HERE", source)
+    assert count >= 1
+    return out
+
+
+@pytest.mark.parametrize("name", TESTS)
+def test_stub_gets_friendly_message(name, sources, capsys):
+    """An unimplemented function gets one clear line and a short AssertionError."""
+    with pytest.raises(AssertionError) as info:
+        TESTS[name](build(stub(sources[name]), name))
+    want = (f"{name} is not implemented yet: write your code between "
+            "# YOUR CODE STARTS HERE and # YOUR CODE ENDS HERE.")
+    assert_same("message", str(info.value), want)
+    assert_same("printed", printed_lines(capsys), [want])
+    assert info.value.__suppress_context__
+    report = info.value.report
+    assert_same("passed, failed", (report.passed, report.failed), (0, 4))
+    assert report.error == want
+
+
+def test_other_error_names_the_call(sources, capsys):
+    """Any other exception is re-raised after naming the call that raised it."""
+    wrong = build(mutate(sources["two_layer_model"], [("compute_cost(A2, Y)", "compute_cost(A2, Y.T)")]),
+                  "two_layer_model")
+    with pytest.raises(ValueError):
+        two_layer_model_test(wrong)
+    assert_same("printed", printed_lines(capsys),
+                ["two_layer_model raised ValueError in call 1 of 4 "
+                 "(learning_rate=0.0075, num_iterations=2); see the error below."])
+
+
+# ------------------------------------------------------------------- compare()
+
+W = np.arange(40.0).reshape(4, 10)
+
+
+def messages(failures):
+    return [str(f) for f in failures]
+
+
+def test_compare_equal_nested():
+    """Equal nested structures give no failures; numbers may be 0-d arrays."""
+    expected = {"a": [W, 0.5, (1, 2)], "b": {"c": [np.zeros((2, 1))]}}
+    got = {"a": [W.copy(), np.array(0.5), (1, 2)], "b": {"c": [np.zeros((2, 1))]}}
+    assert compare(expected, got) == []
+    assert compare([0.5], [np.float64(0.5 + 1e-9)]) == []
+
+
+def test_compare_type():
+    """A dict replaced by a tuple is a type failure."""
+    failures = compare({"W1": W}, (W,), "parameters")
+    assert_same("messages", messages(failures), ["parameters: dict expected, got tuple of length 1"])
+    assert failures[0] == Failure("parameters", "type", failures[0].message)
+
+
+def test_compare_array_vs_list():
+    """An array replaced by a list is a type failure."""
+    assert_same("messages", messages(compare(W, W.tolist(), "W")),
+                ["W: numpy array expected, got list of length 4"])
+
+
+def test_compare_keys():
+    """Missing and extra keys are both named."""
+    failures = compare({"W1": W, "b1": 0.0}, {"W1": W, "W3": 0.0}, "parameters")
+    assert_same("messages", messages(failures),
+                ["parameters: missing keys ['b1']", "parameters: unexpected keys ['W3']"])
+    assert [f.kind for f in failures] == ["keys", "keys"]
+
+
+def test_compare_shape():
+    """A transposed array is a shape failure, not seen at the type level."""
+    failures = compare({"W1": W}, {"W1": W.T}, "parameters")
+    assert_same("messages", messages(failures),
+                ["parameters['W1']: shape (4, 10) expected, got (10, 4)"])
+    assert compare({"W1": W}, {"W1": W.T}, "parameters", level="type") == []
+
+
+def test_compare_length():
+    """A list of the wrong length is a length failure from the shape level on."""
+    assert_same("messages", messages(compare([0.5], [0.5, 0.4], "costs", level="shape")),
+                ["costs: length 1 expected, got 2"])
+    assert compare([0.5], [0.5, 0.4], "costs", level="type") == []
+
+
+def test_compare_scalar_value():
+    """A wrong number shows both values to 8 significant digits."""
+    assert_same("messages", messages(compare([0.69315968], [0.69449212], "costs")),
+                ["costs[0]: expected 0.69315968, got 0.69449212"])
+    assert compare([0.69315968], [0.69449212], "costs", level="shape") == []
+
+
+def test_compare_array_values():
+    """Wrong array entries: count, then the first three with their index."""
+    got = W.copy()
+    got[0, 1] += 1
+    got[1, 0] += 1
+    got[2, 2] += 1
+    got[3, 3] = np.nan
+    assert_same("messages", messages(compare({"W1": W}, {"W1": got}, "parameters")),
+                ["parameters['W1']: 4 of 40 values differ: [0, 1] expected 1, got 2; "
+                 "[1, 0] expected 10, got 11; [2, 2] expected 22, got 23; ..."])
+
+
+def test_compare_tolerance():
+    """About 6 decimals: a 1e-7 relative error passes, 1e-5 fails."""
+    assert compare(W + 1, (W + 1) * (1 + 1e-7)) == []
+    assert len(compare(W + 1, (W + 1) * (1 + 1e-5))) == 1
+
+
+def test_compare_deep_path():
+    """The path names every step down to the array."""
+    failures = compare({"a": [{"b": np.zeros((1, 2))}]}, {"a": [{"b": np.ones((1, 2))}]}, "r")
+    assert_same("path", [f.path for f in failures], ["r['a'][0]['b']"])
+
+
+def test_compare_pair():
+    """A returned pair must be a 2-tuple, in order."""
+    expected = ({"W1": W}, [0.5])
+    assert compare_pair(expected, ({"W1": W}, [0.5]), ("parameters", "costs")) == []
+    assert_same("messages", messages(compare_pair(expected, [{"W1": W}, [0.5]], ("parameters", "costs"))),
+                ["result: a tuple (parameters, costs) expected, got list of length 2"])
+
+
+def test_compare_bad_level():
+    """An unknown level is a programming error."""
+    with pytest.raises(ValueError):
+        compare(1.0, 1.0, level="everything")
+
+
+# ------------------------------------------------------------------ the runner
+
+def test_runner_counts_and_raises(capsys):
+    """run_checks prints the counts and raises with the report attached."""
+    from public_tests.checks import Check, run_checks
+
+    checks = [Check("first", "values", [0.5], [0.5]),
+              Check("second", "shape", {"W1": W}, {"W1": W.T})]
+    with pytest.raises(AssertionError) as info:
+        run_checks("f", checks)
+    assert_same("printed", printed_lines(capsys),
+                ["Check failed: second (shape)",
+                 "  result['W1']: shape (4, 10) expected, got (10, 4)",
+                 " 1 Tests passed", " 1 Tests failed"])
+    assert "for f." in str(info.value)
+    assert_same("passed, failed", (info.value.report.passed, info.value.report.failed), (1, 1))
+
+
+def test_report_as_dict():
+    """Graders get plain data: counts, error and failure records."""
+    from public_tests.checks import Check, evaluate
+
+    report = evaluate("f", [Check("only", "values", [0.5], [0.25])])
+    assert_same("as_dict", report.as_dict(),
+                {"function": "f", "passed": 0, "failed": 1, "error": None,
+                 "failures": [{"check": "only", "kind": "values", "path": "result[0]",
+                               "message": "result[0]: expected 0.5, got 0.25"}]})
+    assert_same("repr", repr(report), "<Report f: 0 passed, 1 failed>")
+
+
+def test_report_silent_in_notebook(reference, capsys):
+    """Ending a notebook cell with the test call adds no Out[] line."""
+    report = two_layer_model_test(reference["two_layer_model"])
+    capsys.readouterr()
+    assert report._ipython_display_() is None
+    assert_same("printed", capsys.readouterr().out, "")
