@@ -1,0 +1,235 @@
+"""Name the first step where a learner's model departs from a reference.
+
+``diagnose(target, reference, ...)`` runs both functions on the same small
+input while recording their calls to the helper library (``trace.py``), walks
+the two call lists side by side and returns a ``Finding``: the step that
+differs (one of ``STEPS``) and a short explanation. Nothing of the reference
+is printed but the values it was called with. The reference is supplied by
+the caller (a hidden test), so this module holds no solution.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .checks import compare_pair
+from .trace import recording, snapshot
+
+STEPS = ("use of globals", "initialization", "forward activations", "cost",
+         "start of the backward pass", "backward activations", "the update",
+         "the learning rate", "cost recording", "the iteration count",
+         "the return value", "an error")
+GLOBAL_NAMES = ("train_x", "train_y", "test_x", "test_y", "train_x_orig", "test_x_orig")
+
+
+@dataclass
+class Finding:
+    step: str
+    message: str
+
+    def __str__(self):
+        return f"{self.step}: {self.message}"
+
+
+def _same(a, b):
+    """Equal up to float noise, for arrays, dicts, lists, tuples and scalars."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    try:
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    except (TypeError, ValueError):
+        return a is b or a == b
+    return a.shape == b.shape and np.allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def _first_values(x, n=3):
+    flat = np.asarray(x, dtype=float).ravel()[:n]
+    return "[" + ", ".join(format(v, ".6g") for v in flat) + (", ...]" if np.size(x) > n else "]")
+
+
+def _run(fn, inputs, learning_rate, num_iterations):
+    X, Y, dims = inputs
+    with recording(fn) as calls:
+        try:
+            out = fn(X.copy(), Y.copy(), type(dims)(dims), learning_rate=learning_rate,
+                     num_iterations=num_iterations, print_cost=False)
+            return calls, out, None
+        except Exception as exc:  # the learner's error is a finding, not a crash
+            return calls, None, exc
+
+
+def _iteration_of(calls, k):
+    """Iterations end with the update; count the updates before call k."""
+    return sum(c.name == "update_parameters" for c in calls[:k])
+
+
+def _ordinal(n):
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
+
+
+def _global_names(code):
+    """Global names a code object (and the functions defined in it) reads."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names |= _global_names(const)
+    return names
+
+
+def _globals_used(target, calls):
+    """The name of a notebook global the target reads or passes to a helper, if any."""
+    code = getattr(target, "__code__", None)
+    if code is not None:
+        for name in GLOBAL_NAMES:
+            if name in _global_names(code):
+                return name, None
+    g = getattr(target, "__globals__", {})
+    known = {id(g[n]): n for n in GLOBAL_NAMES if isinstance(g.get(n), np.ndarray)}
+    for call in calls:
+        for obj in call.raw:
+            if id(obj) in known:
+                return known[id(obj)], call
+    return None, None
+
+
+def _layer_of(calls, k, name):
+    """1-based position of calls[k] among calls of the same helper in its iteration."""
+    start = k
+    while start > 0 and calls[start - 1].name != "update_parameters":
+        start -= 1
+    same = [i for i in range(start, k + 1) if calls[i].name == name]
+    return len(same)
+
+
+def _compare_call(k, r, m, mine, learning_rate):
+    """Explain how the learner's call m differs from the reference call r."""
+    it = _iteration_of(mine, k)
+    where = f"in iteration {it}, {m.name}"
+    for arg, want in r.args.items():
+        got = m.args.get(arg)
+        if _same(want, got):
+            continue
+        if arg == "activation":
+            phase = "forward" if "forward" in m.name else "backward"
+            n = _layer_of(mine, k, m.name)
+            return Finding(f"{phase} activations",
+                           f"the {_ordinal(n)} call of {m.name} in iteration {it} uses "
+                           f"activation {got!r}, expected {want!r}.")
+        if arg == "learning_rate":
+            fix = ("update_parameters already subtracts, so pass learning_rate as it is."
+                   if _same(got, -learning_rate) else
+                   "Pass the argument on instead of a fixed number.")
+            return Finding("the learning rate",
+                           f"update_parameters got learning_rate={got!r}, but the function was "
+                           f"called with learning_rate={learning_rate!r}. {fix}")
+        if m.name in ("linear_activation_backward", "L_model_backward") and arg in ("dA", "AL", "Y"):
+            first_backward = all(c.name not in ("linear_activation_backward", "L_model_backward")
+                                 for c in mine[k - _layer_of(mine, k, m.name) + 1:k]) \
+                and _layer_of(mine, k, m.name) == 1
+            if first_backward and arg == "dA":
+                sign = " It has the opposite sign." if _same(-np.asarray(want), got) else ""
+                return Finding("start of the backward pass",
+                               f"{where}: dA, the derivative of the cost with respect to the "
+                               f"output, is {_first_values(got)}, expected {_first_values(want)}.{sign}")
+            return Finding("backward activations" if arg == "dA" else "start of the backward pass",
+                           f"{where}: argument {arg} differs from what was expected "
+                           f"({_first_values(got) if got is not None else 'missing'} vs {_first_values(want)}).")
+        if m.name in ("linear_activation_forward", "L_model_forward"):
+            if arg in ("A_prev", "X") and _layer_of(mine, k, m.name) == 1:
+                return Finding("forward activations",
+                               f"{where}: the input is not X ({_first_values(got)} vs {_first_values(want)}).")
+            if it > 0 and arg in ("W", "b", "parameters"):
+                prev = [c for c in mine[:k] if c.name == m.name]
+                stale = len(prev) >= 1 and any(_same(c.args.get(arg), got) for c in prev)
+                if stale:
+                    return Finding("the update",
+                                   f"{where} still uses the weights of an earlier iteration: after "
+                                   "update_parameters, read the new values back from parameters.")
+                return Finding("the update", f"{where}: argument {arg} is not the updated value.")
+            if it == 0 and arg in ("W", "b", "parameters"):
+                return Finding("initialization",
+                               f"{where}: argument {arg} is not what initialization returned.")
+            return Finding("forward activations", f"{where}: argument {arg} differs "
+                           f"({_first_values(got) if got is not None else 'missing'} vs {_first_values(want)}).")
+        if m.name == "compute_cost":
+            return Finding("cost", f"{where}: argument {arg} differs "
+                           f"({_first_values(got) if got is not None else 'missing'} vs {_first_values(want)}); "
+                           "pass the last layer's output and the labels Y.")
+        if m.name.startswith("initialize"):
+            return Finding("initialization",
+                           f"{m.name} was called with {arg}={got!r}, expected {want!r}.")
+        if m.name == "update_parameters":
+            step = "backward activations" if arg == "grads" else "the update"
+            return Finding(step, f"{where}: argument {arg} differs from what was expected.")
+        return Finding("an error", f"{where}: argument {arg} differs from what was expected.")
+    if not _same(r.result, m.result):
+        return Finding("an error", f"{where} returned something else for the same arguments: "
+                       "did the notebook redefine a helper function?")
+    return None
+
+
+def diagnose(target, reference, inputs, learning_rate=0.05, num_iterations=3):
+    """Return the first Finding where target departs from reference, or None.
+
+    inputs: (X, Y, layers_dims) small enough to run in milliseconds.
+    """
+    ref_calls, ref_out, ref_err = _run(reference, inputs, learning_rate, num_iterations)
+    if ref_err is not None:
+        raise RuntimeError(f"the reference itself failed: {ref_err!r}")
+    mine, out, err = _run(target, inputs, learning_rate, num_iterations)
+
+    name, call = _globals_used(target, mine)
+    if name:
+        who = f"{call.name} was given" if call else "the function reads"
+        return Finding("use of globals",
+                       f"{who} the notebook's global {name} instead of the function's own "
+                       "arguments (X, Y). Use only the arguments.")
+    for k, (r, m) in enumerate(zip(ref_calls, mine)):
+        if r.name != m.name:
+            it = _iteration_of(mine, k)
+            if r.name == "update_parameters" and all(c.name != "update_parameters" for c in mine):
+                return Finding("the update", "update_parameters is never called, so the "
+                               "parameters never change.")
+            if r.name.startswith("initialize") or m.name.startswith("initialize"):
+                return Finding("initialization", f"expected {r.name} to be called here, "
+                               f"found {m.name} (iteration {it}).")
+            return Finding({"compute_cost": "cost", "update_parameters": "the update"}.get(
+                r.name, "forward activations" if "forward" in r.name else "backward activations"),
+                f"in iteration {it}, expected a call to {r.name}, found {m.name}.")
+        finding = _compare_call(k, r, m, mine, learning_rate)
+        if finding:
+            return finding
+    if err is not None:
+        return Finding("an error", f"{type(err).__name__}: {err}")
+    ref_iters, my_iters = (sum(c.name == "compute_cost" for c in calls) for calls in (ref_calls, mine))
+    if ref_iters != my_iters:
+        return Finding("the iteration count", f"the loop ran {my_iters} iterations for "
+                       f"num_iterations={num_iterations}; expected {ref_iters}.")
+    if len(mine) != len(ref_calls):
+        missing = [c.name for c in ref_calls[len(mine):]] or [c.name for c in mine[len(ref_calls):]]
+        return Finding("the update" if "update_parameters" in missing else "an error",
+                       f"the calls differ at the end: {missing[:3]}.")
+    failures = compare_pair(snapshot(ref_out), out, ("parameters", "costs"), level="type")
+    if failures:
+        return Finding("the return value", "; ".join(map(str, failures[:2])))
+    ref_costs, my_costs = ref_out[1], out[1]
+    if len(ref_costs) != len(my_costs) or not _same(list(ref_costs), list(my_costs)):
+        return Finding("cost recording", f"costs has {len(my_costs)} entries "
+                       f"{_first_values(my_costs) if len(my_costs) else ''}, expected {len(ref_costs)} "
+                       f"{_first_values(ref_costs)}: record the cost when i % 100 == 0.")
+    failures = compare_pair(snapshot(ref_out), out, ("parameters", "costs"), level="values")
+    if failures:
+        return Finding("the return value", "; ".join(map(str, failures[:2])))
+    return None
+
+
+def check_steps(target, reference, name, inputs, learning_rate=0.05, num_iterations=3):
+    """Raise AssertionError naming the first wrong step; print nothing when all agree."""
+    finding = diagnose(target, reference, inputs, learning_rate, num_iterations)
+    if finding:
+        message = f"{name}, {finding}"
+        print(message)
+        raise AssertionError(message)

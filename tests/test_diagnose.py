@@ -1,0 +1,81 @@
+"""The step-by-step diagnosis names the wrong step of every catalogued mistake."""
+import numpy as np
+import pytest
+
+from dnn_course.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
+from public_tests.diagnose import STEPS, check_steps, diagnose
+from public_tests.trace import TRACED, recording
+import dnn_app_utils
+
+CASES = sorted(STEP)
+
+
+def small_inputs(name):
+    rs = np.random.RandomState(3)
+    X = rs.randn(6, 8)
+    Y = (rs.rand(1, 8) > 0.5).astype(float)
+    return X, Y, ((6, 3, 1) if name == "two_layer_model" else [6, 4, 3, 1])
+
+
+@pytest.fixture(scope="module")
+def sources():
+    from dnn_course.solutions import solution_sources
+
+    return solution_sources()
+
+
+def test_every_mutant_has_a_step():
+    """Each catalogued mistake says which step its feedback must name."""
+    listed = {(f, m) for f, table in MUTANTS.items() for m in table}
+    assert listed == set(STEP)
+    assert set(STEP.values()) <= set(STEPS)
+
+
+@pytest.mark.parametrize("name", ["two_layer_model", "L_layer_model"])
+def test_reference_has_no_finding(name, reference):
+    """The reference compared with itself gives no finding."""
+    assert diagnose(reference[name], reference[name], small_inputs(name)) is None
+
+
+@pytest.mark.parametrize("name, mistake", CASES, ids=[f"{n}-{m}" for n, m in CASES])
+def test_mistake_names_its_step(name, mistake, sources, reference, capsys):
+    """The feedback names the step that is wrong, and says how it differs."""
+    wrong = build(mutate(sources[name], MUTANTS[name][mistake]), name, FAKE_GLOBALS)
+    with np.errstate(all="ignore"):
+        finding = diagnose(wrong, reference[name], small_inputs(name))
+    assert finding is not None, "the mistake went unnoticed"
+    assert finding.step == STEP[(name, mistake)], f"mine: {finding}\nexpected step: {STEP[(name, mistake)]}"
+    assert len(finding.message) > 20
+
+
+def test_check_steps_raises_with_the_step(sources, reference, capsys):
+    """check_steps prints and raises one line naming the function and the step."""
+    wrong = build(mutate(sources["two_layer_model"], MUTANTS["two_layer_model"]["wrong-sign-dA2"]),
+                  "two_layer_model")
+    with pytest.raises(AssertionError, match=r"^two_layer_model, start of the backward pass: .*opposite sign"):
+        check_steps(wrong, reference["two_layer_model"], "two_layer_model", small_inputs("two_layer_model"))
+    assert "opposite sign" in capsys.readouterr().out
+
+
+def test_diagnosis_never_shows_reference_source(sources, reference):
+    """No line of the reference solution appears in any finding."""
+    code_lines = {l.strip() for s in sources.values() for l in s.splitlines()
+                  if l.strip() and not l.strip().startswith("#") and len(l.strip()) > 12}
+    for name, mistake in CASES:
+        wrong = build(mutate(sources[name], MUTANTS[name][mistake]), name, FAKE_GLOBALS)
+        with np.errstate(all="ignore"):
+            text = str(diagnose(wrong, reference[name], small_inputs(name)))
+        leaked = [l for l in code_lines if l in text]
+        assert not leaked, f"{name}-{mistake} shows {leaked}"
+
+
+def test_recording_restores_the_helpers(reference):
+    """After recording, the helpers are the originals again, even after an error."""
+    fn = reference["two_layer_model"]
+    before = {n: getattr(dnn_app_utils, n) for n in TRACED}
+    with pytest.raises(ValueError):
+        with recording(fn) as calls:
+            fn(np.ones((3, 2)), np.ones((1, 2)), (4, 2, 1), num_iterations=1)
+    assert calls and calls[0].name == "initialize_parameters"
+    assert {n: getattr(dnn_app_utils, n) for n in TRACED} == before
+    assert all(not hasattr(fn.__globals__[n], "__wrapped__") for n in TRACED if n in fn.__globals__)
