@@ -126,19 +126,26 @@ def load_data(data_dir=None):
 def write_split(path, split, x, y, classes=CLASSES):
     """Write one split in the course's schema (the inverse of reading it).
 
-    x: (m, 64, 64, 3) uint8; y: (m,) of 0/1. The file is written to a
-    temporary name first, so a crash never leaves a half-written file.
+    x: (m, 64, 64, 3) uint8; y: (m,) of 0/1. The file is written under a
+    unique temporary name, checked, then moved into place: a crash never
+    leaves a half-written file, and concurrent writers never mix.
     """
     import h5py
+
+    import tempfile
 
     path = Path(path)
     x = np.asarray(x, dtype=np.uint8)
     y = np.asarray(y, dtype=np.int64).reshape(-1)
-    tmp = path.with_name(path.name + ".part")
-    with h5py.File(tmp, "w") as f:
-        f.create_dataset(f"{split}_set_x", data=x)
-        f.create_dataset(f"{split}_set_y", data=y)
-        f.create_dataset("list_classes", data=np.array(classes, dtype="S7"))
-    os.replace(tmp, path)
-    _read_split(path, split)  # never hand out a file we could not read back
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".part")
+    os.close(fd)
+    try:
+        with h5py.File(tmp, "w") as f:
+            f.create_dataset(f"{split}_set_x", data=x)
+            f.create_dataset(f"{split}_set_y", data=y)
+            f.create_dataset("list_classes", data=np.array(classes, dtype="S7"))
+        _read_split(tmp, split)  # never hand out a file we could not read back
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
     return path

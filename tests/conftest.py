@@ -14,9 +14,9 @@ TWO_LAYER_DIMS = (12288, 7, 1)
 L_LAYER_DIMS = [12288, 20, 7, 5, 1]
 
 
-def course_data_dir():
-    """The course data folder from DNN_APP_DATA; fail (not skip) when absent."""
-    value = os.environ.get(DATA_ENV, "")
+def course_data_dir(value=None):
+    """The course data folder from DNN_APP_DATA (or ``value``); fail, not skip, when absent."""
+    value = os.environ.get(DATA_ENV, "") if value is None else value
     if value == SYNTHETIC:
         pytest.skip(f"{DATA_ENV}=synthetic: the course's numbers need the course data")
     if not value:
