@@ -6,6 +6,8 @@ PY     := $(VENV)/bin/python
 # Where the course data lives (see README, "Configuration").
 DNN_APP_DATA ?= $(abspath ../shared/datasets)
 export DNN_APP_DATA
+# nbgrader runs helper commands (alembic) and kernels by name: use the venv's.
+export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 .PHONY: demo test test-fast bench release check clean venv
 
@@ -28,6 +30,12 @@ test-fast: venv
 
 bench: venv
 	$(PY) bench/run.py
+
+release: venv
+	$(PY) -m dnn_course release
+
+check: venv
+	$(PY) -m dnn_course check
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -42,3 +42,33 @@ c.Execute.startup_timeout = 120
 # submitted notebook carries (a renamed or missing kernelspec must not break
 # grading).
 c.Execute.kernel_name = "python3"
+
+# Grading (nbgrader autograde and dnn-course grade alike): the course's
+# execution guard in place of nbgrader's Execute. Test cells get 30 s (a
+# correct one takes under 1 s); once a cell has timed out the rest get 5 s
+# each; a whole submission gets 20 min.
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata,  # noqa: E402
+                                    GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
+
+from dnn_course.execute import GuardedExecute  # noqa: E402
+from dnn_course.feedback import HideHiddenTests  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [
+    GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+]
+c.GuardedExecute.test_cell_timeout = 30
+c.GuardedExecute.after_timeout = 5
+c.GuardedExecute.submission_timeout = 1200
+c.Execute.error_on_timeout = {
+    "ename": "CellTimeoutError",
+    "evalue": "this cell ran longer than its time limit and was stopped; look for a loop "
+              "that never ends (or one that runs far more iterations than asked)",
+    "traceback": ["CellTimeoutError: this cell ran longer than its time limit and was stopped"],
+}
+
+# Feedback (nbgrader generate_feedback and dnn-course feedback alike): hidden
+# tests are removed and errors cut to their one-line message, so no hidden
+# test reaches a learner (nbgrader shows them by default: jupyter/nbgrader#917).
+c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]

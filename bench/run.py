@@ -208,13 +208,24 @@ def worker_notebook():
 
 
 def autograde_hook():
-    """HOOK: seconds for one full submission's autograde, or None.
+    """Seconds for one full autograde of a correct submission (both trainings).
 
-    Returns None until the course has a grading command; then fill in: make a
-    submission whose solution cells hold the reference solutions, time only
-    the autograde step, return {"seconds": ..., "command": ...}.
+    Grades in a scratch copy of the course folder, so the real gradebook and
+    submitted/ are never touched.
     """
-    return None
+    from dnn_course.grading import grade_all
+    from dnn_course.paths import ASSIGNMENT
+    from dnn_course.release import course_copy
+    from dnn_course.samples import write_samples
+
+    with tempfile.TemporaryDirectory() as tmp:
+        course = course_copy(Path(tmp) / "course", ROOT)
+        write_samples(course, only={"demo-correct"})
+        t0 = time.perf_counter()
+        (result,) = grade_all(ASSIGNMENT, course, ["demo-correct"], progress=False)
+        seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "score": result.score, "max_score": result.max_score,
+            "command": "dnn-course grade (one correct submission)"}
 
 
 # ---------------------------------------------------------------- parent side

@@ -1,9 +1,133 @@
-"""`dnn-course`: the instructor's command. `dnn-course --help` lists the commands."""
+"""dnn-course: release, check, collect, grade, feedback and export the assignment.
+
+Run from anywhere; it works on the course folder this package lives in (or
+--root). Exit codes: 0 done; 1 done, but something needs your attention
+(a submission could not be graded, a check failed, a release was not
+replaced); 2 bad usage or set-up; 130 interrupted.
+"""
 import argparse
+import os
 import sys
+from pathlib import Path
+
+from .paths import ASSIGNMENT, COURSE_ROOT, NOTEBOOK
+
+OK, ATTENTION, USAGE = 0, 1, 2
 
 
-def _demo(args):
+def _results_or_table(results):
+    from .export import table
+
+    print(table(results))
+    bad = [r for r in results if r.status != "graded"]
+    print(f"\n{len(results)} submissions: {len(results) - len(bad)} graded, {len(bad)} not graded.")
+    return ATTENTION if bad else OK
+
+
+def cmd_release(args):
+    from .release import ReleaseError, generate
+
+    try:
+        status = generate(args.root, force=args.force, db_url=args.db)
+    except ReleaseError as e:
+        print(f"release: {e}", file=sys.stderr)
+        return ATTENTION
+    print(f"release/{ASSIGNMENT}: {status}")
+    return OK
+
+
+def cmd_check(args):
+    from .release import check
+
+    problems = check(args.root)
+    for p in problems:
+        print(f"check: {p}", file=sys.stderr)
+    if not problems:
+        print("check: the source notebook passes validation and the release fails it, as it should.")
+    return ATTENTION if problems else OK
+
+
+def cmd_collect(args):
+    from .collect import CollectError, collect
+
+    try:
+        added, unchanged, refused = collect(args.source, args.root, args.assignment, NOTEBOOK, args.force)
+    except CollectError as e:
+        print(f"collect: {e}", file=sys.stderr)
+        return USAGE
+    print(f"collect: {len(added)} added, {len(unchanged)} unchanged, {len(refused)} kept "
+          "(a different submission is already there; --force replaces it)")
+    for s in refused:
+        print(f"  kept the existing submission of {s}")
+    return ATTENTION if refused else OK
+
+
+def cmd_grade(args):
+    from .grading import grade_all, submitted_students
+
+    students = args.student or submitted_students(args.root, args.assignment)
+    if not students:
+        print(f"grade: nothing in submitted/*/{args.assignment}/ to grade "
+              "(dnn-course collect brings submissions in).", file=sys.stderr)
+        return USAGE
+    _ensure_released(args)
+    results = grade_all(args.assignment, args.root, students, force=args.force, db_url=args.db)
+    return _results_or_table(results)
+
+
+def _ensure_released(args):
+    """nbgrader needs the assignment in the gradebook before it can grade."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from .nbapi import load_config
+    from .release import default_db_url, generate
+
+    url = args.db or load_config(args.root).CourseDirectory.get("db_url") or default_db_url(args.root)
+    with Gradebook(url) as gb:
+        try:
+            gb.find_assignment(args.assignment)
+            return
+        except MissingEntry:
+            pass
+    generate(args.root, force=False, db_url=url)
+
+
+def cmd_feedback(args):
+    from .nbapi import make_api
+
+    api = make_api(args.root, args.db)
+    outcome = api.generate_feedback(args.assignment, args.student, force=True)
+    if not outcome.get("success"):
+        print("feedback: " + (outcome.get("error") or outcome.get("log") or "failed"), file=sys.stderr)
+        return ATTENTION
+    print(f"feedback: written to feedback/<student>/{args.assignment}/")
+    return OK
+
+
+def cmd_export(args):
+    from .export import write_csv, write_json
+    from .grading import submitted_students
+    from .nbapi import make_api
+    from .results import read_result
+
+    api = make_api(args.root, args.db)
+    with api.gradebook as gb:
+        results = [read_result(gb, args.root, args.assignment, s)
+                   for s in submitted_students(args.root, args.assignment)]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"export: {write_csv(results, out / f'{args.assignment}-grades.csv')}")
+    print(f"export: {write_json(results, out / f'{args.assignment}-grades.json', args.assignment)}")
+    return _results_or_table(results)
+
+
+def cmd_demo(args):
+    from .demo import run
+
+    return run(args.root, data_dir=args.data, synthetic=args.synthetic, db_url=args.db)
+
+
+def cmd_train(args):
     from .train_demo import run
 
     return run(data_dir=args.data, synthetic=args.synthetic,
@@ -11,23 +135,64 @@ def _demo(args):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="dnn-course", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="train both models and print the course's numbers")
-    demo.add_argument("--data", help="folder with the course's h5 files "
-                      "(default: $DNN_APP_DATA, else ./datasets)")
-    demo.add_argument("--synthetic", action="store_true",
-                      help="use the generated stand-in dataset")
-    demo.add_argument("--require-course-data", action="store_true",
-                      help="fail instead of falling back to the synthetic data")
-    demo.set_defaults(func=_demo)
-    return parser
+    p = argparse.ArgumentParser(prog="dnn-course", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--root", type=Path, default=COURSE_ROOT, help="the course folder")
+    p.add_argument("--db", help="gradebook URL (default: the course's gradebook.db)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("release", help="generate release/ from source/")
+    s.add_argument("--force", action="store_true", help="replace a release that differs")
+    s.set_defaults(func=cmd_release)
+
+    s = sub.add_parser("check", help="source passes validation, release fails it")
+    s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("collect", help="import notebooks from an LMS folder or .zip")
+    s.add_argument("source", type=Path, help="folder or .zip of student notebooks")
+    s.add_argument("--assignment", default=ASSIGNMENT)
+    s.add_argument("--force", action="store_true", help="replace different existing submissions")
+    s.set_defaults(func=cmd_collect)
+
+    s = sub.add_parser("grade", help="autograde submitted/<student>/<assignment>/")
+    s.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    s.add_argument("--student", action="append", help="only this student (repeatable)")
+    s.add_argument("--force", action="store_true", help="grade again what is already graded")
+    s.set_defaults(func=cmd_grade)
+
+    s = sub.add_parser("feedback", help="write feedback HTML for graded submissions")
+    s.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    s.add_argument("--student")
+    s.set_defaults(func=cmd_feedback)
+
+    s = sub.add_parser("export", help="write grades as CSV and JSON")
+    s.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    s.add_argument("--out", default="exports", help="folder for the files (default: exports/)")
+    s.set_defaults(func=cmd_export)
+
+    for name, func, helptext in (("demo", cmd_demo, "release, grade sample submissions, show scores"),
+                                 ("train", cmd_train, "train both models, print the course's numbers")):
+        s = sub.add_parser(name, help=helptext)
+        s.add_argument("--data", help="folder with the course's h5 files (default: $DNN_APP_DATA, "
+                       "else ./datasets)")
+        s.add_argument("--synthetic", action="store_true", help="use the generated stand-in dataset")
+        if name == "train":
+            s.add_argument("--require-course-data", action="store_true",
+                           help="fail instead of falling back to the synthetic data")
+        s.set_defaults(func=func)
+    return p
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    args.root = args.root.resolve()
+    if not (args.root / "nbgrader_config.py").is_file():
+        print(f"dnn-course: {args.root} is not a course folder (no nbgrader_config.py); "
+              "use --root.", file=sys.stderr)
+        return USAGE
+    os.chdir(args.root)
     try:
         return args.func(args)
     except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
+        print("Interrupted; run the same command again to carry on.", file=sys.stderr)
         return 130

@@ -1,49 +1,26 @@
 """Helpers for tests/test_notebook.py: the nbgrader configuration, regenerating
-the release, running notebooks, and the course data (one setting: DNN_APP_DATA).
+the release, running notebooks, and the course data (one setting: DNN_APP_DATA,
+read by conftest.course_data_dir).
 
 Kept out of conftest.py on purpose; test_notebook.py imports what it needs.
 """
 import contextlib
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
-import pytest
 
-from dnn_course.paths import ASSIGNMENT, COURSE_ROOT, NOTEBOOK
+from dnn_course.paths import ASSIGNMENT, COURSE_ROOT
 
-DATA_ENV = "DNN_APP_DATA"
-SYNTHETIC = "synthetic"
-DATA_FILES = ("train_catvnoncat.h5", "test_catvnoncat.h5")
+from conftest import course_data_dir  # noqa: F401 (re-exported for test_notebook.py)
+from dnn_app_utils.data import DATA_ENV
 CONFIG_FILE = COURSE_ROOT / "nbgrader_config.py"
 SOURCE_DIR = COURSE_ROOT / "source" / ASSIGNMENT
 RELEASE_DIR = COURSE_ROOT / "release" / ASSIGNMENT
 # What generate_assignment never copies (nbgrader's CourseDirectory.ignore).
 IGNORED = shutil.ignore_patterns(".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
                                  "datasets", "*.h5")
-
-
-def course_data_dir():
-    """The course data folder named by DNN_APP_DATA.
-
-    Fails (never skips silently) when it is unset or lacks the files; skips,
-    saying why, when it is "synthetic" (the course's numbers need real data).
-    """
-    value = os.environ.get(DATA_ENV, "")
-    if value == SYNTHETIC:
-        pytest.skip(f"{DATA_ENV}=synthetic: this test needs the course data and its numbers")
-    if not value:
-        pytest.fail(f"{DATA_ENV} is not set: set it to the folder holding {' and '.join(DATA_FILES)} "
-                    "(make test uses ../shared/datasets), or to 'synthetic' to skip the tests "
-                    "that need the course data.", pytrace=False)
-    folder = Path(value).expanduser().resolve()
-    missing = [n for n in DATA_FILES if not (folder / n).is_file()]
-    if missing:
-        pytest.fail(f"{DATA_ENV}={value} lacks {missing}: set {DATA_ENV} to the folder holding "
-                    f"{' and '.join(DATA_FILES)}.", pytrace=False)
-    return folder
 
 
 def nbgrader_config():
@@ -54,44 +31,14 @@ def nbgrader_config():
 
 
 @contextlib.contextmanager
-def venv_on_path():
-    """Put this Python's bin folder first on PATH while nbgrader runs.
+def generate_release(dest):
+    """generate_assignment in a scratch course folder; the release is copied to ``dest``.
 
-    nbgrader's gradebook runs the ``alembic`` command found on PATH; with the
-    venv's python called directly (``.venv/bin/python -m pytest``) its bin folder
-    is not on PATH and every gradebook operation fails.
+    Never touches the real course folder or its gradebook.
     """
-    old = os.environ.get("PATH", "")
-    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + old
-    try:
-        yield
-    finally:
-        os.environ["PATH"] = old
+    from dnn_course.release import build_release
 
-
-def generate_release(dest, source_dir=SOURCE_DIR):
-    """Run nbgrader's generate_assignment on a copy of the course folder.
-
-    Copies nbgrader_config.py and source/<assignment> into ``dest`` (the copy's
-    CourseDirectory.root is ``dest``, since the config roots the course at its
-    own folder), generates there, and returns ``dest/release/<assignment>``. The
-    real course folder, and its gradebook, are never touched.
-    """
-    from nbgrader.apps import NbGraderAPI
-    from traitlets.config.loader import PyFileConfigLoader
-
-    dest = Path(dest)
-    (dest / "source").mkdir(parents=True, exist_ok=True)
-    shutil.copy2(CONFIG_FILE, dest / CONFIG_FILE.name)
-    shutil.copytree(source_dir, dest / "source" / ASSIGNMENT, ignore=IGNORED)
-    config = PyFileConfigLoader(CONFIG_FILE.name, path=str(dest)).load_config()
-    assert Path(config.CourseDirectory.root) == dest.resolve()
-    with venv_on_path():
-        result = NbGraderAPI(config=config).generate_assignment(ASSIGNMENT, force=True, create=True)
-    if not result["success"]:
-        raise RuntimeError("generate_assignment failed:\n" + result.get("error", "")
-                           + result.get("log", ""))
-    return dest / "release" / ASSIGNMENT
+    return build_release(COURSE_ROOT, db_url=f"sqlite:///{Path(dest).resolve()}.db", out=dest)
 
 
 def copy_assignment(src_dir, dest, data_dir=None):
@@ -133,11 +80,3 @@ def data_env(data_dir):
     env[DATA_ENV] = str(data_dir)
     env.setdefault("DNN_APP_BLAS_THREADS", "1")
     return env
-
-
-def normalized(nb):
-    """A notebook as a plain dict, without what may vary between two generations."""
-    d = nbformat.from_dict(nb)
-    d = {k: v for k, v in d.items()}
-    d["metadata"] = {k: v for k, v in d.get("metadata", {}).items() if k != "language_info"}
-    return d

@@ -6,7 +6,6 @@ they FAIL when it is unset or lacks the files, and skip when it is "synthetic".
 """
 import os
 import shutil
-from pathlib import Path
 
 import h5py
 import numpy as np
