@@ -48,14 +48,27 @@ c.Execute.kernel_name = "python3"
 # correct one takes under 1 s); once a cell has timed out the rest get 5 s
 # each; a whole submission gets 20 min.
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata,  # noqa: E402
-                                    GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,  # noqa: E402
+                                    DeduplicateIds, GetGrades, IgnorePattern, LimitOutput,
+                                    OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
 from dnn_course.execute import GuardedExecute  # noqa: E402
 from dnn_course.feedback import HideHiddenTests  # noqa: E402
+from dnn_course.tamper import RestoreTestCells  # noqa: E402
+from dnn_course.verify import VerifyResults  # noqa: E402
 
+# Before grading: renamed, copied, edited or deleted test cells are restored
+# and noted instead of crashing nbgrader.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, RestoreTestCells, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
+    CheckCellMetadata,
+]
+c.OverwriteCells.add_missing_cells = True
+# Grading: run the notebook under the execution guard, then re-check every
+# passing test cell outside the learner's kernel (VerifyResults) before the
+# scores are saved.
 c.Autograde.autograde_preprocessors = [
-    GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    GuardedExecute, VerifyResults, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
 c.GuardedExecute.test_cell_timeout = 30

@@ -64,14 +64,42 @@ def cmd_collect(args):
 
 def cmd_grade(args):
     from .grading import grade_all, submitted_students
+    from .gradebook_db import GradebookURLError, course_db_url, prepare
 
     students = args.student or submitted_students(args.root, args.assignment)
     if not students:
         print(f"grade: nothing in submitted/*/{args.assignment}/ to grade "
               "(dnn-course collect brings submissions in).", file=sys.stderr)
         return USAGE
+    if args.workers < 1:
+        print("grade: --workers must be 1 or more.", file=sys.stderr)
+        return USAGE
+    if args.scheduler and args.workers != 1:
+        print("grade: give --workers or --scheduler, not both (the cluster's workers do the "
+              "grading with --scheduler).", file=sys.stderr)
+        return USAGE
+    try:  # a clear message for a bad --db before anything runs
+        args.db = prepare(course_db_url(args.root, args.db))
+    except GradebookURLError as e:
+        print(f"grade: {e}", file=sys.stderr)
+        return USAGE
     _ensure_released(args)
-    results = grade_all(args.assignment, args.root, students, force=args.force, db_url=args.db)
+    if args.scheduler:
+        from .distributed import DaskSetupError, grade_dask
+
+        try:
+            results = grade_dask(args.assignment, args.root, students, args.scheduler,
+                                 force=args.force, db_url=args.db)
+        except DaskSetupError as e:
+            print(f"grade: {e}", file=sys.stderr)
+            return USAGE
+    elif args.workers > 1:
+        from .parallel import grade_parallel
+
+        results = grade_parallel(args.assignment, args.root, students, args.workers,
+                                 force=args.force, db_url=args.db)
+    else:
+        results = grade_all(args.assignment, args.root, students, force=args.force, db_url=args.db)
     return _results_or_table(results)
 
 
@@ -158,6 +186,10 @@ def build_parser():
     s.add_argument("assignment", nargs="?", default=ASSIGNMENT)
     s.add_argument("--student", action="append", help="only this student (repeatable)")
     s.add_argument("--force", action="store_true", help="grade again what is already graded")
+    s.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="grade N submissions at once on this machine (default 1)")
+    s.add_argument("--scheduler", metavar="ADDRESS",
+                   help="grade on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786)")
     s.set_defaults(func=cmd_grade)
 
     s = sub.add_parser("feedback", help="write feedback HTML for graded submissions")

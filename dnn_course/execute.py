@@ -2,56 +2,109 @@
 
 ``GuardedExecute`` is nbgrader's ``Execute`` with two additions, configured in
 ``nbgrader_config.py`` so plain ``nbgrader autograde`` uses it too:
-  - test cells (nbgrader grade cells) get ``test_cell_timeout`` seconds, other
+  - test cells and solution cells get ``test_cell_timeout`` seconds, other
     cells ``timeout`` (the long trainings); once any cell has timed out, every
     later cell gets only ``after_timeout`` seconds, so a submission that never
     ends costs minutes, not hours;
   - when ``submission_timeout`` seconds have passed, the remaining cells are not
-    run: each gets an error output saying why, and scores 0.
+    run: each gets an error output saying why, and scores 0;
+  - when the kernel dies (``os._exit``, a crash, the memory cap) or will not
+    stop after a timeout (a loop that ignores SIGINT), the cell gets an error
+    output saying so, a fresh kernel is started, the set-up cells before the
+    first solution cell are run again, and grading goes on.
 """
+import math
 import time
 
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_sync
 from nbformat.v4 import new_output
 from traitlets import Integer
 
 from nbgrader.preprocessors import Execute
 
 
-def _is_test_cell(cell):
+def _error(ename, evalue):
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def _is_short_cell(cell):
+    """Test cells and solution cells (which only define functions) run in seconds."""
     meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution")
+    return bool(meta.get("grade") or meta.get("solution"))
 
 
 class GuardedExecute(Execute):
-    test_cell_timeout = Integer(30, help="Seconds a test cell may run.").tag(config=True)
+    test_cell_timeout = Integer(30, help="Seconds a test or solution cell may run.").tag(config=True)
     after_timeout = Integer(5, help="Seconds each later cell may run once a cell has "
                             "timed out.").tag(config=True)
     submission_timeout = Integer(1200, help="Seconds a whole submission may run.").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
+        from .tamper import add_notes, remove_importable_extras
+
+        folder = (resources or {}).get("metadata", {}).get("path")
+        if folder:  # never let a submission's numpy.py or public_tests.py shadow the real ones
+            removed = remove_importable_extras(folder)
+            if removed:
+                add_notes(nb, [f"Files that could replace Python packages were ignored: "
+                               f"{', '.join(removed)}."])
         self._started = time.monotonic()
         self._timed_out = False
+        self._setup_cells = []
+        for index, cell in enumerate(nb.cells):
+            if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+                break
+            if cell.cell_type == "code":
+                self._setup_cells.append(index)
         self.timeout_func = self._cell_timeout
         return super().preprocess(nb, resources, km)
 
     def _cell_timeout(self, cell):
         if self._timed_out:
             return self.after_timeout
-        limit = self.test_cell_timeout if _is_test_cell(cell) else self.timeout
+        limit = self.test_cell_timeout if _is_short_cell(cell) else self.timeout
         left = self.submission_timeout - (time.monotonic() - self._started)
-        return max(1, int(min(limit, left)))
+        return max(1, math.ceil(min(limit, left)))
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
         if time.monotonic() - self._started >= self.submission_timeout:
-            cell.outputs = [new_output(
-                "error", ename="SubmissionTimeout",
-                evalue=f"not run: the notebook used its {self.submission_timeout} s "
-                       "time limit before reaching this cell",
-                traceback=["SubmissionTimeout: the notebook ran out of time before this cell"])]
+            cell.outputs = [_error("SubmissionTimeout",
+                                   f"not run: the notebook used its {self.submission_timeout} s "
+                                   "time limit before reaching this cell")]
             return cell, resources
-        cell, resources = super().preprocess_cell(cell, resources, index)
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            cell.outputs = list(cell.get("outputs", [])) + [_error(
+                "KernelDied", "the Python process stopped while running this cell (os._exit, "
+                "a crash, or more memory than allowed); later cells ran in a fresh one")]
+            self._restart(index)
+            return cell, resources
+        except CellTimeoutError:  # still busy after the interrupt (e.g. SIGINT ignored)
+            self._timed_out = True
+            cell.outputs = list(cell.get("outputs", [])) + [_error(
+                "CellTimeoutError", "this cell ran longer than its time limit and did not stop "
+                "when interrupted; its Python process was replaced by a fresh one")]
+            self._restart(index)
+            return cell, resources
         if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
             self._timed_out = True
         return cell, resources
+
+    def _restart(self, failed_index):
+        """A fresh kernel, with the set-up cells before ``failed_index`` run again
+        (their outputs dropped)."""
+        run_sync(self.km.restart_kernel)(now=True)
+        run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
+        for index in self._setup_cells:
+            if index >= failed_index:
+                return
+            cell = self.nb.cells[index].copy()
+            cell.outputs = []
+            try:
+                self.execute_cell(cell, index, store_history=False)
+            except (DeadKernelError, CellTimeoutError):
+                return

@@ -56,10 +56,13 @@ def notebook_problem(path):
 
 
 def _cell_reasons(autograded_nb):
-    """(grade_id -> one-line reason of the error its cell raised, grade ids in notebook order)."""
+    """(grade_id -> one-line reason of the error its cell raised, grade ids in notebook
+    order, tampering notes)."""
+    from .tamper import tampering_notes
+
     reasons, order = {}, []
     if not Path(autograded_nb).is_file():
-        return reasons, order
+        return reasons, order, []
     nb = nbformat.read(str(autograded_nb), as_version=4)
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -69,7 +72,7 @@ def _cell_reasons(autograded_nb):
             e = errors[-1]
             first = str(e.get("evalue", "")).strip().split("\n")[0]
             reasons[gid] = f"{e.get('ename', 'Error')}: {first}" if first else e.get("ename", "Error")
-    return reasons, order
+    return reasons, order, tampering_notes(nb)
 
 
 def read_result(gradebook, root, assignment, student):
@@ -86,7 +89,7 @@ def read_result(gradebook, root, assignment, student):
     if problem or sub is None or not sub.notebooks:
         return SubmissionResult(student, "not graded", 0.0, _max_score(gradebook, assignment),
                                 problem or "not graded yet: run dnn-course grade")
-    reasons, order = _cell_reasons(Path(root) / "autograded" / student / assignment / NOTEBOOK)
+    reasons, order, notes = _cell_reasons(Path(root) / "autograded" / student / assignment / NOTEBOOK)
     position = {gid: i for i, gid in enumerate(order)}
     tests = []
     for nb in sub.notebooks:
@@ -96,6 +99,8 @@ def read_result(gradebook, root, assignment, student):
             tests.append(TestResult(g.name, score, g.max_score, reason))
     failed = [t for t in tests if t.reason]
     summary = "all tests passed" if not failed else f"{len(failed)} of {len(tests)} tests failed"
+    if notes:
+        summary += "; tampering: " + " ".join(notes)
     return SubmissionResult(student, "graded", sub.score, sub.max_score, summary, tests)
 
 

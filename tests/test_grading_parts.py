@@ -1,0 +1,145 @@
+"""The grading pieces one by one, on small inputs (fast)."""
+import zipfile
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from dnn_course.collect import CollectError, collect
+from dnn_course.execute import GuardedExecute
+from dnn_course.feedback import HIDDEN_NOTE, HideHiddenTests
+from dnn_course.mistakes import MUTANTS, mutate
+from dnn_course.results import notebook_problem
+from dnn_course.tamper import remove_importable_extras
+from dnn_course.verify import CASES, judge, run_learner
+from dnn_course.verify_runner import definitions_only
+
+
+def _meta(cell, **kw):
+    cell.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": False,
+                                 "schema_version": 3, "task": False, **kw}
+    return cell
+
+
+def _run(cells, **limits):
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    GuardedExecute(**limits).preprocess(nb, {"metadata": {"path": "."}})
+    return [[(o.get("ename"), o.get("text", "")) for o in c.outputs] for c in nb.cells]
+
+
+def test_dead_kernel_is_a_result_and_grading_goes_on(tmp_path, monkeypatch):
+    """os._exit in a cell: that cell says the kernel died; set-up is replayed; the rest runs."""
+    monkeypatch.chdir(tmp_path)
+    out = _run([new_code_cell("x = 41"), _meta(new_code_cell("def f(): return 1"), solution=True, grade_id="f"),
+                _meta(new_code_cell("import os; os._exit(1)"), grade=True, grade_id="t", points=1),
+                new_code_cell("print(x + 1)")], test_cell_timeout=10, timeout=10)
+    assert out[2][-1][0] == "KernelDied"
+    assert out[3] == [(None, "42\n")]
+
+
+def test_loop_ignoring_sigint_is_stopped(tmp_path, monkeypatch):
+    """A loop that ignores the interrupt times out, its kernel is replaced, later cells run."""
+    monkeypatch.chdir(tmp_path)
+    out = _run([new_code_cell("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: pass"),
+                new_code_cell("print('after')")], timeout=4, after_timeout=4)
+    assert out[0][-1][0] == "CellTimeoutError"
+    assert out[1] == [(None, "after\n")]
+
+
+def test_submission_time_limit(tmp_path, monkeypatch):
+    """Cells after the submission's time budget are not run and say why."""
+    monkeypatch.chdir(tmp_path)
+    out = _run([new_code_cell("import time; time.sleep(3)"), new_code_cell("print('late')")],
+               submission_timeout=2, timeout=10)
+    assert out[1] and out[1][0][0] == "SubmissionTimeout", out
+
+
+def test_importable_extras_are_removed(tmp_path):
+    """numpy.py, packages and .pth files go; images and data stay."""
+    for name in ("numpy.py", "notes.txt", "x.pth"):
+        (tmp_path / name).write_text("")
+    (tmp_path / "dnn_app_utils").mkdir()
+    (tmp_path / "dnn_app_utils" / "__init__.py").write_text("")
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "cat.png").write_bytes(b"")
+    assert remove_importable_extras(tmp_path) == ["dnn_app_utils/", "numpy.py", "x.pth"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["images", "notes.txt"]
+
+
+def test_feedback_filter_removes_hidden_tests_and_tracebacks():
+    """Hidden regions become one note; an error keeps only its one-line message."""
+    cell = new_code_cell("# checks\nvisible()\n### BEGIN HIDDEN TESTS\nsecret()\n### END HIDDEN TESTS")
+    cell.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="wrong W1\nmore",
+                                           traceback=["File x", "secret()", "AssertionError"])]
+    nb = new_notebook(cells=[cell])
+    HideHiddenTests().preprocess(nb, {})
+    assert "secret" not in nb.cells[0].source and HIDDEN_NOTE in nb.cells[0].source
+    assert nb.cells[0].outputs[0].traceback == ["AssertionError: wrong W1"]
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("{not json", "not valid JSON"),
+    ('{"cells": 3}', "not a valid Jupyter notebook"),
+])
+def test_notebook_problems(tmp_path, text, reason):
+    """A damaged notebook file gets a reason a learner can act on."""
+    path = tmp_path / "n.ipynb"
+    path.write_text(text)
+    assert reason in notebook_problem(path)
+
+
+def _nb_bytes(tag):
+    cell = new_code_cell(tag)
+    cell.id = tag
+    return nbformat.writes(new_notebook(cells=[cell]))
+
+
+def test_collect_from_folder_and_zip(tmp_path):
+    """Students are named by folder or by file name; a different existing one is kept."""
+    lms = tmp_path / "lms"
+    (lms / "bob").mkdir(parents=True)
+    (lms / "alice_12345_dnn_app.ipynb").write_text(_nb_bytes("a"))
+    (lms / "bob" / "whatever.ipynb").write_text(_nb_bytes("b"))
+    root = tmp_path / "course"
+    assert collect(lms, root, "dnn_app", "dnn_app.ipynb") == (["alice", "bob"], [], [])
+    assert (root / "submitted" / "alice" / "dnn_app" / "dnn_app.ipynb").read_text() == _nb_bytes("a")
+    assert collect(lms, root, "dnn_app", "dnn_app.ipynb") == ([], ["alice", "bob"], [])
+    (lms / "alice_12345_dnn_app.ipynb").write_text(_nb_bytes("changed"))
+    assert collect(lms, root, "dnn_app", "dnn_app.ipynb")[2] == ["alice"]
+    assert (root / "submitted" / "alice" / "dnn_app" / "dnn_app.ipynb").read_text() == _nb_bytes("a")
+    archive = tmp_path / "dl.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("carol.ipynb", _nb_bytes("c"))
+    assert collect(archive, root, "dnn_app", "dnn_app.ipynb")[0] == ["carol"]
+
+
+def test_collect_refuses_unsafe_zip(tmp_path):
+    """A zip that climbs out of its folder is refused."""
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("../../etc/x.ipynb", "{}")
+    with pytest.raises(CollectError, match="unsafe path"):
+        collect(archive, tmp_path / "course", "dnn_app", "dnn_app.ipynb")
+
+
+def test_runner_keeps_only_definitions():
+    """Top-level statements of a solution cell (e.g. patching numpy) are dropped."""
+    tree = definitions_only("import numpy\nnumpy.allclose = None\ndef f():\n    return 1\nprint('x')")
+    assert [type(n).__name__ for n in tree.body] == ["Import", "FunctionDef"]
+
+
+def test_verification_passes_the_reference_and_catches_a_mistake(reference, monkeypatch):
+    """The independent re-run agrees with the reference and disagrees with a wrong solution."""
+    import conftest
+    monkeypatch.setenv("DNN_APP_DATA", str(conftest.course_data_dir()))
+    from dnn_course.solutions import solution_sources
+
+    src = solution_sources()
+    cases = [c for cs in CASES.values() for c in cs]
+    out = run_learner(src, cases, timeout=120)
+    assert [judge(c, out.get(c.id)) for c in cases] == [None] * len(cases)
+    wrong = dict(src, L_layer_model=mutate(src["L_layer_model"], MUTANTS["L_layer_model"]["missing-update"]))
+    out = run_learner(wrong, cases, timeout=120)
+    failed = {c.function for c in cases if judge(c, out.get(c.id))}
+    assert failed == {"L_layer_model"}
