@@ -71,6 +71,16 @@ c.Autograde.autograde_preprocessors = [
     GuardedExecute, VerifyResults, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
+# Every submission's kernel runs in the course sandbox (dnn_course/sandbox.py:
+# no network, no view of the course folder but its own working copy, memory and
+# CPU caps, its own process tree). It talks to the grader over unix sockets,
+# since its network is cut off. Validation of the source notebook (instructors)
+# keeps the plain python3 kernel set above.
+from dnn_course.sandbox import ipc_prefix  # noqa: E402
+
+c.GuardedExecute.kernel_name = "dnn-course-sandbox"
+c.KernelManager.transport = "ipc"
+c.KernelManager.ip = ipc_prefix()
 c.GuardedExecute.test_cell_timeout = 30
 c.GuardedExecute.after_timeout = 5
 c.GuardedExecute.submission_timeout = 1200

@@ -8,31 +8,32 @@ region from the cells and reduces every error to its one-line message, which
 the course's tests write for learners.
 """
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Unicode
 
 HIDDEN_NOTE = "# (hidden tests ran here; their results are below)"
+BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+
+def strip_hidden(source, note=None):
+    """``source`` without its hidden-test regions; each region becomes ``note`` if given."""
+    out, hidden = [], False
+    for line in source.split("\n"):
+        if BEGIN in line:
+            hidden = True
+            if note is not None:
+                out.append(line[: len(line) - len(line.lstrip())] + note)
+        elif END in line:
+            hidden = False
+        elif not hidden:
+            out.append(line)
+    return "\n".join(out)
 
 
 class HideHiddenTests(NbGraderPreprocessor):
-    begin = Unicode("### BEGIN HIDDEN TESTS").tag(config=True)
-    end = Unicode("### END HIDDEN TESTS").tag(config=True)
-
-    def _strip(self, source):
-        out, hidden = [], False
-        for line in source.split("\n"):
-            if self.begin in line:
-                hidden = True
-                out.append(line[: len(line) - len(line.lstrip())] + HIDDEN_NOTE)
-            elif self.end in line:
-                hidden = False
-            elif not hidden:
-                out.append(line)
-        return "\n".join(out)
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code":
-            if self.begin in cell.source:
-                cell.source = self._strip(cell.source)
+            if BEGIN in cell.source:
+                cell.source = strip_hidden(cell.source, HIDDEN_NOTE)
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     first = str(output.get("evalue", "")).split("\n")[0]

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from .sandbox import NAME
+from .sandbox import NAME, SAFE_FLAG
 
 DISPLAY_NAME = "Python 3 (dnn-course sandbox)"
 
@@ -19,11 +19,10 @@ def kernelspec(python=None):
     """The kernel.json content: the launcher run by ``python`` (default: this one)."""
     python = python or sys.executable
     # -P (-I before Python 3.11): the working folder is not put on sys.path, so a
-    # learner's dnn_course/ or ipykernel_launcher.py beside the notebook cannot
-    # replace the launcher, which runs outside the sandbox.
-    safe = "-P" if sys.version_info >= (3, 11) else "-I"
+    # learner's dnn_course/ beside the notebook cannot replace the launcher,
+    # which runs outside the sandbox.
     return {
-        "argv": [python, safe, "-m", "dnn_course.sandbox", "-f", "{connection_file}"],
+        "argv": [python, SAFE_FLAG, "-m", "dnn_course.sandbox", "-f", "{connection_file}"],
         "display_name": DISPLAY_NAME,
         "language": "python",
         "interrupt_mode": "signal",

@@ -20,6 +20,16 @@ starts ``python -m ipykernel_launcher`` with:
   Everything else (source/, gradebook.db, submitted/, other learners'
   folders, the grader's home and runtime files) does not exist in there.
 
+``python -m dnn_course.sandbox --run -- COMMAND...`` (``command_prefix()``)
+runs any command the same way, its working folder the current one.
+
+Processes: RLIMIT_NPROC binds inside the user namespace when the grader is an
+ordinary user; it never binds processes owned by root, so for a root grader
+the launcher also counts the processes in the sandbox's PID namespace every
+0.1 s and kills the sandbox past the cap. A helper in its own session removes
+the kernel's private folder once the launcher is gone, even when the grader
+ends it with SIGKILL.
+
 The grader reaches the kernel over ZMQ. Over TCP a new network namespace cuts
 it off, so grading sets ``c.KernelManager.transport = "ipc"`` (unix sockets):
 the launcher gives the kernel a private folder for its sockets and links the
@@ -60,6 +70,9 @@ PASS_ENV = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "DNN_APP_THREADS",
             "DNN_APP_BLAS_THREADS", "MPLBACKEND", "PYTHONHASHSEED", "PYTHONIOENCODING",
             "PYTHONUNBUFFERED", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
             "MKL_NUM_THREADS", "VIRTUAL_ENV", "MALLOC_ARENA_MAX", "PYTHONPATH")
+# Python started without the working folder on sys.path: a learner's dnn_course/
+# or ipykernel_launcher.py beside the notebook cannot replace the launcher or kernel.
+SAFE_FLAG = "-P" if sys.version_info >= (3, 11) else "-I"
 GRACE_SECONDS = 5  # SIGXCPU at the CPU limit, SIGKILL this much later
 WATCH_INTERVAL = 0.1  # seconds between process counts in the sandbox
 
@@ -357,10 +370,10 @@ def _children(pid):
         return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         pass
-    kids = []
+    kids, line = [], f"\nPPid:\t{pid}\n"
     for entry in os.scandir("/proc"):
         try:
-            if entry.name.isdigit() and f"\nPPid:\t{pid}\n" in Path(entry.path, "status").read_text():
+            if entry.name.isdigit() and line in Path(entry.path, "status").read_text():
                 kids.append(entry.name)
         except OSError:
             pass
@@ -400,8 +413,7 @@ def watch_processes(bwrap_pid, cap, stop):
 def kernel_argv(connection_file, extra):
     """``python -m ipykernel_launcher``, without the working folder on sys.path
     (a learner's ``ipykernel_launcher.py`` must not replace the kernel)."""
-    safe = ["-P"] if sys.version_info >= (3, 11) else ["-I"]
-    return [sys.executable, *safe, "-m", "ipykernel_launcher", "-f", connection_file, *extra]
+    return [sys.executable, SAFE_FLAG, "-m", "ipykernel_launcher", "-f", connection_file, *extra]
 
 
 def _kernel_env(home):
@@ -421,52 +433,88 @@ def warn(lines):
         print(f"WARNING dnn_course.sandbox: {line}", file=sys.stderr, flush=True)
 
 
-def launch(connection_file, extra=()):
-    """Start the kernel for ``connection_file`` (sandboxed when possible); wait for it;
-    clean up; return its exit status."""
+def command_prefix():
+    """Argv words that run a command in the sandbox, its working folder the
+    current one: ``[*command_prefix(), sys.executable, "-I", "-m", "x", ...]``."""
+    return [sys.executable, SAFE_FLAG, "-m", "dnn_course.sandbox", "--run", "--"]
+
+
+def launch(connection_file=None, extra=(), command=None):
+    """Start the kernel for ``connection_file`` (or ``command``) in the sandbox, or
+    with the resource limits only when the sandbox is unavailable (with a warning);
+    wait for it; return its exit status. The working folder is the current one."""
     lim = limits()
-    status = sandbox_status()
-    problem = lost_protections(status)
-    transport = json.loads(Path(connection_file).read_text()).get("transport", "tcp")
-    isolated = not problem
-    if isolated and transport != "ipc":
+    problem = lost_protections(sandbox_status())
+    what = "the kernel" if connection_file else "the command"
+    if connection_file and not problem and json.loads(
+            Path(connection_file).read_text()).get("transport", "tcp") != "ipc":
         problem = ["the grader talks to this kernel over TCP, which a network namespace "
                    "cuts off; set c.KernelManager.transport = \"ipc\" in nbgrader_config.py.",
                    "Lost: all namespace isolation (network, file system, processes, user); "
                    "memory, CPU-time and file-size limits still apply."]
-        isolated = False
     if problem:
         warn(problem)
         if require_sandbox():
-            warn(["DNN_COURSE_REQUIRE_SANDBOX is set: the kernel was not started."])
+            warn([f"DNN_COURSE_REQUIRE_SANDBOX is set: {what} was not started."])
             return 3
     private = _private_folder()
     links = []
     try:
-        home = os.path.expanduser("~")
-        if isolated:
-            inside, links = plumb_connection(connection_file, private, INSIDE_RUN)
+        if not problem:
+            home = os.path.expanduser("~")
+            if connection_file:
+                inside, links = plumb_connection(connection_file, private, INSIDE_RUN)
+                command = kernel_argv(inside, extra)
             env = _kernel_env(home)
             env["JPY_PARENT_PID"] = "1"  # its parent is the sandbox's PID 1: no parent polling
             ro = [*_python_dirs(), *_package_dirs(), *_data_dirs(env)]
-            workdir = os.getcwd()
-            inner = [sys.executable, "-P" if sys.version_info >= (3, 11) else "-I", "-m",
-                     "dnn_course.sandbox", "--inner", json.dumps(lim), "--",
-                     *kernel_argv(inside, extra)]
-            argv = bwrap_argv(private, workdir, home, ro, inner)
-            return _run(argv, env, lim["max_procs"])
-        inside, links = plumb_connection(connection_file, private, str(private / "run"))
-        env = dict(os.environ)
-        return _run(kernel_argv(inside, extra), env, None,
-                    preexec=lambda: apply_limits(lim, nproc=False))
-    finally:
-        for link in links:
-            try:
-                if os.readlink(link).startswith(str(private)):
-                    os.unlink(link)
-            except OSError:
-                pass
+            inner = [sys.executable, SAFE_FLAG, "-m", "dnn_course.sandbox", "--inner",
+                     json.dumps(lim), "--", *command]
+            argv = bwrap_argv(private, os.getcwd(), home, ro, inner)
+            cap, preexec = lim["max_procs"], None
+        else:
+            if connection_file:
+                inside, links = plumb_connection(connection_file, private, str(private / "run"))
+                command = kernel_argv(inside, extra)
+            argv, env, cap = command, dict(os.environ), None
+            preexec = functools.partial(apply_limits, lim, nproc=False)
+    except BaseException:
         _remove(private)
+        raise
+    _start_cleaner(private, links)
+    return _run(argv, env, cap, preexec)
+
+
+def _cleanup(private, links):
+    for link in links:
+        try:
+            if os.readlink(link).startswith(str(private)):
+                os.unlink(link)
+        except OSError:
+            pass
+    _remove(private)
+
+
+def _start_cleaner(private, links):
+    """Fork a helper, in its own session, that removes ``private`` and the socket
+    links once this launcher has exited, however it exits: the grader ends a
+    kernel with SIGKILL to its process group, which the launcher cannot catch."""
+    read_end, write_end = os.pipe()  # not inherited by the kernel (O_CLOEXEC)
+    if os.fork() == 0:
+        try:
+            os.setsid()
+            os.close(write_end)
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            while os.read(read_end, 1):  # EOF: the launcher is gone
+                pass
+            _cleanup(private, links)
+        finally:
+            os._exit(0)
+    os.close(read_end)
+    _start_cleaner.keep = write_end  # open until this process ends
 
 
 def _run(argv, env, cap, preexec=None):
@@ -486,12 +534,7 @@ def _run(argv, env, cap, preexec=None):
     if cap:
         threading.Thread(target=watch_processes, args=(proc.pid, cap, stop), daemon=True).start()
     try:
-        while True:
-            try:
-                code = proc.wait()
-                break
-            except InterruptedError:
-                continue
+        code = proc.wait()
     finally:
         stop.set()
     return code if code >= 0 else 128 - code
@@ -512,11 +555,16 @@ def main(args=None):
     parser.add_argument("--install", action="store_true",
                         help=f"install the {NAME} kernelspec into --prefix and exit")
     parser.add_argument("--prefix", default=sys.prefix, help="where --install puts it")
+    parser.add_argument("--run", action="store_true",
+                        help="run the command after -- in the sandbox (working folder: the "
+                             "current one) and exit with its status")
     parser.add_argument("--status", action="store_true",
                         help="print which protections this host offers and exit")
     args = sys.argv[1:] if args is None else list(args)
-    if args[:1] == ["--inner"]:  # --inner LIMITS -- KERNEL ARGV (inside the sandbox)
+    if args[:1] == ["--inner"]:  # --inner LIMITS -- ARGV (inside the sandbox)
         return inner_main(args[1], args[3:])
+    if args[:2] == ["--run", "--"] and len(args) > 2:
+        return launch(command=args[2:])
     ns, rest = parser.parse_known_args(args)
     rest = [a for a in rest if a != "--"]
     if ns.install:
@@ -528,6 +576,8 @@ def main(args=None):
         print(json.dumps(status, indent=2))
         warn(lost_protections(status))
         return 0
+    if ns.run:
+        parser.error("usage: --run -- COMMAND [ARGS...]")
     if not ns.connection_file:
         parser.error("-f CONNECTION_FILE is required")
     return launch(ns.connection_file, rest)

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from nbformat.v4 import new_markdown_cell
 
-from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from .feedback import strip_hidden
 
 IMPORTABLE = (".py", ".pyc", ".pyd", ".so", ".pth")
 
@@ -50,7 +51,7 @@ class RestoreTestCells(NbGraderPreprocessor):
         try:
             with Gradebook(ids["db_url"]) as gb:
                 source = gb.find_notebook(ids["notebook"], ids["assignment"])
-                known = {c.name: (c.locked, c.checksum) for c in source.source_cells}
+                known = {c.name: (c.locked, strip_hidden(c.source)) for c in source.source_cells}
                 tests = [c.name for c in source.grade_cells if c.name not in
                          {s.name for s in source.solution_cells}]
         except MissingEntry:
@@ -67,8 +68,8 @@ class RestoreTestCells(NbGraderPreprocessor):
                 del cell.metadata["nbgrader"]
                 continue
             seen.add(gid)
-            locked, checksum = known[gid]
-            if locked and utils.compute_checksum(cell) != checksum:
+            locked, released = known[gid]
+            if locked and cell.source.strip() != released.strip():
                 notes.append(f"The test cell {gid} had been changed; the original was run instead.")
         for gid in tests:
             if gid not in seen:

@@ -46,7 +46,7 @@ def _attacks(root, port):
             ""),
         "fake-all-tests-passed": ("print('\\033[92m All tests passed.\\033[0m')\n", ""),
         "swallowed-errors": ("get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\n",
-                             "VerificationError"),
+                             "tests failed"),
         "os-exit": ("import os\nos._exit(1)\n", "KernelDied"),
         "spawn-20-processes": ("import subprocess\n"
                                f"procs = [subprocess.Popen(['sleep', '{SLEEP_SECONDS}'], start_new_session=True)"

@@ -93,7 +93,8 @@ def outputs_text(root, student):
     parts = []
     for cell in nb.cells:
         for o in cell.get("outputs", []):
-            parts += [str(o.get("text", "")), str(o.get("evalue", "")), str(o.get("data", ""))]
+            parts += [str(o.get("ename", "")), str(o.get("text", "")), str(o.get("evalue", "")),
+                      str(o.get("data", ""))]
     return "\n".join(parts)
 
 
