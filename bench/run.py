@@ -56,28 +56,14 @@ CASES = {
     "baseline-1thread": ("baseline", {"DNN_APP_BLAS_THREADS": "1", "DNN_APP_THREADS": None}),
     "project": ("project", {"DNN_APP_BLAS_THREADS": None, "DNN_APP_THREADS": None}),
 }
-SPEC = {  # SPEC.md, "The numbers": cost every 100 iterations, accuracy lines
-    "2-layer": ([0.693049735659989, 0.6464320953428849, 0.6325140647912678,
-                 0.6015024920354665, 0.5601966311605747, 0.5158304772764729,
-                 0.4754901313943325, 0.4339163151225749, 0.4007977536203886,
-                 0.3580705011323798, 0.3394281538366412, 0.3052753636196265,
-                 0.2749137728213018, 0.24681768210614868, 0.19850735037466108,
-                 0.17448318112556646, 0.17080762978097735, 0.11306524562164687,
-                 0.09629426845937152, 0.08342617959726867, 0.07439078704319084,
-                 0.06630748132267933, 0.05919329501038172, 0.053361403485605585,
-                 0.04855478562877021],
-                ["Accuracy: 0.9999999999999998", "Accuracy: 0.72"]),
-    "L-layer": ([0.7717493284237686, 0.6720534400822914, 0.6482632048575212,
-                 0.6115068816101354, 0.5670473268366112, 0.5401376634547801,
-                 0.5279299569455267, 0.4654773771766851, 0.3691258524959279,
-                 0.39174697434805356, 0.31518698886006163, 0.2726998441789385,
-                 0.23741853400268137, 0.19960120532208647, 0.18926300388463305,
-                 0.1611885466582775, 0.14821389662363316, 0.13777487812972944,
-                 0.1297401754919012, 0.12122535068005211, 0.1138206066863371,
-                 0.10783928526254132, 0.10285466069352679, 0.10089745445261786,
-                 0.09287821526472395],
-                ["Accuracy: 0.9856459330143539", "Accuracy: 0.8"]),
-}
+
+
+def _spec():
+    """SPEC.md's cost curve (every 100 iterations) and accuracy lines, per model."""
+    from dnn_course import course_numbers as n
+
+    return {"2-layer": (n.TWO_LAYER_COSTS, list(n.TWO_LAYER_ACCURACY)),
+            "L-layer": (n.L_LAYER_COSTS, list(n.L_LAYER_ACCURACY))}
 
 
 # ---------------------------------------------------------------- subprocess side
@@ -127,7 +113,7 @@ def worker_train(helpers, model, iterations, repeats):
     with contextlib.redirect_stdout(out):
         ns["predict"](train_x, train_y, params)
         ns["predict"](test_x, test_y, params)
-    gold_costs, gold_acc = SPEC[model]
+    gold_costs, gold_acc = _spec()[model]
     n = min(len(costs), len(gold_costs))
     rel = [abs(float(c) - g) / abs(g) for c, g in zip(costs[:n], gold_costs[:n])]
     blas = [(i["internal_api"], i["num_threads"]) for i in threadpool_info()
