@@ -149,6 +149,22 @@ def cmd_export(args):
     return _results_or_table(results)
 
 
+def cmd_install_kernel(args):
+    from .kernelspec import install_kernelspec
+
+    print(f"install-kernel: {install_kernelspec()}")
+    return OK
+
+
+def cmd_sandbox_status(args):
+    import json
+
+    from .sandbox import sandbox_status
+
+    print(json.dumps(sandbox_status(), indent=2))
+    return OK
+
+
 def cmd_demo(args):
     from .demo import run
 
@@ -201,6 +217,12 @@ def build_parser():
     s.add_argument("assignment", nargs="?", default=ASSIGNMENT)
     s.add_argument("--out", default="exports", help="folder for the files (default: exports/)")
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("install-kernel", help="install the grading sandbox's kernelspec into this environment")
+    s.set_defaults(func=cmd_install_kernel)
+
+    s = sub.add_parser("sandbox-status", help="which grading protections this host offers")
+    s.set_defaults(func=cmd_sandbox_status)
 
     for name, func, helptext in (("demo", cmd_demo, "release, grade sample submissions, show scores"),
                                  ("train", cmd_train, "train both models, print the course's numbers")):

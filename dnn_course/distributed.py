@@ -3,7 +3,7 @@
 No shared file system is assumed. Everything travels through Dask:
 
 * to the workers: a **bundle** of the course (``nbgrader_config.py``,
-  ``source/``, ``release/`` as zip bytes, scattered once to every worker) and,
+  ``source/``, ``release/`` as zip bytes, sent once as a task result, recomputed if lost) and,
   per task, the student's submission folder as ``{relative path: bytes}``;
 * on a worker, ``grade_remote`` unpacks the bundle once into a template course
   with its own SQLite gradebook (``course_copy``: the assignment recorded, the
@@ -63,7 +63,7 @@ _templates = {}           # bundle digest -> template course folder (per worker 
 _template_lock = threading.Lock()
 _grading_lock = threading.Lock()   # nbgrader chdirs: one grading per process at a time
 _user_threads = os.environ.get(THREADS_ENV)
-last_run = {}             # student -> {"worker", "pid", "seconds", "waited"} of the latest grade_dask
+last_run = {}             # student -> {"worker", "pid", "seconds", "waited", "record_s"} (latest grade_dask)
 
 
 class DaskSetupError(Exception):
@@ -178,6 +178,11 @@ def grade_remote(bundle, digest, assignment, student, files, graders_per_host=No
             "pid": os.getpid(), "seconds": time.monotonic() - started, "waited": waited}
 
 
+def _unchanged(data):
+    """The course bundle as a task result (see grade_dask)."""
+    return data
+
+
 def check_worker():
     """Run on each worker before a batch: what would stop it grading (list of text)."""
     problems = []
@@ -201,6 +206,13 @@ def check_worker():
 
 # ---------------------------------------------------------------- client side
 
+def check_address(address):
+    """A DaskSetupError unless ``address`` looks like a scheduler address."""
+    if not address or ("://" not in address and ":" not in address):
+        raise DaskSetupError(f"--scheduler {address!r} is not a scheduler address; give the "
+                             "one `dask scheduler` prints, e.g. tcp://127.0.0.1:8786")
+
+
 def connect(address, timeout=CONNECT_TIMEOUT):
     """A Dask client for ``address``, or a DaskSetupError naming the problem and the fix."""
     try:
@@ -208,9 +220,7 @@ def connect(address, timeout=CONNECT_TIMEOUT):
     except ImportError:
         raise DaskSetupError("--scheduler needs the packages dask and distributed: "
                              "pip install -r requirements.txt") from None
-    if "://" not in address and ":" not in address:
-        raise DaskSetupError(f"--scheduler {address!r} is not a scheduler address; give the "
-                             "one `dask scheduler` prints, e.g. tcp://127.0.0.1:8786")
+    check_address(address)
     try:
         return Client(address, timeout=timeout, set_as_default=False)
     except (OSError, ValueError, TimeoutError) as e:
@@ -305,30 +315,33 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
     from distributed import as_completed
     from tqdm.auto import tqdm
 
-    from .gradebook_db import course_db_url, open_gradebook, prepare
+    from .gradebook_db import course_db_url, open_gradebook, prepare, retry_locked
     from .grading import grade_one, submitted_students
     from .nbapi import make_api
     from .results import SubmissionResult
 
     warnings.filterwarnings("ignore", module="nbgrader.api")
     warnings.filterwarnings("ignore", message=".*not in session.*")
+    check_address(scheduler_address)
     root = Path(root).resolve()
     students = list(students or submitted_students(root, assignment))
     url = prepare(course_db_url(root, db_url))
-    open_gradebook(url, root)
+    retry_locked(lambda: open_gradebook(url, root))
     api = make_api(root, url)
     results = {}
     last_run.clear()
     remote = [s for s in students if _needs_run(root, assignment, s, force)]
     for s in students:
         if s not in remote:  # invalid, missing or already graded: nothing to run
-            results[s] = grade_one(api, root, assignment, s, force)
+            results[s] = retry_locked(lambda: grade_one(api, root, assignment, s, force))
     if remote:
         client = connect(scheduler_address)
         try:
             check_cluster(client)
             bundle, digest = course_bundle(root)
-            shared = client.scatter(bundle, broadcast=True, hash=False)
+            # a task, not scattered data: if every copy dies with its worker the
+            # scheduler recomputes it from its spec instead of cancelling the batch
+            shared = client.submit(_unchanged, bundle, key=f"course-bundle-{digest}", pure=False)
             hosts = _graders_per_host(client)
             futures, digests = {}, {}
             for s in remote:
@@ -345,7 +358,10 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
                 try:
                     payload = future.result()
                     last_run[s] = {k: payload[k] for k in ("worker", "pid", "seconds", "waited")}
-                    results[s] = record(api, root, assignment, s, payload, digests[s])
+                    t = time.monotonic()
+                    results[s] = retry_locked(
+                        lambda: record(api, root, assignment, s, payload, digests[s]))
+                    last_run[s]["record_s"] = time.monotonic() - t
                 except Exception as e:  # KilledWorker, or a fault on the worker
                     with api.gradebook as gb:
                         max_score = gb.find_assignment(assignment).max_score

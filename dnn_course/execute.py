@@ -15,6 +15,7 @@
 """
 import math
 import time
+from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
@@ -44,7 +45,9 @@ class GuardedExecute(Execute):
         from .tamper import add_notes, remove_importable_extras
 
         folder = (resources or {}).get("metadata", {}).get("path")
-        if folder:  # never let a submission's numpy.py or public_tests.py shadow the real ones
+        if folder and "nbgrader" in (resources or {}) and "autograded" in Path(folder).resolve().parts:
+            # autograding a copy in autograded/: never let a submission's numpy.py
+            # or public_tests.py shadow the real ones (submitted/ keeps the original)
             removed = remove_importable_extras(folder)
             if removed:
                 add_notes(nb, [f"Files that could replace Python packages were ignored: "

@@ -79,6 +79,24 @@ def is_locked(error):
     return "database is locked" in str(error) or "database table is locked" in str(error)
 
 
+def retry_locked(fn, attempts=5, backoff=2.0, on_retry=None):
+    """``fn()``, called again (after 2, 4, 8... s) while it fails because SQLite
+    stayed locked longer than the busy timeout; other errors pass through."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except OperationalError as e:
+            if not is_locked(e) or attempt == attempts - 1:
+                raise
+            if on_retry:
+                on_retry()
+            time.sleep(backoff * 2 ** attempt)
+
+
 def prepare(url):
     """Check ``url`` and make it ready for (possibly concurrent) grading; return
     the URL to use. SQLite gets a busy timeout and must sit in an existing

@@ -28,6 +28,7 @@ submissions it had not finished are handed to a new pool, at most
 ``ATTEMPTS`` times each.
 """
 import concurrent.futures as cf
+from concurrent.futures.process import BrokenProcessPool
 import multiprocessing
 import os
 import time
@@ -101,23 +102,18 @@ def _start_worker(root, db_url, threads):
 
 def _grade(assignment, student, force):
     """One submission in a worker: ``grade_one``, again if the gradebook was locked."""
-    from sqlalchemy.exc import OperationalError
-
-    from .gradebook_db import is_locked
+    from .gradebook_db import retry_locked
     from .grading import grade_one
 
     started, retries = time.monotonic(), _api.retries
-    for attempt in range(ATTEMPTS):
-        try:
-            result = grade_one(_api, _root, assignment, student, force)
-        except OperationalError as e:  # reading the result back, or recording a fault
-            if not is_locked(e) or attempt == ATTEMPTS - 1:
-                raise
-            _api.retries += 1
-            time.sleep(BACKOFF * 2 ** attempt)
-            continue
-        return result, {"pid": os.getpid(), "retries": _api.retries - retries,
-                        "seconds": time.monotonic() - started}
+
+    def count():
+        _api.retries += 1
+
+    result = retry_locked(lambda: grade_one(_api, _root, assignment, student, force),
+                          ATTEMPTS, BACKOFF, on_retry=count)
+    return result, {"pid": os.getpid(), "retries": _api.retries - retries,
+                    "seconds": time.monotonic() - started}
 
 
 def _pool(workers, root, db_url, threads):
@@ -147,14 +143,14 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
     return their SubmissionResults in the same order as ``grade_all``."""
     from tqdm.auto import tqdm
 
-    from .gradebook_db import course_db_url, open_gradebook, prepare
+    from .gradebook_db import course_db_url, open_gradebook, prepare, retry_locked
     from .grading import submitted_students
 
     root = Path(root).resolve()
     students = list(students or submitted_students(root, assignment))
     url = prepare(course_db_url(root, db_url))
-    open_gradebook(url, root)  # tables exist before the writers start
-    max_score = _max_score(url, root, assignment)
+    retry_locked(lambda: open_gradebook(url, root))  # tables exist before the writers start
+    max_score = retry_locked(lambda: _max_score(url, root, assignment))
     (root / "autograded").mkdir(exist_ok=True)  # no two workers race to create it
     workers = max(1, min(workers, len(students) or 1))
     threads = os.environ.get(THREADS_ENV) or threads_per_worker(workers)
@@ -173,7 +169,7 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
                     student = futures[future]
                     try:
                         results[student], last_run[student] = future.result()
-                    except cf.process.BrokenProcessPool:
+                    except BrokenProcessPool:
                         broken.append(student)
                         continue
                     except Exception as e:  # a fault of ours or nbgrader's: report, go on

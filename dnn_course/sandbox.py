@@ -330,10 +330,17 @@ def _private_folder():
 
 
 def _remove(path):
+    """Delete the launcher's own private folder, making read-only parts writable
+    first; never touches a mode outside ``path`` (e.g. /tmp itself)."""
+    top = os.path.realpath(path)
+
     def unlock(func, p, _):
         try:
-            os.chmod(os.path.dirname(p), 0o700)
-            os.chmod(p, 0o700)
+            parent = os.path.realpath(os.path.dirname(p))
+            if parent == top or parent.startswith(top + os.sep):
+                os.chmod(parent, 0o700)
+            if os.path.realpath(p) != top:
+                os.chmod(p, 0o700)
             func(p)
         except OSError:
             pass

@@ -79,7 +79,11 @@ class RestoreTestCells(NbGraderPreprocessor):
 
 
 def remove_importable_extras(folder, allowed=()):
-    """Delete files and packages in ``folder`` that Python could import; return their names."""
+    """Delete files and packages in ``folder`` that Python could import; return their names.
+
+    Only for a graded copy of a submission (the caller checks it is one): the
+    learner's own files in submitted/ are never touched.
+    """
     removed = []
     for path in sorted(Path(folder).iterdir()):
         if path.name in allowed:

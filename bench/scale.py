@@ -1,0 +1,249 @@
+"""Scaling benchmark: one batch graded with 1 worker, N workers and on a Dask cluster.
+
+    python bench/scale.py [--size 8] [--workers 2] [--dask-workers 2] [--no-dask]
+
+Needs the course data (DNN_APP_DATA, default ../shared/datasets). It builds a
+scratch course (``course_copy``), submits a generated batch of ``--size``
+submissions in a fixed mix (correct ones, catalogued mistakes that still
+train to the end, a blank one: what a real cohort hands in), then grades the
+same batch three times, each in a fresh copy:
+
+* 1 worker: ``grade_one`` one after another (as ``grade_all``), timed per submission;
+* ``--workers`` processes: ``grade_parallel``;
+* a loopback Dask cluster (a scheduler and ``--dask-workers`` workers started
+  here as subprocesses, ``--nthreads 1``): ``grade_dask``.
+
+Baseline: one correct notebook executed by plain nbclient (no nbgrader), so
+"overhead" = a submission's grading time beyond the notebook's own run time.
+Prints throughput (submissions per hour), speed-up over 1 worker, per-submission
+times and the load average around each run; checks the three modes gave the
+same results; writes JSON to bench/results/scale-<time>.json.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+# the mix of a batch, repeated to --size: (kind, weight in a cycle of 8)
+MIX = ["correct", "wrong-sign-dA2", "correct", "hard-coded-rate", "correct",
+       "stale-weights", "blank", "correct"]
+KIND_SAMPLE = {"correct": "demo-correct", "wrong-sign-dA2": "demo-wrong-sign-dA2",
+               "hard-coded-rate": "demo-hard-coded-rate", "stale-weights": "demo-stale-weights",
+               "blank": "demo-blank"}
+
+
+def loadavg():
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def make_batch(size, scratch):
+    """A scratch course with ``size`` submissions; returns (root, {student: kind})."""
+    import nbformat
+
+    from dnn_course.paths import ASSIGNMENT, NOTEBOOK
+    from dnn_course.release import course_copy
+    from dnn_course.samples import sample_notebooks
+
+    root = course_copy(scratch / "template")
+    samples = sample_notebooks()
+    kinds = {}
+    for i in range(size):
+        kind = MIX[i % len(MIX)]
+        student = f"s{i:03d}-{kind}"
+        path = root / "submitted" / student / ASSIGNMENT / NOTEBOOK
+        path.parent.mkdir(parents=True)
+        path.write_text(nbformat.writes(samples[KIND_SAMPLE[kind]]), encoding="utf-8")
+        kinds[student] = kind
+    return root, kinds
+
+
+def nbclient_baseline(scratch):
+    """Seconds plain nbclient takes to run one correct submission's notebook."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from dnn_course.paths import release_notebook
+    from dnn_course.samples import sample_notebooks
+
+    folder = scratch / "nbclient"
+    shutil.copytree(release_notebook().parent, folder)
+    nb = sample_notebooks()["demo-correct"]
+    started = time.monotonic()
+    NotebookClient(nb, timeout=900, kernel_name="python3",
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    return time.monotonic() - started
+
+
+def run_sequential(root, students):
+    from dnn_course.grading import grade_one
+    from dnn_course.nbapi import make_api
+    from dnn_course.paths import ASSIGNMENT
+
+    api = make_api(root)
+    results, seconds = [], {}
+    for s in students:
+        t = time.monotonic()
+        results.append(grade_one(api, root, ASSIGNMENT, s, True))
+        seconds[s] = time.monotonic() - t
+    return results, seconds
+
+
+def run_parallel(root, students, workers):
+    from dnn_course import parallel
+    from dnn_course.paths import ASSIGNMENT
+
+    results = parallel.grade_parallel(ASSIGNMENT, root, students, workers, force=True,
+                                      progress=False)
+    return results, {s: r["seconds"] for s, r in parallel.last_run.items()}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_cluster(n, logs):
+    """A scheduler and n workers on loopback; returns (address, processes)."""
+    from distributed import Client
+
+    address = f"tcp://127.0.0.1:{free_port()}"
+    env = dict(os.environ)
+    env.pop("DNN_APP_THREADS", None)  # each task sets cores // workers on its host
+    procs = []
+
+    def start(cmd, name):
+        log = open(logs / f"{name}.log", "w")
+        procs.append(subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                      start_new_session=True))
+
+    start([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+           "--port", address.rsplit(":", 1)[1], "--no-dashboard"], "scheduler")
+    for i in range(n):
+        start([sys.executable, "-m", "distributed.cli.dask_worker", address, "--host",
+               "127.0.0.1", "--nthreads", "1", "--no-dashboard"], f"worker{i}")
+    with Client(address, timeout=60) as client:
+        client.wait_for_workers(n, timeout=120)
+    return address, procs
+
+
+def stop_cluster(procs):
+    for p in reversed(procs):
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+
+
+def run_dask(root, students, n, logs):
+    from dnn_course import distributed
+    from dnn_course.paths import ASSIGNMENT
+
+    address, procs = start_cluster(n, logs)
+    try:
+        t = time.monotonic()
+        results = distributed.grade_dask(ASSIGNMENT, root, students, address, force=True,
+                                         progress=False)
+        wall = time.monotonic() - t
+    finally:
+        stop_cluster(procs)
+    record = [r.get("record_s", 0) for r in distributed.last_run.values()]
+    if record:
+        print(f"dask client: recording one result in the gradebook took "
+              f"{sum(record) / len(record):.2f} s on average", flush=True)
+    return results, {s: r["seconds"] for s, r in distributed.last_run.items()}, wall
+
+
+def summarize(name, wall, seconds, size, load_before, load_after, base_wall):
+    per = sorted(seconds.values())
+    return {"mode": name, "wall_s": round(wall, 1), "per_hour": round(3600 * size / wall, 1),
+            "speedup": round(base_wall / wall, 2) if base_wall else 1.0,
+            "per_submission_mean_s": round(sum(per) / len(per), 1) if per else None,
+            "per_submission_max_s": round(per[-1], 1) if per else None,
+            "load_before": load_before, "load_after": load_after}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", type=int, default=8, help="submissions in the batch (default 8, "
+                    "about 15 minutes on 2 cores in all)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--dask-workers", type=int, default=2)
+    ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the nbclient run")
+    args = ap.parse_args(argv)
+    os.environ.setdefault("DNN_APP_DATA", str((ROOT.parent / "shared" / "datasets").resolve()))
+    import warnings
+    warnings.filterwarnings("ignore")
+
+    scratch = Path(tempfile.mkdtemp(prefix="dnn-scale-"))
+    try:
+        template, kinds = make_batch(args.size, scratch)
+        students = list(kinds)
+        report = {"when": datetime.now().isoformat(timespec="seconds"), "size": args.size,
+                  "mix": {k: list(kinds.values()).count(k) for k in set(kinds.values())},
+                  "cores": len(os.sched_getaffinity(0)), "modes": []}
+        if not args.no_baseline:
+            report["nbclient_correct_s"] = round(nbclient_baseline(scratch), 1)
+            print(f"nbclient, one correct notebook: {report['nbclient_correct_s']} s", flush=True)
+        runs = {}
+        plan = [("1 worker", lambda r: run_sequential(r, students)),
+                (f"{args.workers} workers", lambda r: run_parallel(r, students, args.workers))]
+        if not args.no_dask:
+            plan.append((f"dask, {args.dask_workers} workers",
+                         lambda r: run_dask(r, students, args.dask_workers, scratch)))
+        base_wall = None
+        for name, fn in plan:
+            root = Path(shutil.copytree(template, scratch / name.replace(" ", "-").replace(",", "")))
+            before = loadavg()
+            t = time.monotonic()
+            out = fn(root)
+            wall = out[2] if len(out) == 3 else time.monotonic() - t
+            results, seconds = out[0], out[1]
+            row = summarize(name, wall, seconds, args.size, before, loadavg(), base_wall)
+            base_wall = base_wall or wall
+            runs[name] = {r.student: r.as_dict() for r in results}
+            correct = [seconds[s] for s in students if kinds[s] == "correct" and s in seconds]
+            if correct and "nbclient_correct_s" in report:
+                row["overhead_correct_s"] = round(sum(correct) / len(correct)
+                                                  - report["nbclient_correct_s"], 1)
+            report["modes"].append(row)
+            print(json.dumps(row), flush=True)
+        first = next(iter(runs.values()))
+        report["identical_results"] = all(r == first for r in runs.values())
+        report["scores"] = {s: first[s]["score"] for s in students}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    print(f"\n{args.size} submissions {report['mix']}, {report['cores']} cores")
+    print(f"{'mode':<22}{'wall s':>8}{'per hour':>10}{'speed-up':>10}{'mean s/sub':>12}"
+          f"{'overhead s':>12}  load avg before -> after")
+    for m in report["modes"]:
+        print(f"{m['mode']:<22}{m['wall_s']:>8}{m['per_hour']:>10}{m['speedup']:>10}"
+              f"{m['per_submission_mean_s'] or '':>12}{m.get('overhead_correct_s', ''):>12}"
+              f"  {m['load_before']} -> {m['load_after']}")
+    print(f"identical results in every mode: {report['identical_results']}")
+    out = HERE / "results" / f"scale-{datetime.now():%Y%m%d-%H%M%S}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(f"written: {out.relative_to(ROOT)}")
+    return 0 if report["identical_results"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
