@@ -29,7 +29,7 @@ def choose_data(data_dir=None, synthetic=False, require_course_data=False):
     if folder == SYNTHETIC:
         return SYNTHETIC, False
     try:
-        load_data(folder)
+        load_data(data_dir)  # resolves as above; its error names how it chose
         return folder, True
     except DataError as e:
         if require_course_data:
