@@ -4,7 +4,6 @@ read by conftest.course_data_dir).
 
 Kept out of conftest.py on purpose; test_notebook.py imports what it needs.
 """
-import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -30,7 +29,6 @@ def nbgrader_config():
     return PyFileConfigLoader(CONFIG_FILE.name, path=str(CONFIG_FILE.parent)).load_config()
 
 
-@contextlib.contextmanager
 def generate_release(dest):
     """generate_assignment in a scratch course folder; the release is copied to ``dest``.
 
