@@ -31,7 +31,7 @@ def print_mislabeled_images(classes, X, y, p):
         print("No mislabeled images: every prediction is right.")
         return
     side = int(round((X.shape[0] / 3) ** 0.5))
-    plt.rcParams["figure.figsize"] = (40.0, 40.0)
+    plt.figure(figsize=(40.0, 40.0))  # this figure only; the notebook's defaults stay
     for i, index in enumerate(mislabeled):
         plt.subplot(2, n, i + 1)
         plt.imshow(X[:, index].reshape(side, side, 3), interpolation="nearest")
