@@ -3,6 +3,7 @@
 ``from dnn_app_utils import *`` gives the notebook every helper it uses.
 Arrays hold one example per column: X is (n_x, m), Y is (1, m).
 """
+from ._fast import configure_kernels
 from ._threads import configure_blas_threads
 from .activations import relu, relu_backward, sigmoid, sigmoid_backward
 from .data import DataError, load_data
@@ -14,6 +15,7 @@ from .model import (L_model_backward, L_model_forward, compute_cost,
 from .plots import plot_costs, print_mislabeled_images
 
 configure_blas_threads()
+configure_kernels()
 
 __all__ = [
     "sigmoid", "relu", "relu_backward", "sigmoid_backward",

@@ -5,13 +5,15 @@ examples, one per column.
   A_prev (n_{l-1}, m)   W (n_l, n_{l-1})   b (n_l, 1)   Z, A (n_l, m)
 
 Speed: nearly all the training time is the input layer's three products
-(W1 @ X, dZ1 @ X.T and W1.T @ dZ1, each reading or writing 20 MB). When a
-product is big, it is cut into blocks that one-thread BLAS calls compute on
-the machine's cores (see ``_threads.split_work``); each block of the result
+(W1 @ X, dZ1 @ X.T and W1.T @ dZ1, each reading or writing 20 MB). They run
+on compiled kernels made for such skinny shapes when those apply (``_fast``);
+otherwise a big product is cut into blocks that one-thread BLAS calls compute
+on the machine's cores (see ``_threads.split_work``); each block of the result
 is written by exactly one call, in place, so there is no extra copy.
 """
 import numpy as np
 
+from . import _fast
 from ._checks import as_matrix, check_activation, check_bias, check_columns
 from ._threads import split_work, workers
 from .activations import relu, relu_backward, sigmoid, sigmoid_backward
@@ -33,6 +35,9 @@ def _affine(W, A, b):
 
     W (n_l, n_{l-1}), A (n_{l-1}, m), b (n_l, 1). Returns Z (n_l, m).
     """
+    Z = _fast.affine(W, A, b)
+    if Z is not None:
+        return Z
     n_l, m = W.shape[0], A.shape[1]
     if not _worth_splitting(W.size * m, W, A, b):
         return W @ A + b
@@ -55,6 +60,9 @@ def _linear_grads(dZ, A_prev, W, m):
     dZ (n_l, m), A_prev (n_{l-1}, m), W (n_l, n_{l-1}).
     Returns dW (n_l, n_{l-1}), dA_prev (n_{l-1}, m).
     """
+    grads = _fast.linear_grads(dZ, A_prev, W, m)
+    if grads is not None:
+        return grads
     n_l, n_prev = W.shape
     if not _worth_splitting(W.size * dZ.shape[1], dZ, A_prev, W):
         return 1 / m * (dZ @ A_prev.T), W.T @ dZ

@@ -132,7 +132,12 @@ def update_parameters(parameters, grads, learning_rate):
                     f"update_parameters: d{p}{l} has shape {np.shape(g)} but "
                     f"{p}{l} has shape {old.shape}; they must match."
                 )
-            parameters[f"{p}{l}"] = old - learning_rate * g
+            step = learning_rate * g
+            if (isinstance(step, np.ndarray) and step.shape == old.shape
+                    and step.dtype == np.result_type(old, step)):
+                parameters[f"{p}{l}"] = np.subtract(old, step, out=step)  # one new array, not two
+            else:
+                parameters[f"{p}{l}"] = old - step
     return parameters
 
 

@@ -1,0 +1,148 @@
+"""The input layer's three products on the compiled kernels, split over threads.
+
+``layers.py`` asks ``affine`` / ``linear_grads`` first; they return None when
+the kernels do not apply, and the caller falls back to numpy. They apply when
+the compiled module (``_kernels.c``) was built, the layer is skinny (at most
+``MAX_UNITS`` units) and big (``MIN_MACS`` multiply-adds or more), every array
+is float64, and A_prev is laid out as the notebook makes X: in Fortran order,
+each example's pixels contiguous (``X = X_orig.reshape(m, -1).T / 255``).
+
+Shapes: A_prev (K, m), W (n, K), b (n, 1), dZ (n, m); Z (n, m),
+dW (n, K), dA_prev (K, m). dA_prev comes back in Fortran order (a transposed
+view of a C-order (m, K) array aligned to 64 bytes), which is how the kernel
+writes it fastest; its values and shape are those of ``W.T @ dZ``.
+
+``DNN_APP_KERNELS`` chooses: unset or ``auto`` (the best instruction set this
+CPU runs), ``off`` (numpy only), or one of ``variants()`` (e.g. ``avx2``).
+"""
+import os
+import sys
+import threading
+
+import numpy as np
+
+from ._threads import workers
+
+try:
+    from . import _kernels
+except ImportError:       # not built (no C compiler at install): numpy does the work
+    _kernels = None
+
+ENV = "DNN_APP_KERNELS"
+MAX_UNITS = 32            # wider layers: BLAS's blocking wins
+MIN_MACS = 4_000_000      # smaller products: the call overhead is not worth it
+
+_enabled = False
+
+
+def configure_kernels():
+    """Apply DNN_APP_KERNELS; return the variant in use, or None for numpy."""
+    global _enabled
+    wanted = os.environ.get(ENV, "auto").strip().lower() or "auto"
+    _enabled = False
+    if wanted in ("off", "0", "no", "numpy"):
+        return None
+    if _kernels is None:
+        if wanted != "auto":
+            raise ValueError(
+                f"{ENV}={wanted!r} asks for the compiled kernels, but they were not built "
+                "(no C compiler when the package was installed). Install a C compiler and "
+                "re-run `pip install -e .`, or unset the variable to use numpy.")
+        return None
+    if wanted != "auto":
+        if wanted not in _kernels.variants:
+            raise ValueError(
+                f"{ENV} must be auto, off or one of {_kernels.variants} on this CPU, "
+                f"got {os.environ[ENV]!r}.")
+        _kernels.use(wanted)
+    else:
+        _kernels.use(_kernels.variants[0])
+    _enabled = True
+    return _kernels.variant
+
+
+def variants():
+    """Instruction sets the compiled kernels can use on this CPU ([] if not built)."""
+    return [] if _kernels is None else list(_kernels.variants)
+
+
+def status():
+    """One line for benchmarks and bug reports: what does the training path use?"""
+    if _kernels is None:
+        return "numpy (compiled kernels not built)"
+    if not _enabled:
+        return f"numpy ({ENV}=off; kernels available: {', '.join(_kernels.variants)})"
+    return f"compiled kernels ({_kernels.variant})"
+
+
+def _applies(n, K, m, *arrays):
+    return (_enabled and n <= MAX_UNITS and n * K * m >= MIN_MACS
+            and all(a.dtype == np.float64 for a in arrays))
+
+
+def _c(a):
+    """C-contiguous float64 (copies only the small arrays that need it)."""
+    return np.ascontiguousarray(a, dtype=np.float64)
+
+
+# dA_prev of the input layer is 20 MB, and a fresh 20 MB array costs the
+# operating system ~1 ms to hand over zeroed pages, every iteration. So the
+# last two such buffers are kept, and one is reused once nothing outside this
+# module refers to it any more (no array, view or memoryview of it exists):
+# only memory is reused, never a value, so nothing can go stale. Two, because
+# a training loop still holds the previous iteration's dA0 during the call.
+_POOL_SIZE = 2
+_pool = []
+_pool_lock = threading.Lock()
+
+
+def _refs(arrays, i):
+    """Reference count of arrays[i], as seen from here."""
+    a = arrays[i]
+    return sys.getrefcount(a)
+
+
+_UNUSED = _refs([np.empty(1)], 0)    # what _refs gives when only the list holds the array
+
+
+def _aligned_empty(rows, cols):
+    """An uninitialised C-order (rows, cols) array starting on a 64-byte boundary."""
+    size = rows * cols
+    with _pool_lock:
+        raw = None
+        for i in range(len(_pool)):
+            if _pool[i].size == size + 8 and _refs(_pool, i) == _UNUSED:
+                raw = _pool.pop(i)
+                break
+        if raw is None:
+            raw = np.empty(size + 8)
+        _pool.append(raw)
+        del _pool[:-_POOL_SIZE]
+    start = (-raw.ctypes.data % 64) // 8
+    return raw[start:start + size].reshape(rows, cols)
+
+
+def affine(W, A, b):
+    """Z = W @ A + b, or None when the kernels do not apply."""
+    n, K = W.shape
+    m = A.shape[1]
+    if not (_applies(n, K, m, W, A, b) and A.T.flags.c_contiguous):
+        return None
+    W, b, At = _c(W), _c(b), A.T
+    Z = np.empty((n, m))
+    _kernels.affine(W, At, b, Z, n, K, m, workers())
+    return Z
+
+
+def linear_grads(dZ, A_prev, W, m):
+    """(dW, dA_prev) = (1/m * dZ @ A_prev.T, W.T @ dZ), or None when the kernels do not apply."""
+    n, K = W.shape
+    cols = dZ.shape[1]
+    if not (_applies(n, K, cols, dZ, A_prev, W) and A_prev.T.flags.c_contiguous):
+        return None
+    dZ, W, At = _c(dZ), _c(W), A_prev.T
+    dW = np.empty((n, K))
+    dAt = _aligned_empty(cols, K)
+    _kernels.grad_w(dZ, At, dW, 1 / m, n, K, cols, workers())
+    _kernels.grad_a(W, dZ, dAt, n, K, cols, workers())
+    return dW, dAt.T
