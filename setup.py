@@ -19,6 +19,6 @@ class BuildKernels(build_ext):
 
 setup(
     ext_modules=[Extension("dnn_app_utils._kernels", ["dnn_app_utils/_kernels.c"],
-                           depends=["dnn_app_utils/_kernels_impl.h"], optional=True)],
+                           depends=["dnn_app_utils/_kernels_impl.h", "dnn_app_utils/_kernels_pool.h"], optional=True)],
     cmdclass={"build_ext": BuildKernels},
 )

@@ -10,6 +10,9 @@ measures, each case in a fresh subprocess (so BLAS thread settings never leak):
     - the textbook helpers of ``bench/baseline.py`` at numpy's default BLAS
       threads (what a learner gets without this library),
     - the same at 1 BLAS thread (what the thread setting alone gives),
+    - the project's helpers with the compiled kernels off (DNN_APP_KERNELS=off:
+      numpy and the thread splitting only, what a machine without a C
+      compiler gets),
     - the project's helpers in the default environment (no DNN_APP_* set);
   medians of ``--repeats`` runs, the worst run / median (stalls), the speed-up,
   the achieved GFLOP/s, peak memory (max RSS) and the numbers check (costs vs
@@ -54,7 +57,10 @@ CASES = {
     # name: (helpers, environment changes; None = remove the variable)
     "baseline": ("baseline", {"DNN_APP_BLAS_THREADS": "default", "DNN_APP_THREADS": None}),
     "baseline-1thread": ("baseline", {"DNN_APP_BLAS_THREADS": "1", "DNN_APP_THREADS": None}),
-    "project": ("project", {"DNN_APP_BLAS_THREADS": None, "DNN_APP_THREADS": None}),
+    "project-numpy": ("project", {"DNN_APP_BLAS_THREADS": None, "DNN_APP_THREADS": None,
+                                  "DNN_APP_KERNELS": "off"}),
+    "project": ("project", {"DNN_APP_BLAS_THREADS": None, "DNN_APP_THREADS": None,
+                            "DNN_APP_KERNELS": None}),
 }
 
 
@@ -118,15 +124,16 @@ def worker_train(helpers, model, iterations, repeats):
     rel = [abs(float(c) - g) / abs(g) for c, g in zip(costs[:n], gold_costs[:n])]
     blas = [(i["internal_api"], i["num_threads"]) for i in threadpool_info()
             if i["user_api"] == "blas"]
-    workers = None
+    workers = path = None
     if helpers == "project":
+        from dnn_app_utils._fast import status
         from dnn_app_utils._threads import workers as _w
-        workers = _w()
+        workers, path = _w(), status()
     return {"times": times, "maxrss_mb": _maxrss_mb(), "rss_before_mb": rss_before,
             "max_rel_cost_error": max(rel), "checkpoints": n,
             "accuracy": out.getvalue().split("\n")[:2],
             "accuracy_ok": out.getvalue().split("\n")[:2] == gold_acc if n == 25 else None,
-            "blas": blas, "split_threads": workers}
+            "blas": blas, "split_threads": workers, "path": path}
 
 
 def worker_limits():
@@ -300,7 +307,7 @@ def main(argv=None):
         report.setdefault("floor", {})[model] = {"seconds_per_iteration": floor, **floor_parts}
         for case, (helpers, env) in CASES.items():
             print(f"running {model} / {case} ...", flush=True)
-            reps = repeats if helpers == "project" or args.quick else args.baseline_repeats
+            reps = repeats if case == "project" or args.quick else args.baseline_repeats
             r = _subprocess(["train", helpers, model, str(iterations), str(reps)], _env(env))
             r["case"], r["model"] = case, model
             report["cases"][f"{model}/{case}"] = r
@@ -353,6 +360,8 @@ def _table(rows, report, scale):
                   "max_over_median": max(r["times"]) / med, "speedup_vs_baseline": speed,
                   "gflops": mflop * 1e6 / per_it / 1e9, "x_floor": per_it / floor})
         acc = {True: "ok", False: "DIFF", None: "-"}[r["accuracy_ok"]]
+        if r.get("path"):
+            lines.append(f"{'':8} {r['case']:17} runs on: {r['path']}, {r['split_threads']} thread(s)")
         lines.append(f"{r['model']:8} {r['case']:17} {med * scale:9.2f} {r['max_over_median']:7.2f} "
                      f"{speed:8.2f} {r['gflops']:7.1f} {per_it * 1e3:6.2f} {r['x_floor']:7.2f} "
                      f"{r['maxrss_mb']:6.0f} {r['max_rel_cost_error']:12.1e} {acc}")

@@ -23,6 +23,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "_kernels_pool.h"
 
@@ -36,11 +37,14 @@
 #define SUFFIX generic
 #define TARGET
 #define VW 2
-#define MAXR 3
-#define MAXC 3
+#define AR 3
+#define AC 3
+#define WR 3
+#define WC 3
 #define JR 3
 #define CV 3
-#define FOR_BLOCKS(X) ROWS3(X, COLS3)
+#define FOR_AFFINE_BLOCKS(X) ROWS3(X, COLS3)
+#define FOR_GRAD_W_BLOCKS(X) ROWS3(X, COLS3)
 #define FOR_GRAD_A_BLOCKS(X) ROWS3(X, COLS3)
 #include "_kernels_impl.h"
 #undef SUFFIX
@@ -57,28 +61,36 @@
 #undef SUFFIX
 #undef TARGET
 #undef VW
-#undef MAXR
-#undef MAXC
+#undef AR
+#undef AC
+#undef WR
+#undef WC
 #undef JR
 #undef CV
-#undef FOR_BLOCKS
+#undef FOR_AFFINE_BLOCKS
+#undef FOR_GRAD_W_BLOCKS
 #undef FOR_GRAD_A_BLOCKS
 
-/* AVX-512: 32 registers hold a 7 x 4 block (7 hidden units, 32 inputs) */
+/* AVX-512: 32 registers hold 7 x 3 accumulators (7 hidden units: one block) */
 #define SUFFIX avx512
 #define TARGET __attribute__((target("avx512f,avx2,fma")))
 #define VW 8
-#define MAXR 7
-#define MAXC 4
+#define AR 7
+#define AC 4
+#define WR 7
+#define WC 3
 #define JR 4
 #define CV 4
-#define FOR_BLOCKS(X) ROWS7(X, COLS4)
+#define FOR_AFFINE_BLOCKS(X) ROWS7(X, COLS4)
+#define FOR_GRAD_W_BLOCKS(X) ROWS7(X, COLS3)
 #define FOR_GRAD_A_BLOCKS(X) ROWS4(X, COLS4)
 #include "_kernels_impl.h"
 #endif
 
-typedef void (*affine_fn)(const double *, const double *, const double *, double *,
-                          ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+typedef void (*pack_fn)(const double *, double *, ptrdiff_t, ptrdiff_t);
+typedef void (*affine_fn)(const double *, const double *, const double *, const double *,
+                          double *, double *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,
+                          ptrdiff_t);
 typedef void (*grad_w_fn)(const double *, const double *, double *, double,
                           ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
 typedef void (*grad_a_fn)(const double *, const double *, double *,
@@ -86,6 +98,7 @@ typedef void (*grad_a_fn)(const double *, const double *, double *,
 
 typedef struct {
     const char *name;
+    pack_fn pack_w;
     affine_fn affine;
     grad_w_fn grad_w;
     grad_a_fn grad_a;
@@ -94,10 +107,10 @@ typedef struct {
 /* best first */
 static const variant_t VARIANTS[] = {
 #ifdef HAVE_X86_VARIANTS
-    {"avx512", affine_avx512, grad_w_avx512, grad_a_avx512},
-    {"avx2", affine_avx2, grad_w_avx2, grad_a_avx2},
+    {"avx512", pack_w_avx512, affine_avx512, grad_w_avx512, grad_a_avx512},
+    {"avx2", pack_w_avx2, affine_avx2, grad_w_avx2, grad_a_avx2},
 #endif
-    {"generic", affine_generic, grad_w_generic, grad_a_generic},
+    {"generic", pack_w_generic, affine_generic, grad_w_generic, grad_a_generic},
 };
 #define N_VARIANTS ((int)(sizeof(VARIANTS) / sizeof(VARIANTS[0])))
 
@@ -142,9 +155,10 @@ static int check_sizes(Py_ssize_t n, Py_ssize_t K, Py_ssize_t m)
 
 typedef struct {
     const variant_t *v;
-    const double *W, *X, *b, *dZ;
+    const double *W, *Wp, *X, *b, *dZ;
     double *out, scale;
     ptrdiff_t n, K, m, pieces, span;    /* span: the sliced dimension */
+    int failed;                         /* a piece could not get memory */
 } job_t;
 
 /* Edges of piece p of `span` items, multiples of `unit` except the last. */
@@ -159,17 +173,25 @@ static void slice(const job_t *job, ptrdiff_t p, ptrdiff_t unit, ptrdiff_t *lo, 
 
 static void affine_piece(void *ctx, ptrdiff_t p)
 {
-    const job_t *j = ctx;
+    job_t *j = ctx;
     ptrdiff_t lo, hi;
     slice(j, p, 1, &lo, &hi);
-    if (lo < hi) j->v->affine(j->W, j->X, j->b, j->out, j->n, j->K, j->m, lo, hi);
+    if (lo >= hi) return;
+    /* n * (hi - lo) vector sums of up to 8 doubles; 64-byte aligned */
+    double *part = aligned_alloc(64, (size_t)(j->n * (hi - lo)) * 64);
+    if (part == NULL) {                       /* out of memory: numpy's result would not fit either */
+        __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    j->v->affine(j->W, j->Wp, j->X, j->b, j->out, part, j->n, j->K, j->m, lo, hi);
+    free(part);
 }
 
 static void grad_w_piece(void *ctx, ptrdiff_t p)
 {
     const job_t *j = ctx;
     ptrdiff_t lo, hi;
-    slice(j, p, 32, &lo, &hi);          /* whole register blocks of every variant */
+    slice(j, p, 48, &lo, &hi);          /* whole register blocks of every variant */
     if (lo < hi) j->v->grad_w(j->dZ, j->X, j->out, j->scale, j->n, j->K, j->m, lo, hi);
 }
 
@@ -203,11 +225,22 @@ static PyObject *py_affine(PyObject *self, PyObject *args)
     int ok = check_sizes(n, K, m) && check_buffer(&W, "W", n, K) &&
              check_buffer(&Xt, "Xt", m, K) && check_buffer(&b, "b", n, 1) &&
              check_buffer(&Z, "Z", n, m);
-    if (ok) {
-        job_t job = {.W = W.buf, .X = Xt.buf, .b = b.buf, .out = Z.buf,
-                     .n = n, .K = K, .m = m, .span = m};
-        run(affine_piece, &job, threads);
+    double *Wp = NULL;
+    if (ok && (Wp = PyMem_RawMalloc((size_t)(n * K) * sizeof(double))) == NULL) {
+        PyErr_NoMemory();
+        ok = 0;
     }
+    if (ok) {
+        job_t job = {.W = W.buf, .Wp = Wp, .X = Xt.buf, .b = b.buf, .out = Z.buf,
+                     .n = n, .K = K, .m = m, .span = m};
+        current->pack_w(W.buf, Wp, n, K);
+        run(affine_piece, &job, threads);
+        if (job.failed) {
+            PyErr_NoMemory();
+            ok = 0;
+        }
+    }
+    PyMem_RawFree(Wp);
     PyBuffer_Release(&W);
     PyBuffer_Release(&Xt);
     PyBuffer_Release(&b);
