@@ -8,7 +8,11 @@ submissions in a fixed mix (correct ones, catalogued mistakes that still
 train to the end, a blank one: what a real cohort hands in), then grades the
 same batch three times, each in a fresh copy:
 
-* 1 worker: ``grade_one`` one after another (as ``grade_all``), timed per submission;
+* 1 worker: ``grade_one`` one after another (as ``grade_all``), timed per
+  submission, in the default environment: each kernel splits its big
+  products over all the cores;
+* 1 worker with ``DNN_APP_THREADS=1``: the same, one core per submission, as
+  each of N workers on N cores gets; "scaling" is N workers against this one;
 * ``--workers`` processes: ``grade_parallel``;
 * a loopback Dask cluster (a scheduler and ``--dask-workers`` workers started
   here as subprocesses, ``--nthreads 1``): ``grade_dask``.
@@ -71,7 +75,6 @@ def make_batch(size, scratch):
 
 def nbclient_baseline(scratch):
     """Seconds plain nbclient takes to run one correct submission's notebook."""
-    import nbformat
     from nbclient import NotebookClient
 
     from dnn_course.paths import release_notebook
@@ -86,17 +89,27 @@ def nbclient_baseline(scratch):
     return time.monotonic() - started
 
 
-def run_sequential(root, students):
+def run_sequential(root, students, threads=None):
+    """One submission after another; ``threads`` sets DNN_APP_THREADS for the kernels."""
     from dnn_course.grading import grade_one
     from dnn_course.nbapi import make_api
     from dnn_course.paths import ASSIGNMENT
 
-    api = make_api(root)
-    results, seconds = [], {}
-    for s in students:
-        t = time.monotonic()
-        results.append(grade_one(api, root, ASSIGNMENT, s, True))
-        seconds[s] = time.monotonic() - t
+    saved = os.environ.get("DNN_APP_THREADS")
+    if threads is not None:
+        os.environ["DNN_APP_THREADS"] = str(threads)
+    try:
+        api = make_api(root)
+        results, seconds = [], {}
+        for s in students:
+            t = time.monotonic()
+            results.append(grade_one(api, root, ASSIGNMENT, s, True))
+            seconds[s] = time.monotonic() - t
+    finally:
+        if saved is None:
+            os.environ.pop("DNN_APP_THREADS", None)
+        else:
+            os.environ["DNN_APP_THREADS"] = saved
     return results, seconds
 
 
@@ -169,10 +182,11 @@ def run_dask(root, students, n, logs):
     return results, {s: r["seconds"] for s, r in distributed.last_run.items()}, wall
 
 
-def summarize(name, wall, seconds, size, load_before, load_after, base_wall):
+def summarize(name, wall, seconds, size, load_before, load_after, base_wall, single_wall):
     per = sorted(seconds.values())
     return {"mode": name, "wall_s": round(wall, 1), "per_hour": round(3600 * size / wall, 1),
             "speedup": round(base_wall / wall, 2) if base_wall else 1.0,
+            "scaling": round(single_wall / wall, 2) if single_wall else None,
             "per_submission_mean_s": round(sum(per) / len(per), 1) if per else None,
             "per_submission_max_s": round(per[-1], 1) if per else None,
             "load_before": load_before, "load_after": load_after}
@@ -203,11 +217,12 @@ def main(argv=None):
             print(f"nbclient, one correct notebook: {report['nbclient_correct_s']} s", flush=True)
         runs = {}
         plan = [("1 worker", lambda r: run_sequential(r, students)),
+                ("1 worker, 1 thread", lambda r: run_sequential(r, students, threads=1)),
                 (f"{args.workers} workers", lambda r: run_parallel(r, students, args.workers))]
         if not args.no_dask:
             plan.append((f"dask, {args.dask_workers} workers",
                          lambda r: run_dask(r, students, args.dask_workers, scratch)))
-        base_wall = None
+        base_wall = single_wall = None
         for name, fn in plan:
             root = Path(shutil.copytree(template, scratch / name.replace(" ", "-").replace(",", "")))
             before = loadavg()
@@ -215,8 +230,12 @@ def main(argv=None):
             out = fn(root)
             wall = out[2] if len(out) == 3 else time.monotonic() - t
             results, seconds = out[0], out[1]
-            row = summarize(name, wall, seconds, args.size, before, loadavg(), base_wall)
+            row = summarize(name, wall, seconds, args.size, before, loadavg(), base_wall,
+                            single_wall)
             base_wall = base_wall or wall
+            if name == "1 worker, 1 thread":
+                single_wall = wall
+                row["scaling"] = 1.0
             runs[name] = {r.student: r.as_dict() for r in results}
             correct = [seconds[s] for s in students if kinds[s] == "correct" and s in seconds]
             if correct and "nbclient_correct_s" in report:
@@ -231,10 +250,13 @@ def main(argv=None):
         shutil.rmtree(scratch, ignore_errors=True)
 
     print(f"\n{args.size} submissions {report['mix']}, {report['cores']} cores")
-    print(f"{'mode':<22}{'wall s':>8}{'per hour':>10}{'speed-up':>10}{'mean s/sub':>12}"
+    print("speed-up: against 1 worker in the default environment; scaling: against 1 worker "
+          "with one thread per submission, as each of the N workers has")
+    print(f"{'mode':<22}{'wall s':>8}{'per hour':>10}{'speed-up':>10}{'scaling':>9}{'mean s/sub':>12}"
           f"{'overhead s':>12}  load avg before -> after")
     for m in report["modes"]:
         print(f"{m['mode']:<22}{m['wall_s']:>8}{m['per_hour']:>10}{m['speedup']:>10}"
+              f"{m['scaling'] or '':>9}"
               f"{m['per_submission_mean_s'] or '':>12}{m.get('overhead_correct_s', ''):>12}"
               f"  {m['load_before']} -> {m['load_after']}")
     print(f"identical results in every mode: {report['identical_results']}")

@@ -17,7 +17,9 @@ depend on the number of threads beyond BLAS's last-digit rounding.
 
 ``DNN_APP_THREADS`` sets how many threads share a product (default: the
 usable cores, at most 8; ``1`` turns the splitting off). The splitting is off
-whenever BLAS is not at one thread, so the two never multiply.
+whenever BLAS is not at one thread, so the two never multiply. The compiled
+kernels (``_fast.py``) share their products over the same number of threads,
+in their own C thread pool.
 """
 import os
 import threading
