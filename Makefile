@@ -13,7 +13,8 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml setup.py \
+		$(wildcard dnn_app_utils/_kernels*.c dnn_app_utils/_kernels*.h)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -202,3 +203,44 @@ def test_DNN_APP_KERNELS_setting(setting, expect):
     else:
         assert out.returncode == 0, out.stderr
         assert expect in out.stdout
+
+
+# ------------------------------------------------------------ the thread pool
+@needs_kernels
+def test_kernels_work_in_a_forked_child():
+    """A child forked after the pool started (multiprocessing's default on Linux) gets a fresh pool."""
+    W, X, b, dZ = inputs(7, 1005, 33, seed=5)
+    parent = run_kernels(W, X, b, dZ, threads=2)          # starts the helper threads
+    pid = os.fork()
+    if pid == 0:                                          # child: must not wait for absent helpers
+        code = 1
+        try:
+            child = run_kernels(W, X, b, dZ, threads=2)
+            code = 0 if all(np.array_equal(a, c) for a, c in zip(parent, child)) else 3
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child hung in the kernels' thread pool")
+    assert os.waitstatus_to_exitcode(status) == 0, "the child's results differ from the parent's"
+
+
+@needs_kernels
+def test_python_threads_may_call_the_kernels_at_once():
+    """A second caller that finds the pool busy computes alone; every result is right."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    W, X, b, dZ = inputs(20, 2000, 50, seed=6)
+    gold = run_kernels(W, X, b, dZ, threads=1)
+    with ThreadPoolExecutor(4) as ex:
+        results = list(ex.map(lambda _: run_kernels(W, X, b, dZ, threads=2), range(16)))
+    for got in results:
+        for a, c in zip(gold, got):
+            np.testing.assert_array_equal(a, c)
