@@ -354,7 +354,7 @@ def test_expected_output_blocks_match_what_is_printed(validated_source):
             if line == "...":
                 continue
             m = COST_LINE.match(line)
-            if m and int(m.group(1)) > 200:  # the last digits vary with the BLAS
+            if m and int(m.group(1)) > 100:  # later costs' last digits vary by machine
                 got = cost_lines("\n".join(printed))
                 assert float(got[int(m.group(1))]) == pytest.approx(float(m.group(2)), rel=1e-9)
             else:
