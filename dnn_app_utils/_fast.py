@@ -75,9 +75,12 @@ def status():
     return f"compiled kernels ({_kernels.variant})"
 
 
-def _applies(n, K, m, *arrays):
-    return (_enabled and n <= MAX_UNITS and n * K * m >= MIN_MACS
-            and all(a.dtype == np.float64 for a in arrays))
+def _applies(A, W, *others):
+    """Kernels on, A in the notebook's layout, W skinny, the product big, all float64."""
+    n, K = W.shape
+    return (_enabled and n <= MAX_UNITS and n * K * A.shape[1] >= MIN_MACS
+            and A.T.flags.c_contiguous
+            and all(a.dtype == np.float64 for a in (A, W, *others)))
 
 
 def _c(a):
@@ -124,10 +127,10 @@ def _aligned_empty(rows, cols):
 
 def affine(W, A, b):
     """Z = W @ A + b, or None when the kernels do not apply."""
+    if not _applies(A, W, b):
+        return None
     n, K = W.shape
     m = A.shape[1]
-    if not (_applies(n, K, m, W, A, b) and A.T.flags.c_contiguous):
-        return None
     W, b, At = _c(W), _c(b), A.T
     Z = np.empty((n, m))
     _kernels.affine(W, At, b, Z, n, K, m, workers())
@@ -136,10 +139,10 @@ def affine(W, A, b):
 
 def linear_grads(dZ, A_prev, W, m):
     """(dW, dA_prev) = (1/m * dZ @ A_prev.T, W.T @ dZ), or None when the kernels do not apply."""
+    if not _applies(A_prev, W, dZ):
+        return None
     n, K = W.shape
     cols = dZ.shape[1]
-    if not (_applies(n, K, cols, dZ, A_prev, W) and A_prev.T.flags.c_contiguous):
-        return None
     dZ, W, At = _c(dZ), _c(W), A_prev.T
     dW = np.empty((n, K))
     dAt = _aligned_empty(cols, K)

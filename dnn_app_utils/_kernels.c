@@ -233,7 +233,9 @@ static PyObject *py_affine(PyObject *self, PyObject *args)
     if (ok) {
         job_t job = {.W = W.buf, .Wp = Wp, .X = Xt.buf, .b = b.buf, .out = Z.buf,
                      .n = n, .K = K, .m = m, .span = m};
+        Py_BEGIN_ALLOW_THREADS
         current->pack_w(W.buf, Wp, n, K);
+        Py_END_ALLOW_THREADS
         run(affine_piece, &job, threads);
         if (job.failed) {
             PyErr_NoMemory();

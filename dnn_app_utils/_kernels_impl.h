@@ -35,9 +35,6 @@ typedef double vdu __attribute__((vector_size(VW * 8), aligned(8)));  /* unalign
 #define ST(p, v) (*(vdu *)(p) = (v))
 #define INLINE static inline __attribute__((always_inline)) TARGET
 
-/* Columns of X are streamed in chunks of KC inputs, so the rows of W they
- * meet (n x KC doubles) stay in the core's L2 cache. */
-#define KC 4096
 #define L1_DOUBLES 4096          /* 32 KB: most of a core's L1 data cache */
 
 INLINE double NAME(hsum)(vd v)
@@ -254,7 +251,6 @@ static TARGET void NAME(grad_a)(const double *W, const double *dZ, double *dAt,
 #undef GRAD_W_CASE
 #undef GRAD_A_CASE
 #undef INLINE
-#undef KC
 #undef AKC
 #undef L1_DOUBLES
 #undef LD
