@@ -196,15 +196,19 @@ def test_concurrent_grading_under_lock_contention_loses_no_grade(template, basel
     """Two workers grade while another process keeps taking the gradebook's
     exclusive lock for longer than the writers' busy timeout: "database is
     locked" happens, the submissions are graded again, and every grade arrives."""
-    from dnn_course.parallel import grade_parallel, last_run
+    from dnn_course.parallel import ATTEMPTS, BACKOFF, grade_parallel, last_run
 
     root = fresh(template, tmp_path)
     db = root / "gradebook.db"
     stop = threading.Event()
+    # The contention must end well inside the retries' own window (the sleeps
+    # alone span 2 + 4 + 8 + 16 = 30 s); a 40 s window let a fast-failing
+    # submission use up all its tries while the lock was still being taken.
+    window = 0.5 * BACKOFF * (2 ** (ATTEMPTS - 1) - 1)
 
     def contend():
         con = sqlite3.connect(str(db), isolation_level=None, timeout=30)
-        deadline = time.monotonic() + 40
+        deadline = time.monotonic() + window
         while not stop.is_set() and time.monotonic() < deadline:
             con.execute("BEGIN EXCLUSIVE")
             time.sleep(2.0)
