@@ -9,8 +9,9 @@ each example's pixels contiguous (``X = X_orig.reshape(m, -1).T / 255``).
 
 Shapes: A_prev (K, m), W (n, K), b (n, 1), dZ (n, m); Z (n, m),
 dW (n, K), dA_prev (K, m). dA_prev comes back in Fortran order (a transposed
-view of a C-order (m, K) array aligned to 64 bytes), which is how the kernel
-writes it fastest; its values and shape are those of ``W.T @ dZ``.
+view of a C-order (m, K) array whose rows cross cache lines where W's do),
+which is how the kernel writes it fastest; its values and shape are those of
+``W.T @ dZ``.
 
 ``DNN_APP_KERNELS`` chooses: unset or ``auto`` (the best instruction set this
 CPU runs), ``off`` (numpy only), or one of ``variants()`` (e.g. ``avx2``).
@@ -108,8 +109,10 @@ def _refs(arrays, i):
 _UNUSED = _refs([np.empty(1)], 0)    # what _refs gives when only the list holds the array
 
 
-def _aligned_empty(rows, cols):
-    """An uninitialised C-order (rows, cols) array starting on a 64-byte boundary."""
+def _aligned_empty(rows, cols, like):
+    """An uninitialised C-order (rows, cols) array that starts as far past a
+    64-byte boundary as ``like`` does: rows of both then cross cache lines at
+    the same inputs, and grad_a's vectors load and store whole lines."""
     size = rows * cols
     with _pool_lock:
         raw = None
@@ -121,7 +124,7 @@ def _aligned_empty(rows, cols):
             raw = np.empty(size + 8)
         _pool.append(raw)
         del _pool[:-_POOL_SIZE]
-    start = (-raw.ctypes.data % 64) // 8
+    start = ((like.ctypes.data - raw.ctypes.data) % 64) // 8
     return raw[start:start + size].reshape(rows, cols)
 
 
@@ -145,7 +148,7 @@ def linear_grads(dZ, A_prev, W, m):
     cols = dZ.shape[1]
     dZ, W, At = _c(dZ), _c(W), A_prev.T
     dW = np.empty((n, K))
-    dAt = _aligned_empty(cols, K)
+    dAt = _aligned_empty(cols, K, like=W)
     _kernels.grad_w(dZ, At, dW, 1 / m, n, K, cols, workers())
     _kernels.grad_a(W, dZ, dAt, n, K, cols, workers())
     return dW, dAt.T

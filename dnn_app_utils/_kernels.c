@@ -23,6 +23,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "_kernels_pool.h"
@@ -36,6 +37,11 @@
 /* plain: SSE2 on x86-64, NEON on arm64, whatever the compiler targets elsewhere */
 #define SUFFIX generic
 #define TARGET
+#ifdef __FP_FAST_FMA
+#define FMA 1
+#else
+#define FMA 0
+#endif
 #define VW 2
 #define AR 3
 #define AC 3
@@ -49,6 +55,7 @@
 #include "_kernels_impl.h"
 #undef SUFFIX
 #undef TARGET
+#undef FMA
 #undef VW
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -56,10 +63,12 @@
 /* AVX2 + FMA: 16 vector registers, so the same 3 x 3 blocks */
 #define SUFFIX avx2
 #define TARGET __attribute__((target("avx2,fma")))
+#define FMA 1
 #define VW 4
 #include "_kernels_impl.h"
 #undef SUFFIX
 #undef TARGET
+#undef FMA
 #undef VW
 #undef AR
 #undef AC
@@ -74,6 +83,7 @@
 /* AVX-512: 32 registers hold 7 x 3 accumulators (7 hidden units: one block) */
 #define SUFFIX avx512
 #define TARGET __attribute__((target("avx512f,avx2,fma")))
+#define FMA 1
 #define VW 8
 #define AR 7
 #define AC 4
@@ -94,7 +104,7 @@ typedef void (*affine_fn)(const double *, const double *, const double *, const 
 typedef void (*grad_w_fn)(const double *, const double *, double *, double,
                           ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
 typedef void (*grad_a_fn)(const double *, const double *, double *,
-                          ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+                          ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
 
 typedef struct {
     const char *name;
@@ -158,6 +168,7 @@ typedef struct {
     const double *W, *Wp, *X, *b, *dZ;
     double *out, scale;
     ptrdiff_t n, K, m, pieces, span;    /* span: the sliced dimension */
+    ptrdiff_t head;                     /* inputs before the rows read are line-aligned */
     int failed;                         /* a piece could not get memory */
 } job_t;
 
@@ -187,11 +198,32 @@ static void affine_piece(void *ctx, ptrdiff_t p)
     free(part);
 }
 
+/* grad_w and grad_a read the rows of X or W along k; a vector load that
+ * straddles two cache lines costs two, and numpy's arrays usually start 16
+ * bytes past a line. So both take their vectors from the first line-aligned
+ * input on and do the `head` before it one input at a time. Each element they
+ * write is a sum over the examples (grad_w) or units (grad_a) in order, in a
+ * vector lane or alone alike, so the result does not depend on where the
+ * arrays lie in memory. */
+static ptrdiff_t line_head(const double *rows, ptrdiff_t K)
+{
+    if ((K * sizeof(double)) % 64 != 0) return 0;        /* rows not all alike */
+    ptrdiff_t head = (ptrdiff_t)((64 - (uintptr_t)rows % 64) % 64 / sizeof(double));
+    return head < K ? head : K;
+}
+
+/* grad_w slices the inputs after the head (whole register blocks from there
+ * on, so line-aligned ones); piece 0 also does the head. */
+
 static void grad_w_piece(void *ctx, ptrdiff_t p)
 {
     const job_t *j = ctx;
     ptrdiff_t lo, hi;
     slice(j, p, 48, &lo, &hi);          /* whole register blocks of every variant */
+    lo += j->head;
+    hi += j->head;
+    if (p == 0 && j->head > 0)
+        j->v->grad_w(j->dZ, j->X, j->out, j->scale, j->n, j->K, j->m, 0, j->head);
     if (lo < hi) j->v->grad_w(j->dZ, j->X, j->out, j->scale, j->n, j->K, j->m, lo, hi);
 }
 
@@ -200,7 +232,7 @@ static void grad_a_piece(void *ctx, ptrdiff_t p)
     const job_t *j = ctx;
     ptrdiff_t lo, hi;
     slice(j, p, 1, &lo, &hi);
-    if (lo < hi) j->v->grad_a(j->W, j->dZ, j->out, j->n, j->K, j->m, lo, hi);
+    if (lo < hi) j->v->grad_a(j->W, j->dZ, j->out, j->n, j->K, j->m, lo, hi, j->head);
 }
 
 static void run(piece_fn fn, job_t *job, int threads)
@@ -214,6 +246,39 @@ static void run(piece_fn fn, job_t *job, int threads)
     Py_END_ALLOW_THREADS
 }
 
+/* ------------------------------------------------------------ W's packing buffer */
+/* The buffer W is packed into is kept from one call to the next: a fresh
+ * 2 MB block from malloc arrives as new pages from the operating system, and
+ * faulting them in cost more (~0.5 ms a call) than the packing itself. One
+ * spare is kept (up to SPARE_MAX doubles); a caller that finds it taken, by
+ * another thread, allocates its own. Only memory is reused, never a value:
+ * pack_w writes every element that affine reads. */
+#define SPARE_MAX (4 << 20)          /* 32 MB */
+
+typedef struct {
+    size_t cap;
+    double data[] __attribute__((aligned(64)));  /* whole cache lines per vector */
+} scratch_t;
+
+static scratch_t *spare;             /* touched only by atomic exchanges */
+
+static scratch_t *scratch_take(size_t len)
+{
+    scratch_t *s = __atomic_exchange_n(&spare, NULL, __ATOMIC_ACQ_REL);
+    if (s != NULL && s->cap >= len) return s;
+    free(s);                         /* too small (or none): a new one */
+    s = aligned_alloc(64, (sizeof(scratch_t) + len * sizeof(double) + 63) / 64 * 64);
+    if (s != NULL) s->cap = len;
+    return s;
+}
+
+static void scratch_give(scratch_t *s)
+{
+    if (s != NULL && s->cap <= SPARE_MAX)
+        s = __atomic_exchange_n(&spare, s, __ATOMIC_ACQ_REL);
+    free(s);                         /* the one replaced, or one too big to keep */
+}
+
 /* ------------------------------------------------------------ Python functions */
 static PyObject *py_affine(PyObject *self, PyObject *args)
 {
@@ -225,16 +290,16 @@ static PyObject *py_affine(PyObject *self, PyObject *args)
     int ok = check_sizes(n, K, m) && check_buffer(&W, "W", n, K) &&
              check_buffer(&Xt, "Xt", m, K) && check_buffer(&b, "b", n, 1) &&
              check_buffer(&Z, "Z", n, m);
-    double *Wp = NULL;
-    if (ok && (Wp = PyMem_RawMalloc((size_t)(n * K) * sizeof(double))) == NULL) {
+    scratch_t *Wp = NULL;
+    if (ok && (Wp = scratch_take((size_t)(n * K))) == NULL) {
         PyErr_NoMemory();
         ok = 0;
     }
     if (ok) {
-        job_t job = {.W = W.buf, .Wp = Wp, .X = Xt.buf, .b = b.buf, .out = Z.buf,
+        job_t job = {.W = W.buf, .Wp = Wp->data, .X = Xt.buf, .b = b.buf, .out = Z.buf,
                      .n = n, .K = K, .m = m, .span = m};
         Py_BEGIN_ALLOW_THREADS
-        current->pack_w(W.buf, Wp, n, K);
+        current->pack_w(W.buf, Wp->data, n, K);
         Py_END_ALLOW_THREADS
         run(affine_piece, &job, threads);
         if (job.failed) {
@@ -242,7 +307,7 @@ static PyObject *py_affine(PyObject *self, PyObject *args)
             ok = 0;
         }
     }
-    PyMem_RawFree(Wp);
+    scratch_give(Wp);
     PyBuffer_Release(&W);
     PyBuffer_Release(&Xt);
     PyBuffer_Release(&b);
@@ -262,8 +327,9 @@ static PyObject *py_grad_w(PyObject *self, PyObject *args)
     int ok = check_sizes(n, K, m) && check_buffer(&dZ, "dZ", n, m) &&
              check_buffer(&Xt, "Xt", m, K) && check_buffer(&dW, "dW", n, K);
     if (ok) {
+        ptrdiff_t head = line_head(Xt.buf, K);
         job_t job = {.dZ = dZ.buf, .X = Xt.buf, .out = dW.buf, .scale = scale,
-                     .n = n, .K = K, .m = m, .span = K};
+                     .n = n, .K = K, .m = m, .span = K - head, .head = head};
         run(grad_w_piece, &job, threads);
     }
     PyBuffer_Release(&dZ);
@@ -284,7 +350,7 @@ static PyObject *py_grad_a(PyObject *self, PyObject *args)
              check_buffer(&dZ, "dZ", n, m) && check_buffer(&dAt, "dAt", m, K);
     if (ok) {
         job_t job = {.W = W.buf, .dZ = dZ.buf, .out = dAt.buf,
-                     .n = n, .K = K, .m = m, .span = m};
+                     .n = n, .K = K, .m = m, .span = m, .head = line_head(W.buf, K)};
         run(grad_a_piece, &job, threads);
     }
     PyBuffer_Release(&W);

@@ -37,6 +37,15 @@ typedef double vdu __attribute__((vector_size(VW * 8), aligned(8)));  /* unalign
 
 #define L1_DOUBLES 4096          /* 32 KB: most of a core's L1 data cache */
 
+/* acc + a * b as a vector lane computes it: fused where the instruction set
+ * has FMA (the compiler fuses the vector loops there). Sums done one input at
+ * a time (the heads and tails of rows) then match their lanes bit for bit. */
+#if FMA
+#define MADD(acc, a, b) __builtin_fma((a), (b), (acc))
+#else
+#define MADD(acc, a, b) ((acc) + (a) * (b))
+#endif
+
 INLINE double NAME(hsum)(vd v)
 {
     double s = 0;
@@ -134,7 +143,7 @@ static TARGET void NAME(affine)(const double *W, const double *Wp, const double 
                 for (int c = 0; c < C; c++) {
                     double s = kv > 0 ? NAME(hsum)(p[r * C + c]) : 0.0;
                     for (ptrdiff_t t = kv; t < K; t++)
-                        s += W[(i0 + r) * K + t] * Xt[(j + c) * K + t];
+                        s = MADD(s, W[(i0 + r) * K + t], Xt[(j + c) * K + t]);
                     Z[(i0 + r) * m + j + c] = s + b[i0 + r];
                 }
             p += R * C;
@@ -189,7 +198,7 @@ static TARGET void NAME(grad_w)(const double *dZ, const double *Xt, double *dW, 
     for (; k < k1; k++)          /* the last k1 - k0 mod VW inputs, one lane at a time */
         for (ptrdiff_t i = 0; i < n; i++) {
             double s = 0;
-            for (ptrdiff_t j = 0; j < m; j++) s += dZ[i * m + j] * Xt[j * K + k];
+            for (ptrdiff_t j = 0; j < m; j++) s = MADD(s, dZ[i * m + j], Xt[j * K + k]);
             dW[i * K + k] = s * scale;
         }
 }
@@ -214,18 +223,29 @@ INLINE void NAME(grad_a_block)(const double *W, const double *dZ, double *dAt,
         for (int c = 0; c < C; c++) ST(dAt + (j + r) * K + k + c * VW, acc[r][c]);
 }
 
+INLINE void NAME(grad_a_one)(const double *W, const double *dZ, double *dAt,
+                             ptrdiff_t n, ptrdiff_t K, ptrdiff_t m, ptrdiff_t j, ptrdiff_t k)
+{
+    double s = 0;
+    for (ptrdiff_t i = 0; i < n; i++) s = MADD(s, dZ[i * m + j], W[i * K + k]);
+    dAt[j * K + k] = s;
+}
+
 #define GRAD_A_CASE(JJ, CC) \
     case JJ * 16 + CC: NAME(grad_a_block)(W, dZ, dAt, n, K, m, j, k, JJ, CC); break;
 
+/* Vectors over inputs head..kv-1; the first `head` and the last
+ * (K - head) mod VW inputs one by one. */
 static TARGET void NAME(grad_a)(const double *W, const double *dZ, double *dAt,
-                                ptrdiff_t n, ptrdiff_t K, ptrdiff_t m, ptrdiff_t j0, ptrdiff_t j1)
+                                ptrdiff_t n, ptrdiff_t K, ptrdiff_t m, ptrdiff_t j0, ptrdiff_t j1,
+                                ptrdiff_t head)
 {
-    ptrdiff_t kv = K - K % VW;
+    ptrdiff_t kv = head + (K - head) / VW * VW;
     /* a chunk of W (n rows) small enough to stay in the L1 cache while every
      * example's row of dAt is written */
     ptrdiff_t chunk = L1_DOUBLES / n / (CV * VW) * (CV * VW);
     if (chunk < CV * VW) chunk = CV * VW;
-    for (ptrdiff_t ka = 0; ka < kv; ka += chunk) {
+    for (ptrdiff_t ka = head; ka < kv; ka += chunk) {
         ptrdiff_t kb = ka + chunk < kv ? ka + chunk : kv;
         for (ptrdiff_t j = j0; j < j1; j += JR) {
             int J = j1 - j < JR ? (int)(j1 - j) : JR;
@@ -239,12 +259,10 @@ static TARGET void NAME(grad_a)(const double *W, const double *dZ, double *dAt,
             }
         }
     }
-    for (ptrdiff_t j = j0; j < j1; j++)      /* the last K mod VW inputs */
-        for (ptrdiff_t k = kv; k < K; k++) {
-            double s = 0;
-            for (ptrdiff_t i = 0; i < n; i++) s += dZ[i * m + j] * W[i * K + k];
-            dAt[j * K + k] = s;
-        }
+    for (ptrdiff_t j = j0; j < j1; j++) {    /* the head and the tail */
+        for (ptrdiff_t k = 0; k < head; k++) NAME(grad_a_one)(W, dZ, dAt, n, K, m, j, k);
+        for (ptrdiff_t k = kv; k < K; k++) NAME(grad_a_one)(W, dZ, dAt, n, K, m, j, k);
+    }
 }
 
 #undef AFFINE_CASE
@@ -253,6 +271,7 @@ static TARGET void NAME(grad_a)(const double *W, const double *dZ, double *dAt,
 #undef INLINE
 #undef AKC
 #undef L1_DOUBLES
+#undef MADD
 #undef LD
 #undef ST
 #undef vd
