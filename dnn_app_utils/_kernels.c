@@ -220,7 +220,6 @@ static ptrdiff_t line_head(const double *rows, ptrdiff_t K)
 
 /* grad_w slices the inputs after the head (whole register blocks from there
  * on, so line-aligned ones); piece 0 also does the head. */
-
 static void grad_w_piece(void *ctx, ptrdiff_t p)
 {
     const job_t *j = ctx;
