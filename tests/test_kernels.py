@@ -296,10 +296,12 @@ def test_affine_keeps_its_packing_buffer_between_calls():
     new pages from the operating system each call (~480 page faults, ~0.5 ms,
     in a training loop after load_data). Checked with malloc set to hand out
     fresh pages for every big block."""
+    import resource
+
     done = subprocess.run([sys.executable, "-c", FAULTS_PER_AFFINE],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     faults = int(done.stdout)
-    one_buffer = 20 * 12288 * 8 // 4096
+    one_buffer = 20 * 12288 * 8 // resource.getpagesize()
     assert faults < one_buffer, (f"{faults} page faults in 10 calls; a fresh packing "
                                  f"buffer costs {one_buffer} every call")
