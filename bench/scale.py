@@ -182,9 +182,13 @@ def run_dask(root, students, n, logs):
     return results, {s: r["seconds"] for s, r in distributed.last_run.items()}, wall
 
 
-def summarize(name, wall, seconds, size, load_before, load_after, base_wall, single_wall):
+def summarize(name, wall, seconds, size, load_before, load_after, base_wall, single_wall,
+              graders=1):
+    """One mode's row; "busy" is the share of the graders' time spent grading
+    (the rest: starting up, and the last submissions' tail, with graders idle)."""
     per = sorted(seconds.values())
     return {"mode": name, "wall_s": round(wall, 1), "per_hour": round(3600 * size / wall, 1),
+            "busy": round(sum(per) / (graders * wall), 3),
             "speedup": round(base_wall / wall, 2) if base_wall else 1.0,
             "scaling": round(single_wall / wall, 2) if single_wall else None,
             "per_submission_mean_s": round(sum(per) / len(per), 1) if per else None,
@@ -216,14 +220,15 @@ def main(argv=None):
             report["nbclient_correct_s"] = round(nbclient_baseline(scratch), 1)
             print(f"nbclient, one correct notebook: {report['nbclient_correct_s']} s", flush=True)
         runs = {}
-        plan = [("1 worker", lambda r: run_sequential(r, students)),
-                ("1 worker, 1 thread", lambda r: run_sequential(r, students, threads=1)),
-                (f"{args.workers} workers", lambda r: run_parallel(r, students, args.workers))]
+        plan = [("1 worker", 1, lambda r: run_sequential(r, students)),
+                ("1 worker, 1 thread", 1, lambda r: run_sequential(r, students, threads=1)),
+                (f"{args.workers} workers", args.workers,
+                 lambda r: run_parallel(r, students, args.workers))]
         if not args.no_dask:
-            plan.append((f"dask, {args.dask_workers} workers",
+            plan.append((f"dask, {args.dask_workers} workers", args.dask_workers,
                          lambda r: run_dask(r, students, args.dask_workers, scratch)))
         base_wall = single_wall = None
-        for name, fn in plan:
+        for name, graders, fn in plan:
             root = Path(shutil.copytree(template, scratch / name.replace(" ", "-").replace(",", "")))
             before = loadavg()
             t = time.monotonic()
@@ -231,7 +236,7 @@ def main(argv=None):
             wall = out[2] if len(out) == 3 else time.monotonic() - t
             results, seconds = out[0], out[1]
             row = summarize(name, wall, seconds, args.size, before, loadavg(), base_wall,
-                            single_wall)
+                            single_wall, graders)
             base_wall = base_wall or wall
             if name == "1 worker, 1 thread":
                 single_wall = wall
@@ -252,11 +257,12 @@ def main(argv=None):
     print(f"\n{args.size} submissions {report['mix']}, {report['cores']} cores")
     print("speed-up: against 1 worker in the default environment; scaling: against 1 worker "
           "with one thread per submission, as each of the N workers has")
-    print(f"{'mode':<22}{'wall s':>8}{'per hour':>10}{'speed-up':>10}{'scaling':>9}{'mean s/sub':>12}"
-          f"{'overhead s':>12}  load avg before -> after")
+    print("busy: share of the graders' time spent grading a submission")
+    print(f"{'mode':<22}{'wall s':>8}{'per hour':>10}{'speed-up':>10}{'scaling':>9}{'busy':>7}"
+          f"{'mean s/sub':>12}{'overhead s':>12}  load avg before -> after")
     for m in report["modes"]:
         print(f"{m['mode']:<22}{m['wall_s']:>8}{m['per_hour']:>10}{m['speedup']:>10}"
-              f"{m['scaling'] or '':>9}"
+              f"{m['scaling'] or '':>9}{m['busy']:>7}"
               f"{m['per_submission_mean_s'] or '':>12}{m.get('overhead_correct_s', ''):>12}"
               f"  {m['load_before']} -> {m['load_after']}")
     print(f"identical results in every mode: {report['identical_results']}")

@@ -317,6 +317,7 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
 
     from .gradebook_db import course_db_url, open_gradebook, prepare, retry_locked
     from .grading import grade_one, submitted_students
+    from .order import longest_first
     from .nbapi import make_api
     from .results import SubmissionResult
 
@@ -330,7 +331,8 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
     api = make_api(root, url)
     results = {}
     last_run.clear()
-    remote = [s for s in students if _needs_run(root, assignment, s, force)]
+    remote = [s for s in longest_first(root, assignment, students, force)
+              if _needs_run(root, assignment, s, force)]
     for s in students:
         if s not in remote:  # invalid, missing or already graded: nothing to run
             results[s] = retry_locked(lambda: grade_one(api, root, assignment, s, force))
@@ -344,12 +346,12 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
             shared = client.submit(_unchanged, bundle, key=f"course-bundle-{digest}", pure=False)
             hosts = _graders_per_host(client)
             futures, digests = {}, {}
-            for s in remote:
+            for rank, s in enumerate(remote):  # longest first: Dask runs high priority first
                 files = submission_files(root, assignment, s)
                 digests[s] = hashlib.sha256(files[NOTEBOOK]).hexdigest()
                 f = client.submit(grade_remote, shared, digest, assignment, s, files, hosts,
                                   key=f"grade-{assignment}-{s}-{digests[s][:12]}-{time.time_ns()}",
-                                  pure=False)
+                                  pure=False, priority=len(remote) - rank)
                 futures[f] = s
             bar = tqdm(total=len(remote), desc=f"grading {assignment} on {scheduler_address}",
                        unit="submission", disable=not progress)

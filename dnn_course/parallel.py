@@ -4,8 +4,9 @@ N worker processes (``spawn``: a clean interpreter each, nothing inherited
 from the parent's threads or open database connections), each with its own
 ``make_api`` and the course's own ``grade_one``, so a submission is graded
 exactly as ``grade_all`` grades it: same autograded notebook, same receipt,
-same gradebook rows. The parent hands out students, shows a progress bar and
-returns the results in the order given.
+same gradebook rows. The parent hands out students, the ones expected to take
+longest first (``order.py``: short ones at the end fill the last gaps), shows
+a progress bar and returns the results in the order given.
 
 **The gradebook has several writers.** Each worker writes its own student's
 rows through nbgrader, which opens its own SQLAlchemy engine per call:
@@ -43,7 +44,7 @@ THREADS_ENV = "DNN_APP_THREADS"
 
 _api = None            # the worker's NbGraderAPI (one per process)
 _root = None
-last_run = {}          # student -> {"pid", "retries", "seconds"} of the latest grade_parallel
+last_run = {}          # student -> {"pid", "started", "retries", "seconds"} of the latest grade_parallel
 
 
 def usable_cores():
@@ -105,14 +106,14 @@ def _grade(assignment, student, force):
     from .gradebook_db import retry_locked
     from .grading import grade_one
 
-    started, retries = time.monotonic(), _api.retries
+    started, wall, retries = time.monotonic(), time.time(), _api.retries
 
     def count():
         _api.retries += 1
 
     result = retry_locked(lambda: grade_one(_api, _root, assignment, student, force),
                           ATTEMPTS, BACKOFF, on_retry=count)
-    return result, {"pid": os.getpid(), "retries": _api.retries - retries,
+    return result, {"pid": os.getpid(), "started": wall, "retries": _api.retries - retries,
                     "seconds": time.monotonic() - started}
 
 
@@ -145,6 +146,7 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
 
     from .gradebook_db import course_db_url, open_gradebook, prepare, retry_locked
     from .grading import submitted_students
+    from .order import longest_first
 
     root = Path(root).resolve()
     students = list(students or submitted_students(root, assignment))
@@ -158,7 +160,7 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
     last_run.clear()
     bar = tqdm(total=len(students), desc=f"grading {assignment} ({workers} workers)",
                unit="submission", disable=not progress)
-    todo = list(students)
+    todo = longest_first(root, assignment, students, force)
     try:
         while todo:
             pool = _pool(workers, root, url, threads)

@@ -135,6 +135,12 @@ def test_two_workers_grade_like_one(template, baseline, tmp_path):
     assert key(results) == key(baseline[1])
     assert autograded_files(root) == autograded_files(baseline[0])
     assert len({run["pid"] for run in last_run.values()}) == 2
+    # longest first: the blank and the invalid one (alphabetically first) wait
+    # until a filled-in submission is done
+    started = {s: run["started"] for s, run in last_run.items()}
+    filled = [s for s in started if s.startswith("fast-")]
+    first_filled = min(started[s] for s in filled)
+    assert min(started["demo-blank"], started["demo-invalid-json"]) > first_filled, started
     again = grade_parallel(ASSIGNMENT, root, workers=2, progress=False)  # resumable: no change
     assert key(again) == key(baseline[1])
 
