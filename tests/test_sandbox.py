@@ -238,10 +238,14 @@ def test_no_processes_left_behind(course, jupyter_path):
 
 @needs_sandbox
 def test_process_cap(course, jupyter_path):
+    """Past DNN_COURSE_MAX_PROCS the kernel is refused or killed, orphans included."""
     marker = "318.4242"
     with kernel(course / "autograded" / "alice" / "dnn_app", DNN_COURSE_MAX_PROCS="40") as (km, kc):
+        # children, and orphans (sh starts sleep in the background and exits)
         code = ("import subprocess, time\nps = []\ntry:\n"
-                f"    for _ in range(100): ps.append(subprocess.Popen(['sleep', '{marker}']))\n"
+                "    for i in range(100):\n"
+                f"        ps.append(subprocess.Popen(['sleep', '{marker}']) if i % 2 else\n"
+                f"                  subprocess.run(['sh', '-c', 'sleep {marker} &']))\n"
                 "except OSError as e:\n    print('refused', e)\ntime.sleep(2)\nprint(len(ps))")
         try:
             status, text, _ = run(kc, code, timeout=8)
@@ -334,3 +338,26 @@ def test_command_prefix_runs_a_command_in_the_sandbox(course, tmp_path):
     uid, gradebook, mine = done.stdout.split()
     assert uid == "65534" and not gradebook.startswith("ok") and mine == "ok:8"
     assert (tmp_path / "made-here.txt").read_text() == "tampered"
+
+
+
+def test_watchdog_counts_a_process_tree_and_stops_past_the_limit():
+    """_count_tree sees children of children, and reads no further than needed."""
+    import signal
+
+    from dnn_course.sandbox import _count_tree
+
+    if not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children"):
+        pytest.skip("this kernel does not list children (CONFIG_PROC_CHILDREN)")
+    # sh, two sleeps, a subshell and the subshell's sleep: 5 processes
+    shell = subprocess.Popen(["sh", "-c", "sleep 30 & sleep 30 & (sleep 30 & wait) & wait"],
+                             start_new_session=True)
+    try:
+        deadline = time.monotonic() + 10
+        while _count_tree(shell.pid, 100) < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _count_tree(shell.pid, 100) == 5
+        assert _count_tree(shell.pid, 2) == 3  # stops once past the limit
+    finally:
+        os.killpg(shell.pid, signal.SIGKILL)
+        shell.wait()
