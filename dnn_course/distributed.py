@@ -331,8 +331,9 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
     api = make_api(root, url)
     results = {}
     last_run.clear()
-    remote = [s for s in longest_first(root, assignment, students, force)
-              if _needs_run(root, assignment, s, force)]
+    remote = [s for s in students if _needs_run(root, assignment, s, force)]
+    # _needs_run read the receipts already: order without checking them again
+    remote = longest_first(root, assignment, remote, force=True)
     for s in students:
         if s not in remote:  # invalid, missing or already graded: nothing to run
             results[s] = retry_locked(lambda: grade_one(api, root, assignment, s, force))

@@ -13,22 +13,18 @@ a filled-in submission, 0 for a blank one. A submission graded already (its
 receipt matches) or unreadable costs nothing here. Ties keep the given order,
 and only the order of work changes: results are reported in the given order.
 """
-import json
 from pathlib import Path
+
+import nbformat
 
 from .paths import NOTEBOOK, release_notebook
 
 
 def _solutions(path):
     """{grade_id: source} of the solution cells of the notebook at ``path``."""
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    found = {}
-    for cell in nb.get("cells", []):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("solution"):
-            source = cell.get("source", "")
-            found[meta.get("grade_id")] = "".join(source) if isinstance(source, list) else source
-    return found
+    from .verify import solution_sources_of
+
+    return solution_sources_of(nbformat.read(str(path), as_version=4))
 
 
 def expected_work(root, assignment, student, released=None, force=False):
@@ -42,7 +38,7 @@ def expected_work(root, assignment, student, released=None, force=False):
         if not force and is_graded(root, assignment, student):
             return 0
         theirs = _solutions(submitted)
-    except (OSError, ValueError, AttributeError, TypeError):  # missing or not a notebook
+    except Exception:  # missing or not a notebook: grade_one reports it; it runs nothing
         return 0
     return sum(theirs.get(grade_id) not in (None, source)
                for grade_id, source in released.items())
@@ -52,7 +48,7 @@ def longest_first(root, assignment, students, force=False):
     """``students`` sorted by expected work, most first; ties in the given order."""
     try:
         released = _solutions(release_notebook(root))
-    except (OSError, ValueError):  # no release notebook: keep the given order
-        return list(students)
+    except Exception:  # no readable release notebook: keep the given order (the
+        return list(students)  # order is only a hint and must never stop a batch)
     work = {s: expected_work(root, assignment, s, released, force) for s in students}
     return sorted(students, key=lambda s: -work[s])

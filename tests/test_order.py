@@ -59,4 +59,3 @@ def test_without_a_release_notebook_the_order_is_kept(tmp_path):
     (root / "release" / ASSIGNMENT / NOTEBOOK).unlink()
     given = ["demo-blank", "demo-correct"]
     assert longest_first(root, ASSIGNMENT, given) == given
-

@@ -340,7 +340,6 @@ def test_command_prefix_runs_a_command_in_the_sandbox(course, tmp_path):
     assert (tmp_path / "made-here.txt").read_text() == "tampered"
 
 
-
 def test_watchdog_counts_a_process_tree_and_stops_past_the_limit():
     """_count_tree sees children of children, and reads no further than needed."""
     import signal
