@@ -1,6 +1,7 @@
 """Scaling benchmark: one batch graded with 1 worker, N workers and on a Dask cluster.
 
     python bench/scale.py [--size 8] [--workers 2] [--dask-workers 2] [--no-dask]
+                          [--modes single,parallel] [--rounds 3]
 
 Needs the course data (DNN_APP_DATA, default ../shared/datasets). It builds a
 scratch course (``course_copy``), submits a generated batch of ``--size``
@@ -16,6 +17,12 @@ same batch three times, each in a fresh copy:
 * ``--workers`` processes: ``grade_parallel``;
 * a loopback Dask cluster (a scheduler and ``--dask-workers`` workers started
   here as subprocesses, ``--nthreads 1``): ``grade_dask``.
+
+``--modes`` picks some of them (``default``, ``single``, ``parallel``, ``dask``).
+``--rounds R`` grades the batch R times in every mode, the modes interleaved
+and their order rotated each round, so a slow spell of the machine (on a VM the
+speed drifts by 10 % over minutes) lands on every mode alike; speed-up and
+scaling are taken within each round, and the summary gives their medians.
 
 Baseline: one correct notebook executed by plain nbclient (no nbgrader), so
 "overhead" = a submission's grading time beyond the notebook's own run time.
@@ -189,11 +196,31 @@ def summarize(name, wall, seconds, size, load_before, load_after, base_wall, sin
     per = sorted(seconds.values())
     return {"mode": name, "wall_s": round(wall, 1), "per_hour": round(3600 * size / wall, 1),
             "busy": round(sum(per) / (graders * wall), 3),
-            "speedup": round(base_wall / wall, 2) if base_wall else 1.0,
+            "speedup": round(base_wall / wall, 2) if base_wall else None,
             "scaling": round(single_wall / wall, 2) if single_wall else None,
             "per_submission_mean_s": round(sum(per) / len(per), 1) if per else None,
             "per_submission_max_s": round(per[-1], 1) if per else None,
             "load_before": load_before, "load_after": load_after}
+
+
+MODES = ("default", "single", "parallel", "dask")
+
+
+def medians(rows, names):
+    """Per mode: median wall time, throughput and scaling over the rounds, with their range."""
+    import statistics
+
+    out = {}
+    for name in names:
+        mine = [r for r in rows if r["mode"] == name]
+        walls = [r["wall_s"] for r in mine]
+        scal = [r["scaling"] for r in mine if r["scaling"] is not None]
+        out[name] = {"rounds": len(mine), "wall_s": round(statistics.median(walls), 1),
+                     "wall_range_s": [min(walls), max(walls)],
+                     "per_hour": round(statistics.median(r["per_hour"] for r in mine), 1),
+                     "scaling": round(statistics.median(scal), 2) if scal else None,
+                     "scaling_range": [min(scal), max(scal)] if scal else None}
+    return out
 
 
 def main(argv=None):
@@ -204,7 +231,21 @@ def main(argv=None):
     ap.add_argument("--dask-workers", type=int, default=2)
     ap.add_argument("--no-dask", action="store_true")
     ap.add_argument("--no-baseline", action="store_true", help="skip the nbclient run")
+    ap.add_argument("--modes", default=",".join(MODES),
+                    help=f"comma-separated, some of {','.join(MODES)} (default: all)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="grade the batch this many times in every mode, interleaved (default 1)")
     args = ap.parse_args(argv)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    unknown = sorted(set(modes) - set(MODES))
+    if unknown or not modes:
+        ap.error(f"--modes takes some of {','.join(MODES)}; got {args.modes!r}")
+    if args.no_dask and "dask" in modes:
+        modes.remove("dask")
+    if args.rounds < 1:
+        ap.error(f"--rounds must be 1 or more, got {args.rounds}")
+    if "single" not in modes:
+        print("note: without the 'single' mode there is no scaling column", flush=True)
     os.environ.setdefault("DNN_APP_DATA", str((ROOT.parent / "shared" / "datasets").resolve()))
     import warnings
     warnings.filterwarnings("ignore")
@@ -219,37 +260,46 @@ def main(argv=None):
         if not args.no_baseline:
             report["nbclient_correct_s"] = round(nbclient_baseline(scratch), 1)
             print(f"nbclient, one correct notebook: {report['nbclient_correct_s']} s", flush=True)
-        runs = {}
-        plan = [("1 worker", 1, lambda r: run_sequential(r, students)),
-                ("1 worker, 1 thread", 1, lambda r: run_sequential(r, students, threads=1)),
-                (f"{args.workers} workers", args.workers,
+        plan = [("1 worker", "default", 1, lambda r: run_sequential(r, students)),
+                ("1 worker, 1 thread", "single", 1,
+                 lambda r: run_sequential(r, students, threads=1)),
+                (f"{args.workers} workers", "parallel", args.workers,
                  lambda r: run_parallel(r, students, args.workers))]
         if not args.no_dask:
-            plan.append((f"dask, {args.dask_workers} workers", args.dask_workers,
+            plan.append((f"dask, {args.dask_workers} workers", "dask", args.dask_workers,
                          lambda r: run_dask(r, students, args.dask_workers, scratch)))
-        base_wall = single_wall = None
-        for name, graders, fn in plan:
-            root = Path(shutil.copytree(template, scratch / name.replace(" ", "-").replace(",", "")))
-            before = loadavg()
-            t = time.monotonic()
-            out = fn(root)
-            wall = out[2] if len(out) == 3 else time.monotonic() - t
-            results, seconds = out[0], out[1]
-            row = summarize(name, wall, seconds, args.size, before, loadavg(), base_wall,
-                            single_wall, graders)
-            base_wall = base_wall or wall
-            if name == "1 worker, 1 thread":
-                single_wall = wall
-                row["scaling"] = 1.0
-            runs[name] = {r.student: r.as_dict() for r in results}
-            correct = [seconds[s] for s in students if kinds[s] == "correct" and s in seconds]
-            if correct and "nbclient_correct_s" in report:
-                row["overhead_correct_s"] = round(sum(correct) / len(correct)
-                                                  - report["nbclient_correct_s"], 1)
-            report["modes"].append(row)
-            print(json.dumps(row), flush=True)
-        first = next(iter(runs.values()))
-        report["identical_results"] = all(r == first for r in runs.values())
+        plan = [step for step in plan if step[1] in modes]
+        runs = []
+        for rnd in range(args.rounds):
+            done = {}
+            shift = rnd % len(plan)
+            for name, _, graders, fn in plan[shift:] + plan[:shift]:
+                folder = f"{rnd}-{name}".replace(" ", "-").replace(",", "")
+                root = Path(shutil.copytree(template, scratch / folder))
+                before = loadavg()
+                t = time.monotonic()
+                out = fn(root)
+                wall = out[2] if len(out) == 3 else time.monotonic() - t
+                done[name] = (wall, out[0], out[1], before, loadavg())
+                shutil.rmtree(root, ignore_errors=True)
+                print(f"round {rnd + 1}/{args.rounds}: {name}: {wall:.1f} s", flush=True)
+            base = done.get("1 worker", (None,))[0]
+            single = done.get("1 worker, 1 thread", (None,))[0]
+            for name, _, graders, _ in plan:         # rows in plan order, whatever ran first
+                wall, results, seconds, before, after = done[name]
+                row = summarize(name, wall, seconds, args.size, before, after, base, single,
+                                graders)
+                row["round"] = rnd + 1
+                correct = [seconds[s] for s in students if kinds[s] == "correct" and s in seconds]
+                if correct and "nbclient_correct_s" in report:
+                    row["overhead_correct_s"] = round(sum(correct) / len(correct)
+                                                      - report["nbclient_correct_s"], 1)
+                report["modes"].append(row)
+                runs.append({r.student: r.as_dict() for r in results})
+                print(json.dumps(row), flush=True)
+        report["medians"] = medians(report["modes"], [step[0] for step in plan])
+        first = runs[0]
+        report["identical_results"] = all(r == first for r in runs)
         report["scores"] = {s: first[s]["score"] for s in students}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -258,13 +308,20 @@ def main(argv=None):
     print("speed-up: against 1 worker in the default environment; scaling: against 1 worker "
           "with one thread per submission, as each of the N workers has")
     print("busy: share of the graders' time spent grading a submission")
-    print(f"{'mode':<22}{'wall s':>8}{'per hour':>10}{'speed-up':>10}{'scaling':>9}{'busy':>7}"
-          f"{'mean s/sub':>12}{'overhead s':>12}  load avg before -> after")
+    print(f"{'round':<6}{'mode':<22}{'wall s':>8}{'per hour':>10}{'speed-up':>10}"
+          f"{'scaling':>9}{'busy':>7}{'mean s/sub':>12}{'overhead s':>12}"
+          f"  load avg before -> after")
     for m in report["modes"]:
-        print(f"{m['mode']:<22}{m['wall_s']:>8}{m['per_hour']:>10}{m['speedup']:>10}"
-              f"{m['scaling'] or '':>9}{m['busy']:>7}"
+        print(f"{m['round']:<6}{m['mode']:<22}{m['wall_s']:>8}{m['per_hour']:>10}"
+              f"{m['speedup'] or '':>10}{m['scaling'] or '':>9}{m['busy']:>7}"
               f"{m['per_submission_mean_s'] or '':>12}{m.get('overhead_correct_s', ''):>12}"
               f"  {m['load_before']} -> {m['load_after']}")
+    if args.rounds > 1:
+        print(f"\nmedians over {args.rounds} rounds (range in brackets)")
+        for name, m in report["medians"].items():
+            scal = (f"  scaling {m['scaling']} {m['scaling_range']}" if m["scaling"] else "")
+            print(f"{name:<22} {m['wall_s']} s {m['wall_range_s']}  {m['per_hour']} per hour"
+                  f"{scal}")
     print(f"identical results in every mode: {report['identical_results']}")
     out = HERE / "results" / f"scale-{datetime.now():%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(exist_ok=True)
