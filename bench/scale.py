@@ -237,11 +237,11 @@ def main(argv=None):
                     help="grade the batch this many times in every mode, interleaved (default 1)")
     args = ap.parse_args(argv)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    unknown = sorted(set(modes) - set(MODES))
-    if unknown or not modes:
-        ap.error(f"--modes takes some of {','.join(MODES)}; got {args.modes!r}")
     if args.no_dask and "dask" in modes:
         modes.remove("dask")
+    if set(modes) - set(MODES) or not modes:
+        ap.error(f"--modes takes some of {','.join(MODES)} (not only dask with --no-dask); "
+                 f"got {args.modes!r}")
     if args.rounds < 1:
         ap.error(f"--rounds must be 1 or more, got {args.rounds}")
     if "single" not in modes:
