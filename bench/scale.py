@@ -273,20 +273,20 @@ def main(argv=None):
         for rnd in range(args.rounds):
             done = {}
             shift = rnd % len(plan)
-            for name, _, graders, fn in plan[shift:] + plan[:shift]:
-                folder = f"{rnd}-{name}".replace(" ", "-").replace(",", "")
+            for name, key, _, fn in plan[shift:] + plan[:shift]:
+                folder = f"{rnd}-{key}"
                 root = Path(shutil.copytree(template, scratch / folder))
                 before = loadavg()
                 t = time.monotonic()
                 out = fn(root)
                 wall = out[2] if len(out) == 3 else time.monotonic() - t
-                done[name] = (wall, out[0], out[1], before, loadavg())
+                done[key] = (wall, out[0], out[1], before, loadavg())
                 shutil.rmtree(root, ignore_errors=True)
                 print(f"round {rnd + 1}/{args.rounds}: {name}: {wall:.1f} s", flush=True)
-            base = done.get("1 worker", (None,))[0]
-            single = done.get("1 worker, 1 thread", (None,))[0]
-            for name, _, graders, _ in plan:         # rows in plan order, whatever ran first
-                wall, results, seconds, before, after = done[name]
+            base = done["default"][0] if "default" in done else None
+            single = done["single"][0] if "single" in done else None
+            for name, key, graders, _ in plan:       # rows in plan order, whatever ran first
+                wall, results, seconds, before, after = done[key]
                 row = summarize(name, wall, seconds, args.size, before, after, base, single,
                                 graders)
                 row["round"] = rnd + 1
