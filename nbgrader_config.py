@@ -29,7 +29,7 @@ c.ClearSolutions.code_stub = {
     "python": (
         "# YOUR CODE STARTS HERE\n"
         'raise NotImplementedError("Not implemented yet: replace this line with '
-        'your code, then run this cell again.")\n'
+        'your code, then run the cell that defines this function again.")\n'
         "# YOUR CODE ENDS HERE"
     )
 }

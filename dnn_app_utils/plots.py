@@ -21,8 +21,8 @@ def print_mislabeled_images(classes, X, y, p):
     """Show every example whose prediction p differs from the label y.
 
     classes: the class names (bytes); X: (12288, m) flattened images;
-    y, p: (1, m). One panel per mislabeled example, titled with the
-    prediction and the true class.
+    y, p: (1, m). One panel per mislabeled example, five to a row, titled
+    with the prediction and the true class.
     """
     plt = _plt()
     mislabeled = np.asarray(np.where((p + y) == 1))[1]
@@ -31,12 +31,17 @@ def print_mislabeled_images(classes, X, y, p):
         print("No mislabeled images: every prediction is right.")
         return
     side = int(round((X.shape[0] / 3) ** 0.5))
-    plt.figure(figsize=(40.0, 40.0))  # this figure only; the notebook's defaults stay
+    cols = min(n, 5)
+    rows = -(-n // cols)
+    # this figure only (the notebook's defaults stay): 2.2 x 2.6 inches a panel,
+    # so the titles stay readable when the notebook fits the figure to its width
+    fig = plt.figure(figsize=(2.2 * cols, 2.6 * rows))
     for i, index in enumerate(mislabeled):
-        plt.subplot(2, n, i + 1)
-        plt.imshow(X[:, index].reshape(side, side, 3), interpolation="nearest")
-        plt.axis("off")
+        ax = fig.add_subplot(rows, cols, i + 1)
+        ax.imshow(X[:, index].reshape(side, side, 3), interpolation="nearest")
+        ax.axis("off")
         pred = classes[int(p[0, index])].decode("utf-8")
         true = classes[int(y[0, index])].decode("utf-8")
-        plt.title(f"Prediction: {pred}\nClass: {true}")
+        ax.set_title(f"Prediction: {pred}\nClass: {true}", fontsize=10)
+    fig.tight_layout()
     plt.show()
