@@ -9,7 +9,7 @@ import public_tests
 from public_tests import L_layer_model_test, two_layer_model_test
 from public_tests.checks import Failure, compare, compare_pair
 from public_tests.expected import EXPECTED
-from public_tests.make_expected import build_expected, render
+from dnn_course.make_expected import build_expected, render
 from dnn_course.mistakes import (FAKE_GLOBALS, L_LAYER_MUTANTS, TWO_LAYER_MUTANTS, build,
                                  mutate)
 
@@ -87,7 +87,7 @@ def test_expected_matches_reference(reference):
     """expected.py holds what the reference computes now."""
     fresh = build_expected(reference)
     failures = compare(fresh, EXPECTED, "EXPECTED", rtol=1e-12, atol=1e-15)
-    assert not failures, "expected.py is stale; run python -m public_tests.make_expected\n" + \
+    assert not failures, "expected.py is stale; run python -m dnn_course.make_expected\n" + \
         "\n".join(map(str, failures))
 
 
