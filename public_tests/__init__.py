@@ -4,12 +4,14 @@ Each test calls the student's function four times on small fixed inputs and
 compares the returned ``(parameters, costs)`` with results stored in
 ``expected.py`` (no training happens here, so the tests give nothing away).
 On success it prints `` All tests passed.`` and returns a ``checks.Report``;
-on failure it prints what differs and raises ``AssertionError`` whose
+on failure it raises ``checks.PublicTestFailure`` (an ``AssertionError``)
+whose message lists the failed checks and what to look at, and whose
 ``report`` attribute holds the same structured result, for graders.
 """
 import numpy as np
 
-from .checks import Check, CheckResult, Failure, Report, failed_error, run_checks
+from .checks import (Check, CheckResult, Failure, PublicTestFailure, Report, failed_error,  # noqa: F401
+                     run_checks)
 
 TWO_LAYER = "two_layer_model"
 L_LAYER = "L_layer_model"
@@ -54,7 +56,6 @@ def _expected_pair(entry):
 
 def _not_implemented(name, labels):
     message = f"{name} is not implemented yet: write your code {REGION}."
-    print(message)
     failure = Failure("result", "error", message)
     report = Report(name, [CheckResult(label, kind, [failure]) for label, kind in labels],
                     error=message)

@@ -3,8 +3,9 @@
 ``compare`` walks dicts, lists, tuples, numpy arrays and numbers side by side and
 returns a list of ``Failure`` records, each naming where it happened, e.g.
 ``parameters['W1']: shape (4, 10) expected, got (10, 4)``. ``run_checks``
-evaluates a list of named ``Check`` s, prints the outcome and raises
-``AssertionError`` when one fails; the ``Report`` it builds is the structured
+evaluates a list of named ``Check`` s, prints `` All tests passed.`` or raises
+``PublicTestFailure`` (an ``AssertionError`` shown as a few plain lines: the
+failed checks, then what to look at); the ``Report`` it builds is the structured
 result a grader can read (returned on success, ``error.report`` on failure).
 """
 from dataclasses import dataclass, field
@@ -16,7 +17,6 @@ import numpy as np
 LEVELS = ("type", "shape", "values")
 RTOL, ATOL = 1e-6, 1e-8  # "about 6 decimals"
 MAX_SHOWN = 3  # differing entries shown per array
-MAX_PRINTED = 5  # failure lines printed per check
 
 GREEN, RED, RESET = "\033[92m", "\033[91m", "\033[0m"
 
@@ -224,33 +224,94 @@ def _check(c):
     return compare(c.expected, c.got, level=c.kind)
 
 
-def announce(report):
-    """Print the report; raise AssertionError (carrying .report) unless all passed."""
-    for r in report.results:
-        if r.passed:
-            continue
-        print(f"Check failed: {r.name} ({r.kind})")
-        for f in r.failures[:MAX_PRINTED]:
-            print(f"  {f}")
-        if len(r.failures) > MAX_PRINTED:
-            print(f"  ... and {len(r.failures) - MAX_PRINTED} more")
-    if report.failed == 0:
-        print(f"{GREEN} All tests passed.{RESET}")
-        return report
-    print(f"{GREEN} {report.passed} Tests passed{RESET}")
-    print(f"{RED} {report.failed} Tests failed{RESET}")
-    raise failed_error(report)
+MAX_CHECKS_SHOWN = 2  # failed checks listed in a failure message
+MAX_LINES_SHOWN = 2  # differences listed per failed check
+# What to look at first, by the kind of the first difference.
+LOOK_AT = {
+    "type": "what your function returns: the pair (parameters, costs)",
+    "keys": "the keys of parameters: W1, b1, W2, b2, ... one pair per layer",
+    "length": "how often you append to costs: once every 100 iterations",
+    "shape": "the layer sizes: take them from layers_dims",
+    "values": "the equations in your loop",
+}
+ALWAYS = "Use the function's arguments rather than global variables."
+
+
+class PublicTestFailure(AssertionError):
+    """A failed public test, told in a few lines and shown without a traceback.
+
+    Its message is ``reason`` (one line: graders read it as the cell's
+    reason), then ``details`` (the failed checks), then ``hints`` (what to
+    look at). IPython shows exactly these lines (``_render_traceback_``), so
+    the test cell, JupyterLab's Validate dialog and ``nbgrader validate`` all
+    show the same short text. ``report`` holds the structured result.
+    """
+
+    def __init__(self, report, reason, details=(), hints=()):
+        self.report, self.reason = report, reason
+        self.details, self.hints = list(details), list(hints)
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self):
+        """The message's lines: reason, details, hints."""
+        return [self.reason, *self.details, *self.hints]
+
+    def _render_traceback_(self):
+        return [f"{RED}{self.reason}{RESET}", *self.details, *self.hints]
+
+
+def failure_lines(report):
+    """The failed checks of report, a few lines each, for a failure message.
+
+    Args:
+        report: a Report with at least one failed check.
+
+    Returns:
+        list of str: "Failed checks:", then per failed check its name and up to
+        MAX_LINES_SHOWN differences (at most MAX_CHECKS_SHOWN checks, then a count).
+    """
+    failed = [r for r in report.results if not r.passed]
+    lines = ["Failed checks:"]
+    for r in failed[:MAX_CHECKS_SHOWN]:
+        n = len(r.failures)
+        some = f" ({n} differences, the first {MAX_LINES_SHOWN})" if n > MAX_LINES_SHOWN else ""
+        lines.append(f"  - {r.name}, {r.kind} check{some}:")
+        lines += [f"      {f}" for f in r.failures[:MAX_LINES_SHOWN]]
+    if len(failed) > MAX_CHECKS_SHOWN:
+        lines.append(f"  ... and {len(failed) - MAX_CHECKS_SHOWN} more failed checks")
+    return lines
 
 
 def failed_error(report, message=None):
-    """The AssertionError of a failed public test, with the report attached."""
-    err = AssertionError(message or (
-        f"Not all tests passed for {report.function}. Check your equations, and use "
-        f"the function's arguments rather than global variables."))
-    err.report = report
-    return err
+    """The PublicTestFailure of a failed public test (an AssertionError), report attached.
+
+    Args:
+        report: the Report of the test.
+        message: the one-line reason when the function could not be checked at
+            all (e.g. not implemented); None to describe the failed checks.
+
+    Returns:
+        PublicTestFailure: reason line, failed checks, then what to look at.
+    """
+    if message is not None:
+        return PublicTestFailure(report, message)
+    first_check = next(r for r in report.results if not r.passed)
+    first = first_check.failures[0]
+    total = len(report.results)
+    reason = (f"{report.function} gives a wrong result in {report.failed} of {total} checks "
+              f"(first: {first.path}, {first_check.name}).")
+    hint = f"Look at {LOOK_AT.get(first.kind, LOOK_AT['values'])}. {ALWAYS}"
+    return PublicTestFailure(report, reason, failure_lines(report), [hint])
+
+
+def announce(report):
+    """Print the success line and return report; raise PublicTestFailure unless all passed."""
+    if report.failed == 0:
+        print(f"{GREEN} All tests passed.{RESET}")
+        return report
+    raise failed_error(report)
 
 
 def run_checks(function, checks):
-    """Evaluate the checks, print the outcome, raise AssertionError on failure."""
+    """Evaluate the checks; print the success line, or raise PublicTestFailure."""
     return announce(evaluate(function, checks))

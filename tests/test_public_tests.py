@@ -116,7 +116,8 @@ MUTANTS = [(name, mid, reps)
 @pytest.mark.parametrize("name, reps", [(n, r) for n, _, r in MUTANTS],
                          ids=[f"{n}-{m}" for n, m, _ in MUTANTS])
 def test_mutant_rejected(name, reps, sources, capsys):
-    """A wrong implementation fails the public test with the hint."""
+    """A wrong implementation fails with a reason line, its failed checks and a hint, and
+    nothing printed says "passed"."""
     wrong = build(mutate(sources[name], reps), name, FAKE_GLOBALS)
     with pytest.raises(AssertionError) as info, np.errstate(all="ignore"):
         TESTS[name](wrong)
@@ -124,9 +125,12 @@ def test_mutant_rejected(name, reps, sources, capsys):
     assert name in message and "global variables" in message, message
     report = info.value.report
     assert report.failed >= 1 and report.passed + report.failed == 4
-    lines = printed_lines(capsys)
-    assert f" {report.failed} Tests failed" in lines, lines
-    assert " All tests passed." not in lines
+    lines = message.splitlines()
+    assert lines[0].startswith(f"{name} gives a wrong result in {report.failed} of 4 checks (first: "), lines
+    assert lines[1] == "Failed checks:" and lines[-1].startswith("Look at "), lines
+    assert len(lines) <= 10, message
+    printed = printed_lines(capsys)
+    assert not [line for line in printed if "passed" in line], printed
 
 
 @pytest.mark.parametrize("name", TESTS)
@@ -152,12 +156,12 @@ def test_hard_coded_rate_caught_only_by_last_call(sources):
     ("cost-every-iteration", "  costs: length 1 expected, got 2"),
 ])
 def test_mutant_messages(mutant, line, sources, capsys):
-    """Return-value mistakes are explained in one line."""
+    """Return-value mistakes are explained in one line of the failure message."""
     wrong = build(mutate(sources["two_layer_model"], TWO_LAYER_MUTANTS[mutant]), "two_layer_model")
-    with pytest.raises(AssertionError):
+    with pytest.raises(AssertionError) as info:
         two_layer_model_test(wrong)
-    lines = printed_lines(capsys)
-    assert line in lines, "\n".join(lines)
+    lines = str(info.value).splitlines()
+    assert "    " + line in lines, "\n".join(lines)
 
 
 @pytest.mark.parametrize("name", TESTS)
@@ -185,7 +189,8 @@ def test_stub_gets_friendly_message(name, sources, capsys):
     want = (f"{name} is not implemented yet: write your code between "
             "# YOUR CODE STARTS HERE and # YOUR CODE ENDS HERE.")
     assert_same("message", str(info.value), want)
-    assert_same("printed", printed_lines(capsys), [want])
+    assert_same("shown", info.value._render_traceback_(), [f"\033[91m{want}\033[0m"])
+    assert_same("printed", printed_lines(capsys), [])
     assert info.value.__suppress_context__
     report = info.value.report
     assert_same("passed, failed", (report.passed, report.failed), (0, 4))
@@ -304,18 +309,21 @@ def test_compare_bad_level():
 # ------------------------------------------------------------------ the runner
 
 def test_runner_counts_and_raises(capsys):
-    """run_checks prints the counts and raises with the report attached."""
+    """run_checks prints nothing on failure and raises the short explanation, report attached."""
     from public_tests.checks import Check, run_checks
 
     checks = [Check("first", "values", [0.5], [0.5]),
               Check("second", "shape", {"W1": W}, {"W1": W.T})]
     with pytest.raises(AssertionError) as info:
         run_checks("f", checks)
-    assert_same("printed", printed_lines(capsys),
-                ["Check failed: second (shape)",
-                 "  result['W1']: shape (4, 10) expected, got (10, 4)",
-                 " 1 Tests passed", " 1 Tests failed"])
-    assert "for f." in str(info.value)
+    assert_same("printed", printed_lines(capsys), [])
+    assert_same("message", str(info.value).splitlines(),
+                ["f gives a wrong result in 1 of 2 checks (first: result['W1'], second).",
+                 "Failed checks:",
+                 "  - second, shape check:",
+                 "      result['W1']: shape (4, 10) expected, got (10, 4)",
+                 "Look at the layer sizes: take them from layers_dims. "
+                 "Use the function's arguments rather than global variables."])
     assert_same("passed, failed", (info.value.report.passed, info.value.report.failed), (1, 1))
 
 
@@ -337,3 +345,30 @@ def test_report_silent_in_notebook(reference, capsys):
     capsys.readouterr()
     assert report._ipython_display_() is None
     assert_same("printed", capsys.readouterr().out, "")
+
+
+def test_notebook_shows_the_message_without_traceback():
+    """In a kernel, a failed public test shows its message lines alone: no frames of
+    public_tests, no counts of passed checks."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    source = ("from public_tests import two_layer_model_test\n"
+              "def transposed(X, Y, layers_dims, **kwargs):\n"
+              "    from dnn_app_utils import initialize_parameters\n"
+              "    p = initialize_parameters(*layers_dims)\n"
+              "    return {k: v.T for k, v in p.items()}, [0.0]\n"
+              "two_layer_model_test(transposed)")
+    nb = new_notebook(cells=[new_code_cell(source)])
+    NotebookClient(nb, kernel_name="python3", timeout=60, allow_errors=True).execute()
+    error = [o for o in nb.cells[0].outputs if o.output_type == "error"]
+    assert len(error) == 1 and error[0].ename == "PublicTestFailure", nb.cells[0].outputs
+    shown = [ANSI.sub("", line) for line in error[0].traceback]
+    assert_same("shown lines", shown, error[0].evalue.splitlines())
+    assert_same("reason", shown[0], "two_layer_model gives a wrong result in 3 of 4 checks (first: "
+                "parameters['W1'], call 2 of 4 (learning_rate=0.0075, num_iterations=2)).")
+    assert "      parameters['W1']: shape (4, 10) expected, got (10, 4)" in shown, shown
+    assert not [line for line in shown if "public_tests" in line or "File " in line], shown
+    assert not [o for o in nb.cells[0].outputs if o.output_type == "stream"], nb.cells[0].outputs
+    nbformat.validate(nb)
