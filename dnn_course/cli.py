@@ -25,14 +25,17 @@ def _results_or_table(results):
 
 
 def cmd_release(args):
+    from .learner_dist import DistError, write
     from .release import ReleaseError, generate
 
     try:
         status = generate(args.root, force=args.force, db_url=args.db)
-    except ReleaseError as e:
+        print(f"release/{ASSIGNMENT}: {status}")
+        for name, done in write(args.root, force=args.force).items():
+            print(f"release/{name}: {done}")
+    except (ReleaseError, DistError) as e:
         print(f"release: {e}", file=sys.stderr)
         return ATTENTION
-    print(f"release/{ASSIGNMENT}: {status}")
     return OK
 
 

@@ -117,6 +117,7 @@ def check(root=COURSE_ROOT):
     ok, _ = validate(release_notebook(root), root)
     if ok:
         problems.append("the release passes validation unfilled: its tests test nothing")
+    problems += learner_dist_problems(root)
     return problems
 
 
@@ -133,3 +134,20 @@ def course_copy(dest, root=COURSE_ROOT):
         raise ReleaseError(f"the committed release differs from what {root / 'source'} "
                            "generates: run `dnn-course release --force` first")
     return dest
+
+def learner_dist_problems(root=COURSE_ROOT):
+    """How release/'s learner wheel and requirements.txt differ from a fresh build.
+
+    Args:
+        root: the course folder.
+
+    Returns:
+        The problems (list of str), each naming the file and the fix.
+    """
+    from .learner_dist import compare
+
+    say = {"missing": "is missing", "differs": "is not what building gives",
+           "stale": "is a learner wheel of another version"}
+    return [f"release/{name} {say[state]} (from dnn_app_utils/, public_tests/, learner/ and "
+            "requirements.txt): run `dnn-course release --force`"
+            for name, state in sorted(compare(root).items())]
