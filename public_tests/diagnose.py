@@ -25,6 +25,13 @@ GLOBAL_NAMES = ("train_x", "train_y", "test_x", "test_y", "train_x_orig", "test_
 class Finding:
     step: str
     message: str
+    kind: str = ""  # short kind of difference, e.g. "dA has the opposite sign" (signature.py)
+
+    def __post_init__(self):
+        if not self.kind:
+            from .signature import kind_of
+
+            self.kind = kind_of(self.step, self.message)
 
     def __str__(self):
         return f"{self.step}: {self.message}"

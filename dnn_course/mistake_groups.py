@@ -1,0 +1,112 @@
+"""Group a class's failed tests by the step their feedback names, then by failure signature.
+
+A failure signature is (step, kind), read from each failed test's stored
+reason by ``public_tests.signature.read_reason``: e.g. ("start of the backward
+pass", "dA has the opposite sign"). A learner counts once per signature,
+however many tests of theirs show it. For each function, failures that name
+no step (the function raised, timed out, was left blank) are used only when no
+test of that function names one, so one mistake is not counted twice.
+"""
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from public_tests.signature import NOT_NAMED, read_reason
+
+
+@dataclass
+class Signature:
+    step: str
+    kind: str
+    students: list = field(default_factory=list)
+    tests: set = field(default_factory=set)
+    explanations: Counter = field(default_factory=Counter)
+
+    @property
+    def example(self):
+        """The explanation most learners of this signature got (first seen on a tie)."""
+        return self.explanations.most_common(1)[0][0] if self.explanations else ""
+
+
+@dataclass
+class StepGroup:
+    step: str
+    students: list = field(default_factory=list)
+    signatures: list = field(default_factory=list)
+
+
+def function_of(grade_id):
+    """The graded function a test cell checks: its grade id without "correct_" or "_hidden_...".
+
+    Args:
+        grade_id: a test cell's nbgrader grade id.
+
+    Returns:
+        e.g. ``"two_layer_model"`` for ``"two_layer_model_hidden_shapes"``.
+    """
+    return re.sub(r"_hidden_\w*$", "", re.sub(r"^correct_", "", grade_id))
+
+
+def test_signature(reason):
+    """What the JSON export says of one failed test.
+
+    Args:
+        reason: the failed test's stored one-line reason.
+
+    Returns:
+        ``{"step", "kind", "signature", "explanation"}``; ``signature`` is
+        ``"<step>: <kind>"``, the key reports group by.
+    """
+    step, kind, explanation = read_reason(reason)
+    return {"step": step, "kind": kind, "signature": f"{step}: {kind}", "explanation": explanation}
+
+
+def student_findings(result):
+    """The (step, kind, explanation, grade id) of each failed test worth grouping.
+
+    Args:
+        result: a graded ``SubmissionResult``.
+
+    Returns:
+        A list; per function, the tests naming a step, or else those naming none.
+    """
+    by_function = {}
+    for t in result.tests:
+        if t.reason:
+            by_function.setdefault(function_of(t.grade_id), []).append((*read_reason(t.reason), t.grade_id))
+    found = []
+    for items in by_function.values():
+        named = [f for f in items if f[0] != NOT_NAMED]
+        found.extend(named or items)
+    return found
+
+
+def group_mistakes(results):
+    """The class's mistakes, largest step group first.
+
+    Args:
+        results: ``SubmissionResult`` objects; only graded ones count.
+
+    Returns:
+        ``StepGroup`` list sorted by number of learners (then step name); each
+        group's signatures sorted the same way; students in the order given.
+    """
+    signatures = {}
+    for r in results:
+        if r.status != "graded":
+            continue
+        for step, kind, explanation, gid in student_findings(r):
+            sig = signatures.setdefault((step, kind), Signature(step, kind))
+            if not sig.students or sig.students[-1] != r.student:  # results come one student at a time
+                sig.students.append(r.student)
+                sig.explanations[explanation] += 1
+            sig.tests.add(gid)
+    groups = {}
+    for sig in signatures.values():
+        groups.setdefault(sig.step, StepGroup(sig.step)).signatures.append(sig)
+    order = {r.student: i for i, r in enumerate(results)}
+    for group in groups.values():
+        members = {s for sig in group.signatures for s in sig.students}
+        group.students = sorted(members, key=order.get)
+        group.signatures.sort(key=lambda s: (-len(s.students), s.kind))
+    return sorted(groups.values(), key=lambda g: (-len(g.students), g.step == NOT_NAMED, g.step))
