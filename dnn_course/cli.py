@@ -135,21 +135,63 @@ def cmd_feedback(args):
     return OK
 
 
-def cmd_export(args):
-    from .export import write_csv, write_json
+def _class_results(args):
+    """Every submitted student's result, read from the gradebook in a few queries."""
+    from .class_results import read_class
     from .grading import submitted_students
     from .nbapi import make_api
-    from .results import read_result
 
     api = make_api(args.root, args.db)
     with api.gradebook as gb:
-        results = [read_result(gb, args.root, args.assignment, s)
-                   for s in submitted_students(args.root, args.assignment)]
+        return read_class(gb, args.root, args.assignment,
+                          submitted_students(args.root, args.assignment))
+
+
+def cmd_export(args):
+    from .export import write_canvas, write_csv, write_json, write_moodle
+
+    cls = _class_results(args)
+    results, a = cls.results, args.assignment
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    print(f"export: {write_csv(results, out / f'{args.assignment}-grades.csv')}")
-    print(f"export: {write_json(results, out / f'{args.assignment}-grades.json', args.assignment)}")
-    return _results_or_table(results)
+    print(f"export: {write_csv(results, out / f'{a}-grades.csv')}")
+    print(f"export: {write_json(results, out / f'{a}-grades.json', a)}")
+    problems = []
+    for lms in dict.fromkeys(args.lms or []):
+        if lms == "canvas":
+            path, missing, blank = write_canvas(results, cls.people, out / f"{a}-canvas.csv",
+                                                args.column or a, cls.max_score)
+        else:
+            path, missing, blank = write_moodle(results, cls.people, out / f"{a}-moodle.csv",
+                                                cls.max_score)
+        print(f"export: {path}")
+        if missing:
+            problems.append(f"export --lms {lms}: {len(missing)} student(s) have no LMS id, so "
+                            f"{path.name} leaves them out: {', '.join(missing)}. Collect the "
+                            "LMS download with dnn-course collect (it stores the ids) or set "
+                            "lms_user_id in the gradebook, then export again.")
+        if blank:
+            problems.append(f"export --lms {lms}: grade left blank (not graded; the LMS keeps "
+                            f"its current grade) for: {', '.join(blank)}.")
+    code = _results_or_table(results)
+    for p in problems:
+        print(p, file=sys.stderr)
+    return ATTENTION if problems else code
+
+
+def cmd_report(args):
+    from .report import write_report
+
+    cls = _class_results(args)
+    if not cls.results:
+        print(f"report: nothing in submitted/*/{args.assignment}/ to report on "
+              "(dnn-course collect, then grade).", file=sys.stderr)
+        return USAGE
+    print(f"report: {write_report(cls, args.root, Path(args.out))}")
+    bad = sum(r.status != "graded" for r in cls.results)
+    if bad:
+        print(f"report: {bad} of {len(cls.results)} submissions are not graded (listed in the report).")
+    return ATTENTION if bad else OK
 
 
 def cmd_install_kernel(args):
@@ -216,10 +258,19 @@ def build_parser():
     s.add_argument("--student")
     s.set_defaults(func=cmd_feedback)
 
-    s = sub.add_parser("export", help="write grades as CSV and JSON")
+    s = sub.add_parser("export", help="write grades as CSV and JSON (and LMS grade imports)")
     s.add_argument("assignment", nargs="?", default=ASSIGNMENT)
     s.add_argument("--out", default="exports", help="folder for the files (default: exports/)")
+    s.add_argument("--lms", action="append", choices=("canvas", "moodle"),
+                   help="also write <assignment>-<lms>.csv for that LMS's grade import (repeatable)")
+    s.add_argument("--column", help="Canvas: the assignment column's title, e.g. 'DNN app (1234)' "
+                   "to update Canvas assignment 1234 (default: the assignment's name)")
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("report", help="class report (HTML): scores, pass rates, mistakes by step")
+    s.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    s.add_argument("--out", default="exports", help="folder for the page (default: exports/)")
+    s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("install-kernel", help="install the grading sandbox's kernelspec into this environment")
     s.set_defaults(func=cmd_install_kernel)

@@ -12,11 +12,13 @@ from pathlib import Path
 
 from dnn_app_utils.data import DATA_ENV
 
+from .class_results import read_class
 from .export import table, write_csv, write_json
 from .grading import grade_all
 from .nbapi import make_api
 from .paths import ASSIGNMENT
 from .release import default_db_url, generate
+from .report import write_report
 from .samples import write_samples
 from .train_demo import choose_data
 
@@ -51,5 +53,8 @@ def run(root, data_dir=None, synthetic=False, db_url=None):
             print(f"  {r.student} / {failed[0].grade_id}: {failed[0].reason[:300]}")
     if not is_course:
         print("\nThese scores come from the SYNTHETIC stand-in dataset, not the course data.")
+    with api.gradebook as gb:
+        report = write_report(read_class(gb, root, ASSIGNMENT, students), root, out)
     print(f"\nDemo finished in {time.perf_counter() - start:.0f} s.")
+    print(f"6. Class report (open it in a browser): {report}")
     return 0
