@@ -1,0 +1,185 @@
+"""The class report groups mistakes by the step feedback names; LMS exports carry every learner."""
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dnn_course.class_results import ClassResults, Person
+from dnn_course.export import CANVAS_HEADER, MOODLE_HEADER, write_canvas, write_json, write_moodle
+from dnn_course.mistake_groups import group_mistakes
+from dnn_course.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
+from dnn_course.paths import ASSIGNMENT, NOTEBOOK
+from dnn_course.report import render
+from dnn_course.results import SubmissionResult
+from dnn_course.results import TestResult as CellResult
+from public_tests.diagnose import diagnose
+from public_tests.hidden import small_inputs
+from public_tests.signature import MARKER, NOT_NAMED, read_reason
+
+SIGN = "start of the backward pass"
+RATE = "the learning rate"
+SIGN_MSG = ("in iteration 0, linear_activation_backward: dA, the derivative of the cost with "
+            "respect to the output, is [-2, ...], expected [2, ...]. It has the opposite sign.")
+RATE_MSG = ("update_parameters got learning_rate=0.0075, but the function was called with "
+            "learning_rate=0.05. Pass the argument on instead of a fixed number.")
+
+
+def reason(step, message, what="wrong values in W1"):
+    """A failed hidden test's stored reason, shaped as public_tests.hidden.explained writes it."""
+    return f"AssertionError: two_layer_model: {what}. {MARKER}{step}: {message}"
+
+
+def graded(student, failures, score=None):
+    """A graded result; failures maps grade id -> reason (all other tests pass)."""
+    ids = ["correct_two_layer_model", "two_layer_model_hidden_shapes",
+           "two_layer_model_hidden_course_data", "correct_L_layer_model",
+           "L_layer_model_hidden_hyperparameters"]
+    tests = [CellResult(g, 0.0 if g in failures else 2.0, 2.0, failures.get(g, "")) for g in ids]
+    return SubmissionResult(student, "graded", sum(t.score for t in tests), 10.0, "", tests)
+
+
+def hand_made_class():
+    """Three learners share the sign mistake, two the fixed rate, one is blank, one is not graded."""
+    sign = {"correct_two_layer_model": "AssertionError: Not all tests passed for two_layer_model.",
+            "two_layer_model_hidden_shapes": reason(SIGN, SIGN_MSG),
+            "two_layer_model_hidden_course_data": reason(SIGN, SIGN_MSG)}
+    rate = {"L_layer_model_hidden_hyperparameters": reason(RATE, RATE_MSG)}
+    blank = {"correct_L_layer_model": "AssertionError: L_layer_model is not implemented yet: write your code"}
+    results = [graded("ana", sign), graded("ben", rate), graded("<b>cy</b>", sign),
+               graded("dee", rate), graded("eve", sign), graded("fay", {}), graded("gus", blank),
+               SubmissionResult("hal", "not graded", 0.0, 10.0, "the notebook is not valid JSON <here>")]
+    people = {r.student: Person("First" + r.student, "<script>alert(1)</script>", f"{100 + i}")
+              for i, r in enumerate(results)}
+    return ClassResults(ASSIGNMENT, 10.0, results, people,
+                        seconds={r.student: 20.0 + i for i, r in enumerate(results[:-1])},
+                        notes={"eve": ["The test cell correct_two_layer_model had been changed."]},
+                        order=[t.grade_id for t in results[0].tests])
+
+
+# ------------------------------------------------------------------ signatures
+
+CASES = sorted(STEP)
+
+
+@pytest.fixture(scope="module")
+def sources():
+    from dnn_course.solutions import solution_sources
+
+    return solution_sources()
+
+
+@pytest.mark.parametrize("name, mistake", CASES, ids=[f"{n}-{m}" for n, m in CASES])
+def test_every_mistake_reads_back_as_its_finding(name, mistake, sources, reference):
+    """The stored reason of each catalogued mistake gives back its finding's step and kind."""
+    wrong = build(mutate(sources[name], MUTANTS[name][mistake]), name, FAKE_GLOBALS)
+    with np.errstate(all="ignore"):
+        finding = diagnose(wrong, reference[name], small_inputs(name))
+    assert finding.kind not in ("", "other"), finding
+    assert read_reason(reason(finding.step, finding.message)) == (finding.step, finding.kind, finding.message)
+
+
+def test_signature_kinds_tell_mistakes_apart():
+    """Different mistakes of one step get different kinds; the text around the finding is ignored."""
+    assert read_reason(reason(SIGN, SIGN_MSG))[:2] == (SIGN, "dA has the opposite sign")
+    assert read_reason(reason(RATE, RATE_MSG))[:2] == (RATE, "fixed learning rate")
+    negated = "update_parameters got learning_rate=-0.05, ... update_parameters already subtracts, so pass"
+    assert read_reason(reason(RATE, negated, "other words"))[:2] == (RATE, "learning rate negated")
+    assert read_reason(reason("backward activations", "the 1st call of linear_activation_backward in "
+                              "iteration 0 uses activation 'relu', expected 'sigmoid'."))[1] == \
+        "'relu' where 'sigmoid' belongs"
+
+
+def test_reasons_naming_no_step():
+    """Blank, raising and timed-out functions are grouped by what happened."""
+    assert read_reason("AssertionError: two_layer_model raised NotImplementedError: Not implemented yet")[:2] \
+        == (NOT_NAMED, "not implemented yet")
+    assert read_reason("AssertionError: two_layer_model raised ValueError: shapes")[:2] == (NOT_NAMED, "raises ValueError")
+    assert read_reason("CellTimeoutError: A cell timed out")[:2] == (NOT_NAMED, "ran out of time")
+    assert read_reason("")[:2] == (NOT_NAMED, "wrong results in the test")
+
+
+# ------------------------------------------------------------------ grouping and page
+
+def test_groups_list_exactly_the_learners_of_each_mistake():
+    """Largest group first; a learner counts once however many tests show the mistake; the public
+    test's unnamed failure of the same function is not a second mistake."""
+    groups = group_mistakes(hand_made_class().results)
+    assert [(g.step, g.students) for g in groups] == [
+        (SIGN, ["ana", "<b>cy</b>", "eve"]), (RATE, ["ben", "dee"]), (NOT_NAMED, ["gus"])]
+    sig = groups[0].signatures[0]
+    assert (sig.kind, sig.students, sig.example) == ("dA has the opposite sign", ["ana", "<b>cy</b>", "eve"], SIGN_MSG)
+    assert sig.tests == {"two_layer_model_hidden_shapes", "two_layer_model_hidden_course_data"}
+
+
+def section(page, name):
+    return re.search(rf'<section id="{name}">(.*?)</section>', page, re.S).group(1)
+
+
+def test_page_is_self_contained_escaped_and_names_everyone(tmp_path):
+    """At least three embedded charts, no script, nothing fetched, names and reasons escaped,
+    every learner listed, and the groups in the page list exactly their learners."""
+    cls = hand_made_class()
+    fb = tmp_path / "feedback" / "ana" / ASSIGNMENT / NOTEBOOK.replace(".ipynb", ".html")
+    fb.parent.mkdir(parents=True)
+    fb.write_text("<p>feedback</p>")
+    page = render(cls, tmp_path, tmp_path / "exports")
+    assert len(re.findall(r'<img class="plot" alt="[^"]*" src="data:image/png;base64,', page)) >= 3
+    assert "<script" not in page and not re.search(r'(src|href)="(https?:)?//', page)
+    assert "<b>cy</b>" not in page and "&lt;b&gt;cy&lt;/b&gt;" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert f'href="../feedback/ana/{ASSIGNMENT}/dnn_app.html"' in page  # relative, from exports/
+    everyone = unescape(section(page, "everyone"))
+    assert all(r.student in everyone for r in cls.results)
+    groups = re.findall(r'<div class="group" data-step="([^"]+)"><h3>.*?</h3>(.*?)</div></div>',
+                        section(page, "mistakes"), re.S)
+    students = {r.student for r in cls.results}
+    listed = {unescape(step): [s for s in map(unescape, re.findall(r"<(?:a|span)[^>]*>([^<]+)</", body))
+                               if s in students] for step, body in groups}
+    assert listed == {SIGN: ["ana", "<b>cy</b>", "eve"], RATE: ["ben", "dee"], NOT_NAMED: ["gus"]}
+    assert "the notebook is not valid JSON &lt;here&gt;" in section(page, "not-graded")
+    assert "had been changed" in section(page, "tampering")
+    assert "Median 23.0 s" in section(page, "times")
+
+
+# ------------------------------------------------------------------ exports
+
+def read_rows(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+def test_canvas_and_moodle_files(tmp_path):
+    """Exact headers, Points Possible second, every learner with an LMS id and their score;
+    the one without an id is returned, a not-graded one gets a blank grade."""
+    cls = hand_made_class()
+    cls.people["fay"].lms_user_id = ""
+    path, missing, blank = write_canvas(cls.results, cls.people, tmp_path / "c.csv", "DNN (77)", 10)
+    rows = read_rows(path)
+    assert rows[0] == CANVAS_HEADER + ["DNN (77)"] and rows[1] == ["Points Possible", "", "", "", "", "10"]
+    assert (missing, blank) == (["fay"], ["hal"])
+    assert {r[1]: r[5] for r in rows[2:]} == {"100": "4", "101": "8", "102": "4", "103": "8",
+                                              "104": "4", "106": "8", "107": ""}
+    assert rows[2][0] == "<script>alert(1)</script>, Firstana"
+    path, missing, blank = write_moodle(cls.results, cls.people, tmp_path / "m.csv", 10)
+    rows = read_rows(path)
+    assert rows[0] == MOODLE_HEADER == ["Identifier", "Full name", "Grade", "Maximum Grade",
+                                        "Last modified (grade)"]
+    assert {r[0]: r[2] for r in rows[1:]}["Participant 101"] == "8" and len(rows) == 8
+    assert (missing, blank) == (["fay"], ["hal"])
+
+
+def test_json_names_step_and_signature(tmp_path):
+    """Each failed test in the JSON carries the step and signature the report groups by."""
+    cls = hand_made_class()
+    data = json.loads(write_json(cls.results, tmp_path / "g.json", ASSIGNMENT).read_text())
+    tests = {t["grade_id"]: t for t in data["submissions"][0]["tests"]}
+    assert tests["two_layer_model_hidden_shapes"]["step"] == SIGN
+    assert tests["two_layer_model_hidden_shapes"]["signature"] == f"{SIGN}: dA has the opposite sign"
+    assert "step" not in tests["correct_L_layer_model"]  # passed
