@@ -9,7 +9,7 @@ export DNN_APP_DATA
 # nbgrader runs helper commands (alembic) and kernels by name: use the venv's.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: demo test test-fast bench release check clean venv
+.PHONY: demo test test-fast test-browser bench release check clean venv
 
 venv: $(VENV)/.installed
 
@@ -29,6 +29,11 @@ test: venv
 
 test-fast: venv
 	$(PY) -m pytest -m "not slow"
+
+# End-to-end tests in Debian's chromium (JupyterLab, formgrader, feedback pages);
+# step screenshots go to tests/browser/screenshots/.
+test-browser: venv
+	$(PY) -m pytest -m browser
 
 bench: venv
 	$(PY) bench/run.py

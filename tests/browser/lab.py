@@ -1,0 +1,103 @@
+"""Driving a notebook in JupyterLab as a learner does: open it, type into the
+solution regions, Run All, read a cell's output, press Validate."""
+import re
+
+START = "# YOUR CODE STARTS HERE"
+END = "# YOUR CODE ENDS HERE"
+STUB = "raise NotImplementedError"
+KERNEL_TIMEOUT = 90_000  # ms for the kernel to start
+RUN_TIMEOUT = 600_000  # ms for Run All or Validate (two full trainings)
+
+
+def regions(solution_source):
+    """The code of each solution region of a filled-in solution cell, in order.
+
+    Args:
+        solution_source: the cell's source with its regions filled in.
+
+    Returns:
+        A list of strings: each region's lines, the first without its indentation
+        (it replaces the stub after the stub's indentation), the rest as they are.
+    """
+    found = re.findall(rf"{re.escape(START)}\n(.*?)\n[ \t]*{re.escape(END)}", solution_source, re.S)
+    return [body.lstrip() for body in found]
+
+
+def open_notebook(page, server, name):
+    """Open notebook ``name`` on ``server`` in a fresh workspace; wait for an idle kernel.
+
+    Args:
+        page: the Page.
+        server: the LabServer.
+        name: the notebook's path under the server's root.
+    """
+    page.goto(server.page_url(f"lab/tree/{name}?reset"))
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+    status = page.locator(".jp-StatusBar-Widget", has_text="| Idle")
+    status.first.wait_for(timeout=KERNEL_TIMEOUT)
+
+
+def code_cell(page, text):
+    """The code cell whose source contains ``text`` (exactly one must).
+
+    Args:
+        page: the Page.
+        text: a piece of the cell's source, e.g. "def two_layer_model(".
+
+    Returns:
+        The cell's Locator.
+    """
+    cell = page.locator(".jp-CodeCell").filter(
+        has=page.locator(".jp-InputArea .cm-content", has_text=text))
+    count = cell.count()
+    assert count == 1, f"{count} code cells contain {text!r}, expected one"
+    return cell
+
+
+def fill_regions(page, cell, bodies):
+    """Type each body in place of the next ``raise NotImplementedError`` line of the cell.
+
+    Args:
+        page: the Page.
+        cell: the solution cell's Locator.
+        bodies: the code of each region, as ``regions`` gives it.
+    """
+    for body in bodies:
+        stub = cell.locator(".cm-line", has_text=STUB).first
+        stub.scroll_into_view_if_needed()
+        stub.click()
+        page.keyboard.press("End")
+        page.keyboard.press("Home")  # to the end of the indentation
+        page.keyboard.press("Shift+End")
+        page.keyboard.insert_text(body)
+    assert cell.locator(".cm-line", has_text=STUB).count() == 0, "a stub line is left in the cell"
+    page.keyboard.press("Escape")  # back to command mode
+
+
+def save(page):
+    """Save the notebook (Ctrl+S) and wait until JupyterLab shows it unmodified."""
+    page.keyboard.press("Control+s")
+    page.locator(".jp-mod-current.jp-mod-dirty").wait_for(state="detached", timeout=30_000)
+
+
+def run_all(page):
+    """Run > Run All Cells; wait until no cell is running or queued any more."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.locator(".jp-InputPrompt", has_text="[*]").first.wait_for(timeout=30_000)
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('.jp-InputPrompt')].some(p => p.innerText.includes('*'))",
+        timeout=RUN_TIMEOUT, polling=500)
+
+
+def output_text(cell):
+    """The text of a cell's outputs, as displayed."""
+    return "\n".join(cell.locator(".jp-OutputArea-output").all_inner_texts())
+
+
+def validate(page):
+    """Press nbgrader's Validate button and return the result dialog's Locator."""
+    page.locator(".validate-button").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for(timeout=RUN_TIMEOUT)
+    return dialog

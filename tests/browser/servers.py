@@ -1,0 +1,124 @@
+"""Start and stop the JupyterLab servers the browser tests drive, with bounded waits."""
+import json
+import os
+import secrets
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+START_TIMEOUT = 90  # seconds for a server to answer /api/status
+LAB_SETTINGS = {
+    # No news or update check: the test machine has no network, and a toast
+    # would cover the notebook in the screenshots.
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+        {"fetchNews": "false", "checkForUpdates": False},
+}
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now.
+
+    Returns:
+        The port number.
+    """
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LabServer:
+    """One ``jupyter lab`` process on 127.0.0.1, with its own token, port and settings."""
+
+    def __init__(self, name, bin_dir, root_dir, scratch, env=None, cwd=None):
+        """Args:
+            name: what the server is for, used in failure messages ("learner", "instructor").
+            bin_dir: the environment's bin folder holding ``jupyter``.
+            root_dir: the folder the server shows.
+            scratch: a folder for the server's settings, workspaces, runtime files and log.
+            env: environment variables for the server and its kernels (None removes one).
+            cwd: the server's working directory (default: root_dir).
+        """
+        self.name, self.root_dir = name, Path(root_dir)
+        self.token = secrets.token_hex(16)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        scratch = Path(scratch)
+        settings = scratch / "lab-settings"
+        for rel, values in LAB_SETTINGS.items():
+            path = settings / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(values))
+        self.log_path = scratch / f"{name}-server.log"
+        full_env = dict(os.environ)
+        for key, value in (env or {}).items():
+            if value is None:
+                full_env.pop(key, None)
+            else:
+                full_env[key] = value
+        full_env.update({
+            "PATH": f"{bin_dir}{os.pathsep}{full_env.get('PATH', '')}",
+            "JUPYTERLAB_SETTINGS_DIR": str(settings),
+            "JUPYTERLAB_WORKSPACES_DIR": str(scratch / "lab-workspaces"),
+            "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
+        })
+        cmd = [str(Path(bin_dir) / "jupyter"), "lab", "--no-browser",
+               f"--ServerApp.token={self.token}", "--ServerApp.ip=127.0.0.1",
+               f"--port={self.port}", "--ServerApp.port_retries=0",
+               f"--ServerApp.root_dir={self.root_dir}"]
+        if os.geteuid() == 0:  # containers and CI often run as root
+            cmd.append("--allow-root")
+        self._log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(cmd, cwd=str(cwd or root_dir), env=full_env,
+                                     stdout=self._log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+
+    def page_url(self, path):
+        """The URL of ``path`` on this server, logged in with its token.
+
+        Args:
+            path: e.g. "lab/tree/dnn_app.ipynb" or "formgrader".
+
+        Returns:
+            The full URL.
+        """
+        sep = "&" if "?" in path else "?"
+        return f"{self.url}/{path.lstrip('/')}{sep}token={self.token}"
+
+    def log_tail(self, lines=30):
+        """The last lines of the server's log, for failure messages."""
+        self._log.flush()
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def wait_ready(self, timeout=START_TIMEOUT):
+        """Wait until the server answers /api/status; raise RuntimeError naming it if it does not."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the {self.name} JupyterLab server exited with code "
+                                   f"{self.proc.returncode} before it came up; its log "
+                                   f"({self.log_path}) ends:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(self.page_url("api/status"), timeout=5) as r:
+                    if r.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"the {self.name} JupyterLab server did not answer {self.url}/api/status "
+                           f"within {timeout} s; its log ({self.log_path}) ends:\n{self.log_tail()}")
+
+    def stop(self, timeout=20):
+        """Stop the server and its kernels (its whole process group)."""
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, 15)
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, 9)
+                self.proc.wait(timeout=timeout)
+            except ProcessLookupError:
+                pass
+        self._log.close()

@@ -1,0 +1,90 @@
+"""The learner in JupyterLab: type the solutions in, Run All, see the tests
+pass and Validate succeed; a typical mistake shows its explanation."""
+import shutil
+
+import nbformat
+import pytest
+
+from dnn_course.mistakes import MUTANTS, STEP, mutate
+from dnn_course.paths import NOTEBOOK
+from dnn_course.solutions import solution_sources
+
+from .lab import code_cell, fill_regions, open_notebook, output_text, regions, run_all, save, validate
+from .pages import shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WIDTH = 1280
+FUNCTIONS = ("two_layer_model", "L_layer_model")
+PASSED = " All tests passed."
+
+
+def notebook_copy(server, name):
+    """A fresh copy of the released notebook beside it (images/, datasets/ shared)."""
+    path = server.root_dir / name
+    shutil.copy2(server.root_dir / NOTEBOOK, path)
+    return name
+
+
+def solve(page, sources, functions, test_name):
+    """Type ``sources[f]``'s regions into each function's cell, with a screenshot after each."""
+    for i, function in enumerate(functions, start=1):
+        cell = code_cell(page, f"def {function}(")
+        fill_regions(page, cell, regions(sources[function]))
+        cell.scroll_into_view_if_needed()
+        shot(page, test_name, f"{i:02d}-{function}-typed", full_page=False)
+
+
+def test_solutions_typed_in_pass_the_tests_and_validate(learner_server, make_page):
+    """Both functions typed in: Run All shows both public tests passed; Validate says success."""
+    test = "learner_solves"
+    name = notebook_copy(learner_server, "solved.ipynb")
+    page = make_page(WIDTH)
+    open_notebook(page, learner_server, name)
+    shot(page, test, "00-opened", full_page=False)
+    reference = solution_sources()
+    solve(page, reference, FUNCTIONS, test)
+    save(page)
+    saved = nbformat.read(str(learner_server.root_dir / name), as_version=4)
+    typed = {c.source for c in saved.cells}
+    for function in FUNCTIONS:
+        assert reference[function] in typed, f"the typed {function} cell differs from the reference"
+
+    run_all(page)
+    for i, function in enumerate(FUNCTIONS, start=3):
+        cell = code_cell(page, f"{function}_test({function})")
+        cell.scroll_into_view_if_needed()
+        shot(page, test, f"{i:02d}-{function}-test-output", full_page=False)
+        text = output_text(cell)
+        assert PASSED in text, f"the {function} test cell shows:\n{text}"
+        assert "Error" not in text, text
+
+    dialog = validate(page)
+    shot(page, test, "05-validate-dialog", full_page=False)
+    message = dialog.inner_text()
+    assert "nbgrader-SuccessDialog" in dialog.get_attribute("class"), f"Validate says:\n{message}"
+    assert "Success! Your notebook passes all the tests." in message, message
+    assert page.errors == []
+
+
+def test_typical_mistake_shows_its_explanation(learner_server, make_page):
+    """The minus sign of dA2 dropped: the public test cell names the step and the sign, fully visible."""
+    test = "learner_mistake"
+    function, mistake = "two_layer_model", "wrong-sign-dA2"
+    name = notebook_copy(learner_server, "mistake.ipynb")
+    page = make_page(WIDTH)
+    open_notebook(page, learner_server, name)
+    wrong = mutate(solution_sources()[function], MUTANTS[function][mistake])
+    solve(page, {function: wrong}, [function], test)
+    run_all(page)
+    cell = code_cell(page, f"{function}_test({function})")
+    cell.scroll_into_view_if_needed()
+    shot(page, test, "02-test-output", full_page=False)
+    text = output_text(cell)
+    assert PASSED not in text, text
+    assert STEP[(function, mistake)] in text, f"the test cell does not name the wrong step:\n{text}"
+    assert "opposite sign" in text, f"the test cell does not say the sign is wrong:\n{text}"
+    clipped = cell.evaluate("""c => [...c.querySelectorAll('.jp-OutputArea-output pre')]
+        .filter(p => p.scrollWidth > p.clientWidth).map(p => [p.scrollWidth, p.clientWidth])""")
+    assert not clipped, f"explanation cut off at {WIDTH} px (content, box widths): {clipped}"
+    assert page.errors == []
