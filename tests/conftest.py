@@ -85,3 +85,8 @@ def l_layer_run(reference, course_data):
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+# The learner's venv, installed from a copy of release/ alone once per session
+# (tests/learner_install.py): test_learner_install.py and the browser tests use it.
+from learner_install import learner_venv  # noqa: E402,F401
