@@ -51,18 +51,27 @@ def cmd_check(args):
 
 
 def cmd_collect(args):
-    from .collect import CollectError, collect
+    from .collect import (CollectError, collect_download, due_date, format_report, lms_zone,
+                          record_students)
+    from .gradebook_db import GradebookURLError, course_db_url, open_gradebook, prepare, retry_locked
+    from .nbapi import load_config
 
+    cfg = load_config(args.root)
+    course_id = cfg.CourseDirectory.course_id
+    tz = args.timezone or cfg.Exchange.get("timezone") or "UTC"
     try:
-        added, unchanged, refused = collect(args.source, args.root, args.assignment, NOTEBOOK, args.force)
-    except CollectError as e:
+        lms_zone(tz)
+        url = prepare(course_db_url(args.root, args.db))
+        report = collect_download(args.source, args.root, args.assignment, NOTEBOOK, args.force,
+                                  tz, due_date(url, course_id, args.assignment))
+    except (CollectError, GradebookURLError) as e:
         print(f"collect: {e}", file=sys.stderr)
         return USAGE
-    print(f"collect: {len(added)} added, {len(unchanged)} unchanged, {len(refused)} kept "
-          "(a different submission is already there; --force replaces it)")
-    for s in refused:
-        print(f"  kept the existing submission of {s}")
-    return ATTENTION if refused else OK
+    if report.collected:
+        open_gradebook(url, args.root)
+        retry_locked(lambda: record_students(report, url, course_id))
+    print("\n".join(format_report(report)))
+    return ATTENTION if report.skipped or report.ids("kept") else OK
 
 
 def cmd_grade(args):
@@ -241,6 +250,8 @@ def build_parser():
     s.add_argument("source", type=Path, help="folder or .zip of student notebooks")
     s.add_argument("--assignment", default=ASSIGNMENT)
     s.add_argument("--force", action="store_true", help="replace different existing submissions")
+    s.add_argument("--timezone", help="the LMS's time zone, for the times in file names and zips "
+                   "(default: nbgrader's Exchange.timezone, else UTC)")
     s.set_defaults(func=cmd_collect)
 
     s = sub.add_parser("grade", help="autograde submitted/<student>/<assignment>/")
