@@ -80,7 +80,7 @@ def _entries(source):
             if i.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
                 raise CollectError(f"{source} holds an unsafe path: {i.filename}; "
                                    "nothing was collected.")
-        yield [Entry(i.filename, (lambda i=i: z.read(i)),
+        yield [Entry(i.filename.replace("\\", "/"), (lambda i=i: z.read(i)),
                      None if datetime(*i.date_time) == NO_TIME else datetime(*i.date_time))
                for i in sorted(infos, key=lambda i: i.filename)]
 
@@ -129,8 +129,9 @@ def _time_notes(sub, stamp, due):
         return stamp, (["late by Canvas; the gradebook has no due date, so nbgrader "
                         "gives no late penalty"] if sub.late else [])
     if sub.late and (stamp is None or stamp <= due):
-        return stamp, ["late by Canvas, but its file time is not after the due date, so "
-                       "nbgrader counts it on time; write the submission time into its "
+        return stamp, ["late by Canvas, but " + ("the download gives no time" if stamp is None
+                                                 else "its file time is not after the due date")
+                       + ", so nbgrader counts it on time; write the submission time into its "
                        "timestamp.txt for a late penalty"]
     if not sub.late and stamp is not None and stamp > due:
         return None, ["on time by Canvas, but its file time is after the due date (so it "
@@ -161,6 +162,8 @@ def _place(root, assignment, notebook, sub, entry, zone, force, due):
         stamp_file.unlink(missing_ok=True)  # an older submission's time is not this one's
     elif stamp_file.exists():
         text = stamp_file.read_text().strip()  # the time in force
+    if status == "kept":
+        notes.insert(0, "a different submission is already there: kept it (--force replaces it)")
     return Collected(sub, status, text, notes)
 
 
@@ -215,7 +218,7 @@ def collect_download(source, root, assignment, notebook, force=False, tz="UTC", 
     with _entries(source) as entries:
         for entry in entries:
             try:
-                found.append((identify(entry.path), entry))
+                found.append((identify(entry.path, notebook), entry))
             except Ignored as e:
                 report.ignored += 1
                 if e.args[0] == RECEIPT:
@@ -318,8 +321,6 @@ def format_report(report):
         when = c.timestamp[:19] + " UTC" if c.timestamp else "no time"
         lines.append(f"  {c.status:<9} {s.student_id:<10} {s.name or '(no name)'} ({s.how})  "
                      f"{when}  <- {s.path}")
-        if c.status == "kept":
-            c.notes.insert(0, "a different submission is already there: kept it (--force replaces it)")
         lines += [f"{'':12}{note}" for note in c.notes]
     lines += [f"  skipped   {path}: {reason}" for path, reason in report.skipped]
     counts = ", ".join(f"{len(report.ids(k))} {k}" for k in ("added", "replaced", "unchanged", "kept"))

@@ -88,11 +88,13 @@ def split_name(full):
     return " ".join(words[:cut]), " ".join(words[cut:])
 
 
-def identify(path):
+def identify(path, notebook=None):
     """Whose notebook the download's file ``path`` is.
 
     Args:
         path: the file's path inside the download, "/"-separated.
+        notebook: the assignment's notebook name: a file named like it
+            (``dnn_app.ipynb``, ``dnn_app-1.ipynb``) is nobody's by its name.
     Returns:
         a Submission.
     Raises:
@@ -116,6 +118,10 @@ def identify(path):
     if not path.endswith(".ipynb"):
         raise Unusable(f"not a notebook ({layout})")
     sid = g["student_id"]
+    stem = notebook and notebook.rsplit(".", 1)[0]
+    if layout == "file name" and stem and path.startswith(stem):
+        raise Unusable(f"named like the assignment, not after a learner: name it "
+                       f"<student>_{notebook} or put it in a folder named after the learner")
     if not STUDENT_ID.match(sid):
         raise Unusable(f"{sid!r} ({layout}) is not a usable student id: letters and digits, "
                        "then also . @ + -; rename the file or folder")

@@ -85,6 +85,7 @@ def test_one_download_with_every_lms(course, tmp_path, capsys):
         (BLACKBOARD, _nb("bb"), (2026, 12, 1, 9, 0, 0)),
         ("Homework 3_jdoe_attempt_2026-11-27-14-05-09.txt", RECEIPT.encode(), (2026, 12, 1, 9, 0, 0)),
         ("grading-notes.pdf", b"%PDF", (2026, 12, 1, 9, 0, 0)),
+        ("dnn_app.ipynb", _nb("instructor's copy"), (2026, 12, 1, 9, 0, 0)),
     ])
     assert run(course, "collect", archive, "--timezone", "Europe/Berlin") == 1
     out = capsys.readouterr().out
@@ -103,7 +104,8 @@ def test_one_download_with_every_lms(course, tmp_path, capsys):
     assert "jdoe       Jane Doe (Blackboard)" in out
     assert "late by Canvas; the gradebook has no due date" in out
     assert "  skipped   grading-notes.pdf: not a notebook" in out
-    assert "collect: 4 added, 0 replaced, 0 unchanged, 0 kept, 1 files skipped; 2 LMS extras" in out
+    assert "  skipped   dnn_app.ipynb: named like the assignment, not after a learner" in out
+    assert "collect: 4 added, 0 replaced, 0 unchanged, 0 kept, 2 files skipped; 2 LMS extras" in out
     assert students(course) == {"123456": ("", "leedana", "123456"),
                                 "123457": ("", "smithjohn", "123457"),
                                 "555": ("Dana", "Lee", "555"),
@@ -146,7 +148,8 @@ def test_old_layouts_still_work(course, tmp_path):
     assert students(course) == {s: (None, None, None) for s in ("alice", "bob", "carol")}
 
 
-@pytest.mark.parametrize("member", ["../../evil.ipynb", "/abs/evil.ipynb", "a/../../evil.ipynb"])
+@pytest.mark.parametrize("member", ["../../evil.ipynb", "/abs/evil.ipynb", "a/../../evil.ipynb",
+                                    "..\\..\\evil.ipynb", "C:/evil.ipynb"])
 def test_unsafe_zip_paths_are_refused(course, tmp_path, capsys, member):
     """An archive whose paths climb out is refused whole: exit 2, nothing written."""
     archive = _zip(tmp_path / "evil.zip", [(CANVAS, _nb("ok"), (2026, 1, 1, 0, 0, 0)),
@@ -155,6 +158,13 @@ def test_unsafe_zip_paths_are_refused(course, tmp_path, capsys, member):
     assert "holds an unsafe path" in capsys.readouterr().err
     assert not (course / "submitted").exists()
     assert not (tmp_path / "evil.ipynb").exists()
+
+
+def test_windows_separators_in_a_zip(course, tmp_path):
+    """Zips made on Windows may separate folders with a backslash."""
+    archive = _zip(tmp_path / "win.zip", [("bob\\whatever.ipynb", _nb("win"), (2026, 1, 1, 0, 0, 0))])
+    assert run(course, "collect", archive) == 0
+    assert submitted(course, "bob").read_bytes() == _nb("win")
 
 
 def test_a_different_submission_is_kept_without_force(course, tmp_path, capsys):
@@ -212,10 +222,12 @@ def test_canvas_late_marker_against_the_due_date(course, tmp_path, capsys):
     ("My Notebook (1).ipynb", "is not a usable student id"),
     ("leedana_123456_7891011_notes.pdf", "not a notebook (Canvas)"),
     ("readme.txt", "not a notebook"),
+    ("dnn_app-1.ipynb", "named like the assignment, not after a learner: name it "
+                        "<student>_dnn_app.ipynb"),
 ])
 def test_unusable_entries_say_why(path, reason):
     with pytest.raises(Unusable, match=reason.replace("(", r"\(").replace(")", r"\)")):
-        identify(path)
+        identify(path, "dnn_app.ipynb")
 
 
 @pytest.mark.parametrize("path", ["__MACOSX/._x.ipynb", "a/.ipynb_checkpoints/x-checkpoint.ipynb",
