@@ -183,3 +183,124 @@ def test_json_names_step_and_signature(tmp_path):
     assert tests["two_layer_model_hidden_shapes"]["step"] == SIGN
     assert tests["two_layer_model_hidden_shapes"]["signature"] == f"{SIGN}: dA has the opposite sign"
     assert "step" not in tests["correct_L_layer_model"]  # passed
+
+
+# ------------------------------------------------------------------ a really graded class
+
+SIGN_COPIES = {"lee-sign": "demo-wrong-sign-dA2", "max-sign": "demo-wrong-sign-dA2"}
+RATE_COPIES = {"noa-rate": "demo-hard-coded-rate"}
+NO_LMS_ID = "noa-rate"
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    """Two real gradings (dA's sign dropped; a fixed learning rate), each recorded again under
+    other learners' ids with nbgrader's own SaveAutoGrades (distributed.record), so three
+    learners share the first mistake and two the second; plus a notebook that is not JSON.
+    Names and LMS ids set in the gradebook, except NO_LMS_ID's; feedback pages written."""
+    from nbgrader.api import Gradebook
+
+    from conftest import course_data_dir
+    from dnn_course.distributed import record
+    from dnn_course.grading import _digest, grade_all
+    from dnn_course.nbapi import make_api
+    from dnn_course.release import course_copy
+    from dnn_course.samples import write_samples
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DNN_APP_DATA", str(course_data_dir()))
+    mp.setenv("PATH", f"{Path(sys.executable).parent}:{__import__('os').environ['PATH']}")
+    root = course_copy(tmp_path_factory.mktemp("report") / "course")
+    originals = write_samples(root, only=["demo-wrong-sign-dA2", "demo-hard-coded-rate", "demo-invalid-json"])
+    grade_all(ASSIGNMENT, root, originals, progress=False)
+    api = make_api(root)
+    for new, old in {**SIGN_COPIES, **RATE_COPIES}.items():
+        shutil.copytree(root / "submitted" / old, root / "submitted" / new)
+        done = root / "autograded" / old / ASSIGNMENT
+        files = {p.relative_to(done).as_posix(): p.read_bytes() for p in done.rglob("*") if p.is_file()}
+        record(api, root, ASSIGNMENT, new, {"status": "graded", "files": files, "reason": ""},
+               _digest(root / "submitted" / new / ASSIGNMENT / NOTEBOOK))
+    students = sorted(originals + list(SIGN_COPIES) + list(RATE_COPIES))
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        for i, s in enumerate(students):
+            gb.update_or_create_student(s, first_name=f"名{i}", last_name=f"O'<i>{s}</i>",
+                                        lms_user_id="" if s == NO_LMS_ID else str(500 + i))
+    for s in students:
+        if s != "demo-invalid-json":
+            api.generate_feedback(ASSIGNMENT, s, force=True)
+    yield root, students
+    mp.undo()
+
+
+def dnn_course(root, *args):
+    return subprocess.run([sys.executable, "-m", "dnn_course", "--root", str(root), *args],
+                          capture_output=True, text=True, cwd=root)
+
+
+@pytest.mark.slow
+def test_report_of_a_graded_class(graded_class):
+    """The page groups each shared mistake under the step its feedback names, listing exactly
+    its learners, with at least three charts, every learner named and linked to real feedback."""
+    root, students = graded_class
+    out = dnn_course(root, "report")
+    assert out.returncode == 1, out.stderr  # the invalid notebook needs attention
+    path = root / "exports" / f"{ASSIGNMENT}-report.html"
+    assert f"report: exports/{ASSIGNMENT}-report.html" in out.stdout
+    page = path.read_text(encoding="utf-8")
+    groups = dict(re.findall(r'<div class="group" data-step="([^"]+)"><h3>.*?</h3>(.*?)</div></div>',
+                             section(page, "mistakes"), re.S))
+    named = {step: re.findall(r'<a href="[^"]+">([^<]+)</a>', body) for step, body in groups.items()}
+    assert named[SIGN] == ["demo-wrong-sign-dA2", "lee-sign", "max-sign"]
+    assert named[RATE] == ["demo-hard-coded-rate", "noa-rate"]
+    assert 'data-kind="dA has the opposite sign"' in groups[SIGN]
+    assert 'data-kind="fixed learning rate"' in groups[RATE]
+    assert len(re.findall(r'src="data:image/png;base64,', page)) >= 3
+    everyone = section(page, "everyone")
+    assert all(s in everyone for s in students) and "O&#x27;&lt;i&gt;lee-sign&lt;/i&gt;" in everyone
+    links = set(re.findall(r'href="([^"]+)"', page))
+    assert len(links) == len(students) - 1  # all but the invalid notebook have feedback
+    assert all((path.parent / unescape(link)).resolve().is_file() for link in links)
+
+
+@pytest.mark.slow
+def test_class_read_in_a_few_queries_matches_read_result(graded_class):
+    """read_class gives read_result's results and asks the gradebook a fixed number of questions."""
+    from sqlalchemy import event
+
+    from dnn_course.class_results import read_class
+    from dnn_course.nbapi import make_api
+    from dnn_course.results import read_result
+
+    root, students = graded_class
+    with make_api(root).gradebook as gb:
+        statements = []
+        engine = gb.db.get_bind()
+        listen = lambda *args: statements.append(args[2])
+        event.listen(engine, "before_cursor_execute", listen)
+        cls = read_class(gb, root, ASSIGNMENT, students)
+        event.remove(engine, "before_cursor_execute", listen)
+        assert len(statements) <= 4, statements
+        assert [r.as_dict() for r in cls.results] == \
+            [read_result(gb, root, ASSIGNMENT, s).as_dict() for s in students]
+    assert cls.people["lee-sign"].lms_user_id and 5 < cls.seconds["lee-sign"] < 1200
+
+
+@pytest.mark.slow
+def test_lms_exports_of_a_graded_class(graded_class):
+    """Canvas and Moodle files hold every learner with an LMS id and their gradebook score; the
+    one without an id is named on stderr, with exit 1."""
+    root, students = graded_class
+    out = dnn_course(root, "export", "--lms", "canvas", "--lms", "moodle")
+    assert out.returncode == 1
+    assert f"have no LMS id, so {ASSIGNMENT}-canvas.csv leaves them out: {NO_LMS_ID}." in out.stderr
+    assert f"have no LMS id, so {ASSIGNMENT}-moodle.csv leaves them out: {NO_LMS_ID}." in out.stderr
+    scores = {r["student"]: r["score"] for r in csv.DictReader(open(root / "exports" / f"{ASSIGNMENT}-grades.csv"))}
+    ids = {s: str(500 + i) for i, s in enumerate(students) if s != NO_LMS_ID}
+    want = {ids[s]: ("" if s == "demo-invalid-json" else f"{float(scores[s]):g}") for s in ids}
+    canvas = read_rows(root / "exports" / f"{ASSIGNMENT}-canvas.csv")
+    assert canvas[:2] == [CANVAS_HEADER + [ASSIGNMENT], ["Points Possible", "", "", "", "", "20"]]
+    assert {r[1]: r[5] for r in canvas[2:]} == want
+    assert want[ids["lee-sign"]] == "10" and want[ids["demo-hard-coded-rate"]] == "12"
+    moodle = read_rows(root / "exports" / f"{ASSIGNMENT}-moodle.csv")
+    assert moodle[0] == MOODLE_HEADER
+    assert {r[0]: r[2] for r in moodle[1:]} == {f"Participant {k}": v for k, v in want.items()}
