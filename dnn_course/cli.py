@@ -46,7 +46,10 @@ def cmd_check(args):
     for p in problems:
         print(f"check: {p}", file=sys.stderr)
     if not problems:
-        print("check: the source notebook passes validation and the release fails it, as it should.")
+        from .course_data import find_course_data
+
+        print(f"check: grading finds the course data in {find_course_data(args.root)}; the source "
+              "notebook passes validation and the release fails it, as it should.")
     return ATTENTION if problems else OK
 
 
@@ -96,6 +99,11 @@ def cmd_grade(args):
         print(f"grade: {e}", file=sys.stderr)
         return USAGE
     _ensure_released(args)
+    from .course_data import course_data_problem
+
+    missing = course_data_problem(args.root, args.assignment)
+    if missing:  # said once here; each submission to grade is "not graded", never run
+        print(f"grade: nothing will be graded: {missing}.", file=sys.stderr)
     if args.scheduler:
         from .distributed import DaskSetupError, grade_dask
 
@@ -112,7 +120,8 @@ def cmd_grade(args):
                                  force=args.force, db_url=args.db)
     else:
         results = grade_all(args.assignment, args.root, students, force=args.force, db_url=args.db)
-    return _results_or_table(results)
+    code = _results_or_table(results)
+    return ATTENTION if missing else code
 
 
 def _ensure_released(args):

@@ -3,8 +3,12 @@
 No shared file system is assumed. Everything travels through Dask:
 
 * to the workers: a **bundle** of the course (``nbgrader_config.py``,
-  ``source/``, ``release/`` as zip bytes, sent once as a task result, recomputed if lost) and,
-  per task, the student's submission folder as ``{relative path: bytes}``;
+  ``source/``, ``release/`` as zip bytes, sent once as a task result, recomputed if lost),
+  the **course data** the client found (``course_data.find_course_data``: its
+  ``DNN_APP_DATA``, ``source/<assignment>/datasets/`` or ``datasets/``; the two
+  files, ~3 MB, sent once the same way and written on each worker process into
+  a private folder outside any course, which ``DNN_APP_DATA`` names while it
+  grades) and, per task, the student's submission folder as ``{relative path: bytes}``;
 * on a worker, ``grade_remote`` unpacks the bundle once into a template course
   with its own SQLite gradebook (``course_copy``: the assignment recorded, the
   release checked), copies it for each task, writes the submission in, and
@@ -33,12 +37,13 @@ with ``KilledWorker`` and its submission is reported "not graded" with the
 reason. Grading is a pure function of the bundle and the submission, so a
 regrade gives the same result.
 
-**Workers** need the course environment (``pip install -r requirements.txt``)
-and the course data (``DNN_APP_DATA``); the client checks every worker before
-sending anything. Start them with ``--nthreads 1`` (``--nworkers N`` for N
-per machine): nbgrader changes the process's working directory while it
-grades, so a worker process grades one submission at a time whatever its
-thread count. Each task sets ``DNN_APP_THREADS=max(1, cores // graders on
+**Workers** need the course environment (``pip install -r requirements.txt``),
+not the data (it comes from the client); the client checks every worker before
+sending anything. Without course data on the client nothing is sent: every
+submission to grade is "not graded" with the reason. Start workers with
+``--nthreads 1`` (``--nworkers N`` for N per machine): nbgrader changes the
+process's working directory while it grades, so a worker process grades one
+submission at a time whatever its thread count. Each task sets ``DNN_APP_THREADS=max(1, cores // graders on
 that machine)`` for its kernel unless the worker's environment sets it.
 """
 import hashlib
@@ -143,12 +148,16 @@ def _set_threads(graders_per_host):
     os.environ[THREADS_ENV] = str(threads_per_worker((graders_per_host or {}).get(host, 1)))
 
 
-def grade_remote(bundle, digest, assignment, student, files, graders_per_host=None):
+def grade_remote(bundle, digest, assignment, student, files, graders_per_host=None, data=None):
     """Grade one submission in a scratch course on this worker; return a dict:
     ``files`` (the autograded folder), ``status``/``reason``/``result`` (the
-    worker's view) and timing. Pure: the same inputs give the same output."""
+    worker's view) and timing. ``data`` is the client's course data
+    (``course_data.data_payload``; None: the worker's own ``DNN_APP_DATA``).
+    Pure: the same inputs give the same output."""
+    import contextlib
     import warnings
 
+    from .course_data import data_env, received_folder
     from .grading import grade_one
     from .nbapi import make_api
 
@@ -157,7 +166,8 @@ def grade_remote(bundle, digest, assignment, student, files, graders_per_host=No
     started = time.monotonic()
     _set_threads(graders_per_host)
     template = _template(bundle, digest)
-    with _grading_lock:
+    with _grading_lock, (data_env(received_folder(data)) if data is not None
+                         else contextlib.nullcontext()):
         waited = time.monotonic() - started
         work = Path(tempfile.mkdtemp(prefix="dnn-grade-"))
         try:
@@ -194,14 +204,7 @@ def check_worker():
             problems.append(f"nbgrader {nbgrader.__version__} (the course needs 0.9)")
     except ImportError as e:
         problems.append(f"the course environment is not installed ({e}): pip install -r requirements.txt")
-    data = os.environ.get("DNN_APP_DATA", "")
-    if not data:
-        problems.append("DNN_APP_DATA is not set: start the worker with DNN_APP_DATA=<folder of "
-                        "train_catvnoncat.h5 and test_catvnoncat.h5>")
-    elif data != "synthetic" and not all((Path(data) / f).is_file()
-                                         for f in ("train_catvnoncat.h5", "test_catvnoncat.h5")):
-        problems.append(f"DNN_APP_DATA={data} lacks train_catvnoncat.h5 / test_catvnoncat.h5")
-    return problems
+    return problems  # the course data comes from the client (grade_dask)
 
 
 # ---------------------------------------------------------------- client side
@@ -246,7 +249,7 @@ def check_cluster(client, wait=WORKER_WAIT):
     except (TimeoutError, OSError):
         raise DaskSetupError(f"the scheduler {client.scheduler.address} has no workers after "
                              f"{wait} s: start some with `dask worker {client.scheduler.address} "
-                             "--nthreads 1` (with DNN_APP_DATA set)") from None
+                             "--nthreads 1`") from None
     bad = {w: p for w, p in client.run(check_worker).items() if p}
     if bad:
         raise DaskSetupError("these workers cannot grade: " + "; ".join(
@@ -315,6 +318,7 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
     from distributed import as_completed
     from tqdm.auto import tqdm
 
+    from .course_data import course_data_problem, data_payload, find_course_data
     from .gradebook_db import course_db_url, open_gradebook, prepare, retry_locked
     from .grading import grade_one, submitted_students
     from .order import longest_first
@@ -332,6 +336,8 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
     results = {}
     last_run.clear()
     remote = [s for s in students if _needs_run(root, assignment, s, force)]
+    if remote and course_data_problem(root, assignment):
+        remote = []  # nothing can run: grade_one says why, without the cluster
     # _needs_run read the receipts already: order without checking them again
     remote = longest_first(root, assignment, remote, force=True)
     for s in students:
@@ -345,12 +351,15 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
             # a task, not scattered data: if every copy dies with its worker the
             # scheduler recomputes it from its spec instead of cancelling the batch
             shared = client.submit(_unchanged, bundle, key=f"course-bundle-{digest}", pure=False)
+            payload = data_payload(find_course_data(root, assignment))  # the client's data
+            tag = "synthetic" if payload == "synthetic" else payload[0][:16]
+            data = client.submit(_unchanged, payload, key=f"course-data-{tag}", pure=False)
             hosts = _graders_per_host(client)
             futures, digests = {}, {}
             for rank, s in enumerate(remote):  # longest first: Dask runs high priority first
                 files = submission_files(root, assignment, s)
                 digests[s] = hashlib.sha256(files[NOTEBOOK]).hexdigest()
-                f = client.submit(grade_remote, shared, digest, assignment, s, files, hosts,
+                f = client.submit(grade_remote, shared, digest, assignment, s, files, hosts, data,
                                   key=f"grade-{assignment}-{s}-{digests[s][:12]}-{time.time_ns()}",
                                   pure=False, priority=len(remote) - rank)
                 futures[f] = s

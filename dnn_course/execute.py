@@ -8,6 +8,10 @@
     ends costs minutes, not hours;
   - when ``submission_timeout`` seconds have passed, the remaining cells are not
     run: each gets an error output saying why, and scores 0;
+  - when grading, the course data is looked up first (``course_data.py``):
+    without it ``CourseDataMissing`` is raised before any cell runs, so no
+    grade is recorded and nothing blames the learner; with it, the kernel gets
+    ``DNN_APP_DATA`` naming the found folder;
   - when the kernel dies (``os._exit``, a crash, the memory cap) or will not
     stop after a timeout (a loop that ignores SIGINT), the cell gets an error
     output saying so, a fresh kernel is started, the set-up cells before the
@@ -61,7 +65,17 @@ class GuardedExecute(Execute):
             if cell.cell_type == "code":
                 self._setup_cells.append(index)
         self.timeout_func = self._cell_timeout
-        return super().preprocess(nb, resources, km)
+        if "nbgrader" not in (resources or {}):
+            return super().preprocess(nb, resources, km)
+        # grading: the course data first (CourseDataMissing, before any cell runs,
+        # so nbgrader records no grade); the kernel is started with DNN_APP_DATA
+        # naming the found folder, which the sandbox binds read-only
+        from .course_data import course_data_env, course_root_for
+        from .paths import ASSIGNMENT
+
+        root = course_root_for(self.config, folder)
+        with course_data_env(root, resources["nbgrader"].get("assignment") or ASSIGNMENT):
+            return super().preprocess(nb, resources, km)
 
     def _cell_timeout(self, cell):
         if self._timed_out:

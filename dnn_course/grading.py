@@ -5,13 +5,17 @@ successful autograde a receipt (the submitted notebook's SHA-256) is written to
 ``.dnn_course/graded/<assignment>/<student>``; a submission with a matching
 receipt is skipped unless ``force``, so a batch killed half-way carries on where
 it stopped, and a changed submission is graded again. Invalid notebooks are
-recorded with a reason and never stop the batch.
+recorded with a reason and never stop the batch. Without the course data
+(``course_data.py`` says where it looks) nothing is run: each submission that
+needs grading is "not graded" with the reason, its old results and receipt
+left as they were, so the next run grades it.
 """
 import hashlib
 import shutil
 import warnings
 from pathlib import Path
 
+from .course_data import course_data_problem
 from .nbapi import make_api
 from .paths import COURSE_ROOT, NOTEBOOK
 from .results import SubmissionResult, notebook_problem, read_result
@@ -54,6 +58,11 @@ def grade_one(api, root, assignment, student, force=False):
             return SubmissionResult(student, "not graded", 0.0,
                                     gb.find_assignment(assignment).max_score, problem)
     if force or not is_graded(root, assignment, student):
+        missing = course_data_problem(root, assignment)
+        if missing:  # never run it without the data: that would blame the learner
+            with api.gradebook as gb:
+                return SubmissionResult(student, "not graded", 0.0,
+                                        gb.find_assignment(assignment).max_score, missing)
         receipt = _receipt(root, assignment, student)
         receipt.unlink(missing_ok=True)
         if out_dir.exists():  # a run killed half-way, or an older submission

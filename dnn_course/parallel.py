@@ -24,6 +24,11 @@ rows through nbgrader, which opens its own SQLAlchemy engine per call:
 which the notebook kernels inherit, gets ``DNN_APP_THREADS=max(1, C // N)``,
 so N kernels do not fight over the cores; a value the user set is kept.
 
+**Course data.** Each worker's ``grade_one`` finds it with
+``course_data.find_course_data`` (the workers inherit ``DNN_APP_DATA``);
+without it no worker is started and every submission to grade is "not
+graded" with the reason.
+
 A worker process that dies (killed, out of memory) breaks the pool: the
 submissions it had not finished are handed to a new pool, at most
 ``ATTEMPTS`` times each.
@@ -144,6 +149,7 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
     return their SubmissionResults in the same order as ``grade_all``."""
     from tqdm.auto import tqdm
 
+    from .course_data import course_data_problem
     from .gradebook_db import course_db_url, open_gradebook, prepare, retry_locked
     from .grading import submitted_students
     from .order import longest_first
@@ -151,6 +157,10 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
     root = Path(root).resolve()
     students = list(students or submitted_students(root, assignment))
     url = prepare(course_db_url(root, db_url))
+    if course_data_problem(root, assignment):  # nothing can run: no workers to start
+        from .grading import grade_all
+
+        return grade_all(assignment, root, students, force, url, progress)
     retry_locked(lambda: open_gradebook(url, root))  # tables exist before the writers start
     max_score = retry_locked(lambda: _max_score(url, root, assignment))
     (root / "autograded").mkdir(exist_ok=True)  # no two workers race to create it

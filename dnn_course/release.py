@@ -105,16 +105,30 @@ def validate(notebook, root=COURSE_ROOT):
 
 
 def check(root=COURSE_ROOT):
-    """Source passes validation and the unfilled release fails it: list of problems."""
+    """Grading finds the course data, the source passes validation and the
+    unfilled release fails it.
+
+    Args:
+        root: the course folder.
+
+    Returns:
+        The problems (list of str); without the course data only that one,
+        naming where grading looked (validation would fail for that reason alone).
+    """
+    from .course_data import CourseDataMissing, course_data_env
     from .paths import release_notebook, source_notebook
 
     problems = []
-    ok, results = validate(source_notebook(root), root)
-    if not ok:
-        problems.append(f"the source notebook does not pass validation: {sorted(results)} "
-                        + "; ".join(r.get("raw_error", r.get("source", ""))[:200]
-                                    for v in results.values() for r in v))
-    ok, _ = validate(release_notebook(root), root)
+    try:
+        with course_data_env(root, ASSIGNMENT):  # the notebooks read what grading reads
+            ok, results = validate(source_notebook(root), root)
+            if not ok:
+                problems.append(f"the source notebook does not pass validation: {sorted(results)} "
+                                + "; ".join(r.get("raw_error", r.get("source", ""))[:200]
+                                            for v in results.values() for r in v))
+            ok, _ = validate(release_notebook(root), root)
+    except CourseDataMissing as e:
+        return [f"{e}."]
     if ok:
         problems.append("the release passes validation unfilled: its tests test nothing")
     problems += learner_dist_problems(root)
@@ -134,6 +148,7 @@ def course_copy(dest, root=COURSE_ROOT):
         raise ReleaseError(f"the committed release differs from what {root / 'source'} "
                            "generates: run `dnn-course release --force` first")
     return dest
+
 
 def learner_dist_problems(root=COURSE_ROOT):
     """How release/'s learner wheel and requirements.txt differ from a fresh build.

@@ -86,7 +86,7 @@ def read_result(gradebook, root, assignment, student):
         sub = gradebook.find_submission(assignment, student)
     except MissingEntry:
         sub = None
-    if problem or sub is None or not sub.notebooks:
+    if problem or sub is None or not _scored(sub):
         return SubmissionResult(student, "not graded", 0.0, _max_score(gradebook, assignment),
                                 problem or "not graded yet: run dnn-course grade")
     reasons, order, notes = _cell_reasons(Path(root) / "autograded" / student / assignment / NOTEBOOK)
@@ -102,6 +102,13 @@ def read_result(gradebook, root, assignment, student):
     if notes:
         summary += "; tampering: " + " ".join(notes)
     return SubmissionResult(student, "graded", sub.score, sub.max_score, summary, tests)
+
+
+def _scored(sub):
+    """True when some grade of the submission was given: an autograde that failed
+    before running (e.g. no course data) leaves grades that were never given."""
+    return any(g.auto_score is not None or g.manual_score is not None
+               for nb in sub.notebooks for g in nb.grades)
 
 
 def _max_score(gradebook, assignment):

@@ -199,13 +199,22 @@ def _python_dirs():
 
 
 def _data_dirs(env):
-    """Course data (DNN_APP_DATA) and the synthetic cache; sets their absolute paths in env."""
+    """Course data (DNN_APP_DATA) and the synthetic cache; sets their absolute paths in env.
+
+    Grading sets DNN_APP_DATA to the folder ``course_data.find_course_data`` found
+    (e.g. source/<assignment>/datasets/). The data files are shown too where they
+    really are, so a folder of symbolic links to them works inside the sandbox."""
     dirs = []
     data = os.environ.get("DNN_APP_DATA", "")
     if data and data != "synthetic":
         data = os.path.abspath(os.path.expanduser(data))
         if os.path.isdir(data):
             dirs.append(data)
+            for name in ("train_catvnoncat.h5", "test_catvnoncat.h5"):
+                path = os.path.join(data, name)
+                real = os.path.realpath(path)
+                if os.path.isfile(real) and real != path:
+                    dirs.append(real)
         env["DNN_APP_DATA"] = data
     elif data:
         env["DNN_APP_DATA"] = data

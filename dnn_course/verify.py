@@ -191,17 +191,24 @@ class VerifyResults(NbGraderPreprocessor):
         if not graded:
             return nb, resources
         cases = [case for c in graded for case in CASES[c.metadata.nbgrader.grade_id]]
+        from .course_data import course_data_env, course_root_for
+        from .paths import ASSIGNMENT
         from .sandbox_hook import runner_prefix
 
-        outputs = run_learner(solution_sources_of(nb), cases, self.timeout, runner_prefix())
-        for cell in graded:
-            for case in CASES[cell.metadata.nbgrader.grade_id]:
-                problem = judge(case, outputs.get(case.id))
-                if problem:
-                    cell.outputs.append(new_output(
-                        "error", ename="VerificationError",
-                        evalue=f"this test passed inside the notebook, but an independent re-run "
-                               f"outside it disagrees: {problem}. Only the function's own results count.",
-                        traceback=[f"VerificationError: {problem}"]))
-                    break
+        root = course_root_for(self.config, resources.get("metadata", {}).get("path"))
+        assignment = resources.get("nbgrader", {}).get("assignment") or ASSIGNMENT
+        # the re-run (in the sandbox) and the reference here read the data grading found
+        with course_data_env(root, assignment):
+            outputs = run_learner(solution_sources_of(nb), cases, self.timeout, runner_prefix())
+            for cell in graded:
+                for case in CASES[cell.metadata.nbgrader.grade_id]:
+                    problem = judge(case, outputs.get(case.id))
+                    if problem:
+                        cell.outputs.append(new_output(
+                            "error", ename="VerificationError",
+                            evalue=f"this test passed inside the notebook, but an independent "
+                                   f"re-run outside it disagrees: {problem}. Only the function's "
+                                   "own results count.",
+                            traceback=[f"VerificationError: {problem}"]))
+                        break
         return nb, resources
