@@ -92,6 +92,22 @@ c.Execute.error_on_timeout = {
 }
 
 # Feedback (nbgrader generate_feedback and dnn-course feedback alike): hidden
-# tests are removed and errors cut to their one-line message, so no hidden
-# test reaches a learner (nbgrader shows them by default: jupyter/nbgrader#917).
-c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
+# tests and what they printed are removed and errors cut to their one-line
+# message, so no hidden test reaches a learner (nbgrader shows them by default:
+# jupyter/nbgrader#917); FeedbackPage then puts a summary of the failed tests
+# (score, reason, first wrong step) at the top and makes the page fit 1024 px.
+from dnn_course.feedback_page import FeedbackPage  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor,
+                                    FeedbackPage]
+
+# The exchange (nbgrader's release/fetch/submit between accounts) is not used:
+# submissions come from the LMS (dnn-course collect). nbgrader's JupyterLab
+# extensions still look for it, and its default /usr/local/share/nbgrader/exchange
+# is missing or unwritable on most machines ("[C] Unwritable directory" at every
+# start), so the course keeps an empty one of its own, exchange/ (git-ignored).
+c.Exchange.root = os.path.join(c.CourseDirectory.root, "exchange")
+try:
+    os.makedirs(c.Exchange.root, exist_ok=True)
+except OSError:  # a read-only course folder: nbgrader then says so itself
+    pass

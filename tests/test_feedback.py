@@ -1,0 +1,239 @@
+"""The learner's feedback page (summary, no hidden lines, fits 1024 px) and a quiet autograde."""
+import html
+import logging
+import re
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+from traitlets.config import Config
+
+from dnn_course.feedback import HIDDEN_NOTE, HideHiddenTests, strip_hidden
+from dnn_course.feedback_page import FeedbackPage
+
+STEP = ("start of the backward pass: in iteration 0, dA has the opposite sign")
+HIDDEN_REASON = "f: wrong values in W1 (layers_dims=(5, 3, 1)). First step that differs from the method: "
+PUBLIC_LINES = ["f gives a wrong result in 1 of 4 checks (first: parameters['W1'], call 4 of 4).",
+                "Failed checks:", "  - call 4 of 4, values check:",
+                "      parameters['W1']: 1 of 4 values differ",
+                "Look at the equations in your loop. Use the function's arguments rather than "
+                "global variables."]
+
+
+def _test_cell(source, gid, points, score, outputs):
+    cell = new_code_cell(source, outputs=outputs)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "grade_id": gid,
+                                 "points": points, "score": score, "schema_version": 3}
+    return cell
+
+
+def _hidden(gid, reason):
+    return _test_cell(f"# Checks f on other sizes ({gid}).\n### BEGIN HIDDEN TESTS\nsecret_reference()\n"
+                      "### END HIDDEN TESTS", gid, 2, 0,
+                      [new_output("stream", name="stdout", text="Cost after iteration 2: 0.6916338\n"),
+                       new_output("error", ename="AssertionError", evalue=reason,
+                                  traceback=["File hidden.py", "secret_reference()", "AssertionError"])])
+
+
+def feedback_of(nb, score=1, max_score=9):
+    """nb after the course's feedback preprocessors (scores as GetGrades leaves them)."""
+    resources = {"nbgrader": {"score": score, "max_score": max_score}}
+    nb, resources = HideHiddenTests().preprocess(nb, resources)
+    return FeedbackPage().preprocess(nb, resources)
+
+
+def graded_notebook():
+    public = _test_cell("# Checks f, then runs its public test.\nf_test(f)", "correct_f", 4, 0, [
+        new_output("stream", name="stdout", text="Cost after first iteration: 0.69\n"),
+        new_output("error", ename="PublicTestFailure", evalue="\n".join(PUBLIC_LINES),
+                   traceback=["\x1b[91m" + PUBLIC_LINES[0] + "\x1b[0m", *PUBLIC_LINES[1:]])])
+    passed = _test_cell("# Checks f's globals.\n### BEGIN HIDDEN TESTS\nsecret()\n### END HIDDEN TESTS",
+                        "f_hidden_ok", 1, 1, [])
+    return new_notebook(cells=[public, _hidden("f_hidden_a", HIDDEN_REASON + STEP),
+                               _hidden("f_hidden_b", HIDDEN_REASON + STEP), passed])
+
+
+def text_of(cell):
+    return html.unescape(re.sub(r"<[^>]+>", "", cell.source.replace("<br>", " ")))
+
+
+def test_summary_lists_failed_tests_step_first():
+    """The page opens with the score and each failed test: score, description, step, reason."""
+    nb, resources = feedback_of(graded_notebook())
+    summary = nb.cells[0]
+    assert summary.metadata.get("dnn_course_summary")
+    text = " ".join(text_of(summary).split())
+    assert "Score: 1 / 9. 3 of 4 tests did not pass" in text, text
+    assert "0 / 4 Checks f, then runs its public test. " + PUBLIC_LINES[0] in text, text
+    first = text.index("First wrong step: start of the backward pass: in iteration 0, dA has the "
+                       "opposite sign f: wrong values in W1 (layers_dims=(5, 3, 1)).")
+    assert first > text.index("Checks f on other sizes (f_hidden_a)"), text
+    assert "First wrong step: the same as above. f: wrong values in W1" in text, text
+    assert "f_hidden_ok" not in summary.source and "#f_hidden_a" in summary.source
+    css = "".join(resources["inlining"]["css"])
+    assert "white-space: pre-wrap" in css and "overflow-wrap: anywhere" in css
+    assert "max-width: 100%" in css
+
+
+def test_all_passed_summary():
+    """A full score says so in one line."""
+    nb = graded_notebook()
+    for cell in nb.cells:
+        cell.metadata.nbgrader["score"] = cell.metadata.nbgrader["points"]
+    nb, _ = feedback_of(nb, 9, 9)
+    assert " ".join(text_of(nb.cells[0]).split()) == "Score: 9 / 9. All 4 tests passed."
+
+
+def test_hidden_cells_lose_their_lines_public_failures_keep_theirs():
+    """Hidden cells: no hidden source, no printed lines, a one-line error; the public
+    test's failure keeps its lines and its learner's printed lines."""
+    nb, _ = feedback_of(graded_notebook())
+    public, hidden = nb.cells[1], nb.cells[2]
+    assert hidden.source == f"# Checks f on other sizes (f_hidden_a).\n{HIDDEN_NOTE}"
+    assert [o.output_type for o in hidden.outputs] == ["error"]
+    assert hidden.outputs[0].traceback == ["AssertionError: " + HIDDEN_REASON + STEP]
+    assert public.outputs[0].text == "Cost after first iteration: 0.69\n"
+    assert public.outputs[1].traceback == PUBLIC_LINES
+    page = nbformat.writes(nb)
+    assert "secret" not in page and "Cost after iteration 2" not in page
+
+
+def test_public_failure_name_does_not_unlock_hidden_cells():
+    """A PublicTestFailure raised in a hidden cell is still cut to its first line."""
+    nb = new_notebook(cells=[_hidden("h", "line one\nFile secret.py, line 3")])
+    nb.cells[0].outputs[1].ename = "PublicTestFailure"
+    nb, _ = feedback_of(nb)
+    assert nb.cells[1].outputs[0].traceback == ["PublicTestFailure: line one"]
+
+
+def test_no_display_data_priority_warning(caplog):
+    """nbconvert's HTML exporter config no longer makes traitlets warn about the filters."""
+    cfg = Config({"NbConvertBase": {"display_data_priority": ["text/html", "text/plain"]}})
+    with caplog.at_level(logging.WARNING):
+        for cls in (HideHiddenTests, FeedbackPage):
+            assert cls(config=cfg).display_data_priority == ["text/html", "text/plain"]
+    assert "not recognized" not in caplog.text
+
+
+def test_exchange_is_the_course_own():
+    """nbgrader's exchange is a writable folder of the course, so the JupyterLab
+    assignment list starts without "[C] Unwritable directory"."""
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange.default.list import ExchangeList
+
+    from dnn_course.nbapi import load_config
+    from dnn_course.paths import COURSE_ROOT
+
+    cfg = load_config()
+    assert cfg.Exchange.root == str(COURSE_ROOT / "exchange")
+    listing = ExchangeList(coursedir=CourseDirectory(config=cfg), config=cfg,
+                           authenticator=Authenticator(config=cfg))
+    assert listing.start() == []
+
+
+# ------------------------------------------- one real autograde and feedback (slow)
+
+STUDENT = "demo-wrong-sign-dA2"  # its two-layer model is wrong, its L-layer model right
+
+
+class LoggedApi:
+    """An NbGraderAPI that keeps the log nbgrader captured for each autograde."""
+
+    def __init__(self, api):
+        self._api, self.logs = api, []
+
+    def autograde(self, *args, **kwargs):
+        outcome = self._api.autograde(*args, **kwargs)
+        self.logs.append(outcome.get("log") or "")
+        return outcome
+
+    def __getattr__(self, name):
+        return getattr(self._api, name)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """A scratch course with one submission autograded through dnn-course and its feedback."""
+    from conftest import course_data_dir
+    from dnn_course.grading import grade_one
+    from dnn_course.nbapi import make_api
+    from dnn_course.paths import ASSIGNMENT
+    from dnn_course.release import course_copy
+    from dnn_course.samples import write_samples
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DNN_APP_DATA", str(course_data_dir()))
+    root = course_copy(tmp_path_factory.mktemp("fb") / "course")
+    write_samples(root, only=[STUDENT])
+    api = LoggedApi(make_api(root))
+    result = grade_one(api, root, ASSIGNMENT, STUDENT)
+    feedback = api.generate_feedback(ASSIGNMENT, STUDENT, force=True)
+    yield root, api, result, feedback
+    mp.undo()
+
+
+@pytest.mark.slow
+def test_autograde_and_feedback_logs_are_quiet(graded):
+    """No checksum warning for the hidden-test cells, no exchange or config warning, and the
+    student is named by its id (not "None, None")."""
+    root, api, result, feedback = graded
+    assert result.status == "graded" and result.score == 10, result
+    assert feedback["success"], feedback
+    log = "\n".join(api.logs) + (feedback.get("log") or "")
+    for noise in ("checksum", "Unwritable directory", "not recognized"):
+        assert noise not in log, log
+    with api.gradebook as gb:
+        student = gb.find_student(STUDENT)
+        assert (student.last_name, student.first_name) == (STUDENT, "")
+
+
+@pytest.mark.slow
+def test_feedback_page_summary_and_no_hidden_lines(graded):
+    """The page opens with the summary naming the wrong step; the hidden cells' printed
+    lines are gone while the learner's own printed costs stay."""
+    from dnn_course.paths import ASSIGNMENT, NOTEBOOK
+
+    root = graded[0]
+    page = (root / "feedback" / STUDENT / ASSIGNMENT / NOTEBOOK.replace(".ipynb", ".html")).read_text()
+    assert page.index('class="dnn-summary"') < page.index("Deep Neural Network for Image Classification")
+    assert "First wrong step: <b>start of the backward pass</b>" in page
+    autograded = nbformat.read(str(root / "autograded" / STUDENT / ASSIGNMENT / NOTEBOOK), 4)
+    costs = {True: 0, False: 0}  # printed by hidden-test cells / by the others
+    shown = 0  # in the page's text and code
+    for cell in autograded.cells:
+        shown += strip_hidden(cell.source).count("Cost after iteration")
+        for o in cell.get("outputs", []):
+            if o.output_type == "stream":
+                costs["### BEGIN HIDDEN TESTS" in cell.source] += o.text.count("Cost after iteration")
+    assert costs[True] > 0  # the hidden cells did print (so this test can fail)
+    assert page.count("Cost after iteration") == shown + costs[False]
+
+
+@pytest.mark.slow
+def test_feedback_page_fits_1024px(graded, tmp_path):
+    """At 1024 px no horizontal scrolling, every output box shows all its text, images fit."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from dnn_course.paths import ASSIGNMENT, NOTEBOOK
+
+    page_path = graded[0] / "feedback" / STUDENT / ASSIGNMENT / NOTEBOOK.replace(".ipynb", ".html")
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        try:
+            view = browser.new_page(viewport={"width": 1024, "height": 800})
+            view.goto(page_path.as_uri())
+            view.wait_for_load_state("load")
+            sizes = view.evaluate("""() => ({
+                page: document.documentElement.scrollWidth, inner: window.innerWidth,
+                boxes: [...document.querySelectorAll('div.output_area pre, div.dnn-summary li')]
+                    .filter(e => e.scrollWidth > e.clientWidth).map(e => e.innerText.slice(0, 80)),
+                images: [...document.querySelectorAll('img')].length,
+                wide: [...document.querySelectorAll('img')]
+                    .filter(e => e.getBoundingClientRect().right > window.innerWidth).length})""")
+            view.screenshot(path=str(tmp_path / "feedback.png"))
+        finally:
+            browser.close()
+    assert sizes["page"] <= sizes["inner"], sizes
+    assert sizes["boxes"] == [] and sizes["wide"] == 0 and sizes["images"] >= 5, sizes
