@@ -46,6 +46,28 @@ def is_graded(root, assignment, student):
             and (Path(root) / "autograded" / student / assignment / NOTEBOOK).is_file())
 
 
+def add_student(gb, student):
+    """Make sure the gradebook knows student; a new one gets its id as last name.
+
+    nbgrader's formgrader shows a student without names as "None, None"; with
+    the id as last name it shows the id. Names already there (e.g. written by
+    ``dnn-course collect`` from the LMS) are kept.
+
+    Args:
+        gb: an open nbgrader Gradebook.
+        student: the student id.
+
+    Returns:
+        None.
+    """
+    from nbgrader.api import MissingEntry
+
+    try:
+        gb.find_student(student)
+    except MissingEntry:
+        gb.update_or_create_student(student, last_name=student, first_name="")
+
+
 def grade_one(api, root, assignment, student, force=False):
     """Autograde one submission (unless already done) and return its result."""
     submitted = Path(root) / "submitted" / student / assignment / NOTEBOOK
@@ -54,7 +76,7 @@ def grade_one(api, root, assignment, student, force=False):
     out_dir = Path(root) / "autograded" / student / assignment
     if problem:
         with api.gradebook as gb:
-            gb.update_or_create_student(student)
+            add_student(gb, student)
             return SubmissionResult(student, "not graded", 0.0,
                                     gb.find_assignment(assignment).max_score, problem)
     if force or not is_graded(root, assignment, student):
@@ -67,6 +89,8 @@ def grade_one(api, root, assignment, student, force=False):
         receipt.unlink(missing_ok=True)
         if out_dir.exists():  # a run killed half-way, or an older submission
             shutil.rmtree(out_dir)
+        with api.gradebook as gb:
+            add_student(gb, student)
         outcome = api.autograde(assignment, student, force=True, create=True)
         if not outcome.get("success"):
             with api.gradebook as gb:

@@ -52,6 +52,7 @@ class RestoreTestCells(NbGraderPreprocessor):
             with Gradebook(ids["db_url"]) as gb:
                 source = gb.find_notebook(ids["notebook"], ids["assignment"])
                 known = {c.name: (c.locked, strip_hidden(c.source)) for c in source.source_cells}
+                originals = {c.name: c.source for c in source.source_cells}
                 tests = [c.name for c in source.grade_cells if c.name not in
                          {s.name for s in source.solution_cells}]
         except MissingEntry:
@@ -71,6 +72,12 @@ class RestoreTestCells(NbGraderPreprocessor):
             locked, released = known[gid]
             if locked and cell.source.strip() != released.strip():
                 notes.append(f"The test cell {gid} had been changed; the original was run instead.")
+            elif locked:
+                # The released cell lacks its hidden tests, so nbgrader's OverwriteCells
+                # would warn "checksum has changed" for every hidden-test cell of every
+                # submission (jupyter/nbgrader#1961) before putting them back; put the
+                # original back here, and it warns only when a cell was really changed.
+                cell.source = originals[gid]
         for gid in tests:
             if gid not in seen:
                 notes.append(f"The test cell {gid} was missing; it was put back and run.")
