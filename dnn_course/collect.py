@@ -286,24 +286,24 @@ def record_students(report, db_url, course_id):
     Returns:
         the number of learners whose gradebook entry was created or completed.
     """
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook, Student
 
     changed = 0
-    with Gradebook(db_url, course_id) as gb:
+    with Gradebook(db_url, course_id) as gb:  # one commit for the batch (one per learner is slow)
+        known = {st.id: st for st in gb.db.query(Student)}
         for c in report.collected:
-            s = c.sub
-            try:
-                old = gb.find_student(s.student_id)
-            except MissingEntry:
-                old = None
+            s, old = c.sub, known.get(c.sub.student_id)
             fields = {}
             if s.last_name and not (old and (old.first_name or old.last_name)):
                 fields.update(first_name=s.first_name, last_name=s.last_name)
             if s.lms_user_id and not (old and old.lms_user_id):
                 fields["lms_user_id"] = s.lms_user_id
-            if fields or old is None:
-                gb.update_or_create_student(s.student_id, **fields)
-                changed += 1
+            if old is None:
+                gb.db.add(Student(id=s.student_id, **fields))
+            for name, value in fields.items() if old is not None else ():
+                setattr(old, name, value)
+            changed += bool(fields) or old is None
+        gb.db.commit()
     return changed
 
 

@@ -245,3 +245,20 @@ def test_lms_extras_are_ignored(path):
 ])
 def test_split_name(full, split):
     assert split_name(full) == split
+
+
+@pytest.mark.parametrize("path, expected", [
+    (CANVAS_LATE, ("123456", "Canvas, late", "", "leedana", "123456", None)),
+    ("smithjohn_123457_7891012_dnn_app-1.ipynb", ("123457", "Canvas", "", "smithjohn", "123457", None)),
+    (MOODLE, ("555", "Moodle", "Dana", "Lee", "555", None)),
+    ("Anna van der Berg_77_assignsubmission_file_dnn_app.ipynb",  # Moodle without folders
+     ("77", "Moodle", "Anna", "van der Berg", "77", None)),
+    ("course/Dana Lee_555_assignsubmission_file/sub/dnn_app.ipynb",
+     ("555", "Moodle", "Dana", "Lee", "555", None)),
+    (BLACKBOARD, ("jdoe", "Blackboard", "", "", "jdoe", datetime(2026, 11, 27, 14, 5, 9))),
+    ("alice_12345_dnn_app.ipynb", ("alice", "file name", "", "", None, None)),
+    ("bob/deep/whatever.ipynb", ("bob", "folder", "", "", None, None)),
+])
+def test_identify(path, expected):
+    s = identify(path, "dnn_app.ipynb")
+    assert (s.student_id, s.how, s.first_name, s.last_name, s.lms_user_id, s.timestamp) == expected
