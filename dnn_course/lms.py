@@ -9,9 +9,11 @@ LMS tells about the learner. The nbgrader id chosen per layout:
 * Canvas ``lastfirst_[LATE_]userid_subid_file.ipynb``: the Canvas user id;
   "lastfirst" (lower case, no separator) is kept whole as the last name.
 * Moodle ``Full Name_id_assignsubmission_file_/file.ipynb``: the participant
-  id (the "Participant N" of Moodle's grading worksheet); the name is split.
+  id (the "Participant N" of Moodle's grading worksheet: the same in every
+  download of one assignment, another in the next assignment); the name is split.
 * Blackboard ``Assignment_username_attempt_YYYY-MM-DD-HH-MM-SS_file.ipynb``:
-  the username; the time is in the name; the name is in the ``.txt`` receipt.
+  the username (one with "_" in it cannot be told from the assignment name); the
+  time is in the name; the name is in the ``.txt`` receipt.
 * ``<student>/any.ipynb``, ``<student>_any.ipynb``, ``<student>.ipynb``:
   the folder or the text before the first "_".
 """
