@@ -40,6 +40,8 @@ class ClassResults:
 
 
 def _parse_time(text):
+    if not text:
+        return None
     try:
         return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     except ValueError:
@@ -63,22 +65,22 @@ def read_autograded(path):
         nb = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}, [], [], None
-    reasons, order, starts, ends = {}, [], [], []
+    reasons, order, start, end = {}, [], None, None
     for cell in nb.get("cells", []):
         meta = cell.get("metadata", {})
         gid = meta.get("nbgrader", {}).get("grade_id")
         if gid:
             order.append(gid)
-        timing = meta.get("execution", {})
-        starts.append(_parse_time(timing.get("iopub.status.busy")))
-        ends.append(_parse_time(timing.get("shell.execute_reply")))
+        timing = meta.get("execution", {})  # cells run in order: the first start, the last reply
+        start = start or timing.get("iopub.status.busy")
+        end = timing.get("shell.execute_reply") or end
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if gid and errors:
             e = errors[-1]
             first = str(e.get("evalue", "")).strip().split("\n")[0]
             reasons[gid] = f"{e.get('ename', 'Error')}: {first}" if first else e.get("ename", "Error")
-    starts, ends = [t for t in starts if t], [t for t in ends if t]
-    seconds = (max(ends) - min(starts)).total_seconds() if starts and ends else None
+    start, end = _parse_time(start), _parse_time(end)
+    seconds = (end - start).total_seconds() if start and end else None
     notes = list(nb.get("metadata", {}).get("dnn_course", {}).get("tampering", []))
     return reasons, order, notes, seconds
 

@@ -55,6 +55,14 @@ class _Page:
                 rel = os.path.relpath(page, self.out_dir)
                 self.feedback[r.student] = "/".join(quote(p) for p in Path(rel).parts)
 
+    def many(self, students, shown=60):
+        """Student links; past ``shown`` the rest fold into a <details> (no script needed)."""
+        first = " ".join(self.who(s) for s in students[:shown])
+        if len(students) <= shown:
+            return first
+        rest = " ".join(self.who(s) for s in students[shown:])
+        return f"{first}<details><summary>{len(students) - shown} more</summary>{rest}</details>"
+
     def who(self, student):
         """The student id, linked to their feedback page when there is one."""
         if student in self.feedback:
@@ -108,7 +116,7 @@ def _mistakes(page):
             parts.append(
                 f'<div class="signature" data-kind="{escape(sig.kind)}"><h4>{escape(sig.kind)}: '
                 f'{m} learner{"s" * (m != 1)}</h4>'
-                f'<p class="students">{" ".join(page.who(s) for s in sig.students)}</p>'
+                f'<div class="students">{page.many(sig.students)}</div>'
                 f'<p class="example">{escape(sig.example)}</p>'
                 f'<p class="muted">in test cells: {escape(", ".join(sorted(sig.tests, key=rank)))}</p></div>')
         parts.append("</div>")
