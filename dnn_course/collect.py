@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .lms import RECEIPT, Ignored, Unusable, identify, receipt_names
+from .lms import RECEIPT, Ignored, Unusable, identify, receipt_names, receipt_user
 
 NBGRADER_TIME = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_format, in UTC
 NO_TIME = datetime(1980, 1, 1)             # a zip entry's "no date"
@@ -110,7 +110,8 @@ def _choose(found):
         stamps = [s.timestamp for s, _ in items]
         if len(items) == 1:
             chosen[sid] = items[0]
-        elif None not in stamps and len(set(stamps)) == len(stamps):  # Blackboard attempts
+        elif (None not in stamps and len(set(stamps)) == len(stamps)  # Blackboard attempts
+              and len({s.path.rsplit("_attempt_", 1)[0] for s, _ in items}) == 1):
             items.sort(key=lambda it: it[0].timestamp)
             chosen[sid] = items[-1]
             skipped += [(s.path, f"an older attempt of {sid}; the newest, "
@@ -227,6 +228,8 @@ def collect_download(source, root, assignment, notebook, force=False, tz="UTC", 
                 report.skipped.append((entry.path, str(e)))
         if not found and not report.skipped:
             raise CollectError(f"no .ipynb files in {source}.")
+        for sub, _ in found:
+            receipt_user(sub, names)
         chosen, skipped = _choose(found)
         report.skipped += skipped
         for sid in sorted(chosen):

@@ -12,8 +12,8 @@ LMS tells about the learner. The nbgrader id chosen per layout:
   id (the "Participant N" of Moodle's grading worksheet: the same in every
   download of one assignment, another in the next assignment); the name is split.
 * Blackboard ``Assignment_username_attempt_YYYY-MM-DD-HH-MM-SS_file.ipynb``:
-  the username (one with "_" in it cannot be told from the assignment name); the
-  time is in the name; the name is in the ``.txt`` receipt.
+  the username (one with "_" in it is read from the ``.txt`` receipt, which also
+  gives the name); the time is in the file name.
 * ``<student>/any.ipynb``, ``<student>_any.ipynb``, ``<student>.ipynb``:
   the folder or the text before the first "_".
 """
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 # nbgrader ids become folder names and gradebook keys: letters and digits first,
-# then letters, digits, . @ + - (no "/", no "..").
-STUDENT_ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9.@+-]{0,63}$")
+# then letters, digits, . _ @ + - (no "/", no "..").
+STUDENT_ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
 BB_TIME = "%Y-%m-%d-%H-%M-%S"
 RECEIPT = "Blackboard receipt"
 JUNK = re.compile(r"(^|/)(__MACOSX|\.ipynb_checkpoints)/|(^|/)(\.DS_Store|Thumbs\.db|desktop\.ini)$")
@@ -126,7 +126,7 @@ def identify(path, notebook=None):
                        f"<student>_{notebook} or put it in a folder named after the learner")
     if not STUDENT_ID.match(sid):
         raise Unusable(f"{sid!r} ({layout}) is not a usable student id: letters and digits, "
-                       "then also . @ + -; rename the file or folder")
+                       "then also . _ @ + -; rename the file or folder")
     sub = Submission(path, sid, layout, late=bool(g.get("late")))
     if layout == "Canvas":
         sub.last_name, sub.lms_user_id = g["name"], sid
@@ -149,3 +149,21 @@ def receipt_names(text):
         a dict, empty when the receipt names nobody.
     """
     return {m["user"]: split_name(m["name"]) for m in RECEIPT_NAME.finditer(text)}
+
+
+def receipt_user(sub, usernames):
+    """Correct a Blackboard username that has "_" in it (``HW_dana_lee_attempt_…``
+    reads as "lee") with the receipts' usernames, the longest that fits.
+
+    Args:
+        sub: a Submission (others than Blackboard are left alone).
+        usernames: the usernames the download's receipts name.
+    Returns:
+        None; ``sub.student_id`` and ``sub.lms_user_id`` are set in place.
+    """
+    if sub.layout != "Blackboard":
+        return
+    prefix = sub.path.rsplit("_attempt_", 1)[0]
+    fits = [u for u in usernames if prefix.endswith("_" + u) and STUDENT_ID.match(u)]
+    if fits:
+        sub.student_id = sub.lms_user_id = max(fits, key=len)

@@ -200,6 +200,24 @@ def test_two_notebooks_for_one_learner(course, tmp_path, capsys):
     assert "2 notebooks for 555" in out and "no way to tell which is newer" in out
 
 
+def test_blackboard_usernames_with_underscores(course, tmp_path, capsys):
+    """The receipt gives the whole username; without receipts two learners whose names end
+    alike are never taken for two attempts of one."""
+    receipt = "Name: Dana Lee (dana_lee)\nAssignment: HW\n"
+    archive = _zip(tmp_path / "dl.zip", [
+        ("HW_dana_lee_attempt_2026-11-27-14-05-09_dnn_app.ipynb", _nb("dana"), (2026, 1, 1, 0, 0, 0)),
+        ("HW_dana_lee_attempt_2026-11-27-14-05-09.txt", receipt.encode(), (2026, 1, 1, 0, 0, 0)),
+        ("HW_mo_ng_attempt_2026-11-27-10-00-00_dnn_app.ipynb", _nb("mo"), (2026, 1, 1, 0, 0, 0)),
+        ("HW_al_ng_attempt_2026-11-28-10-00-00_dnn_app.ipynb", _nb("al"), (2026, 1, 1, 0, 0, 0)),
+    ])
+    assert run(course, "collect", archive) == 1
+    out = capsys.readouterr().out
+    assert submitted(course, "dana_lee").read_bytes() == _nb("dana")
+    assert students(course)["dana_lee"] == ("Dana", "Lee", "dana_lee")
+    assert not (course / "submitted" / "ng").exists()
+    assert "skipped   HW_al_ng_attempt_2026-11-28-10-00-00_dnn_app.ipynb: 2 notebooks for ng" in out
+
+
 def test_canvas_late_marker_against_the_due_date(course, tmp_path, capsys):
     """A file time that contradicts Canvas is never turned into a late penalty."""
     with Gradebook(DB(course), "dnn-cat-course") as gb:
