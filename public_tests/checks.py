@@ -269,13 +269,15 @@ def failure_lines(report):
     Returns:
         list of str: "Failed checks:", then per failed check its name and up to
         MAX_LINES_SHOWN differences (at most MAX_CHECKS_SHOWN checks, then a count).
+        Lines other than differences stay under 88 characters: ``nbgrader
+        validate`` cuts longer ones.
     """
     failed = [r for r in report.results if not r.passed]
     lines = ["Failed checks:"]
     for r in failed[:MAX_CHECKS_SHOWN]:
         n = len(r.failures)
-        some = f" ({n} differences, the first {MAX_LINES_SHOWN})" if n > MAX_LINES_SHOWN else ""
-        lines.append(f"  - {r.name}, {r.kind} check{some}:")
+        some = f" ({n} differences)" if n > MAX_LINES_SHOWN else ""
+        lines.append(f"  - {r.name}, {r.kind}{some}:")
         lines += [f"      {f}" for f in r.failures[:MAX_LINES_SHOWN]]
     if len(failed) > MAX_CHECKS_SHOWN:
         lines.append(f"  ... and {len(failed) - MAX_CHECKS_SHOWN} more failed checks")
@@ -299,9 +301,9 @@ def failed_error(report, message=None):
     first = first_check.failures[0]
     total = len(report.results)
     reason = (f"{report.function} gives a wrong result in {report.failed} of {total} checks "
-              f"(first: {first.path}, {first_check.name}).")
-    hint = f"Look at {LOOK_AT.get(first.kind, LOOK_AT['values'])}. {ALWAYS}"
-    return PublicTestFailure(report, reason, failure_lines(report), [hint])
+              f"(first: {first.path}).")
+    hints = [f"Look at {LOOK_AT.get(first.kind, LOOK_AT['values'])}.", ALWAYS]
+    return PublicTestFailure(report, reason, failure_lines(report), hints)
 
 
 def announce(report):

@@ -127,8 +127,11 @@ def test_mutant_rejected(name, reps, sources, capsys):
     assert report.failed >= 1 and report.passed + report.failed == 4
     lines = message.splitlines()
     assert lines[0].startswith(f"{name} gives a wrong result in {report.failed} of 4 checks (first: "), lines
-    assert lines[1] == "Failed checks:" and lines[-1].startswith("Look at "), lines
-    assert len(lines) <= 10, message
+    assert lines[1] == "Failed checks:" and lines[-2].startswith("Look at "), lines
+    assert lines[-1] == "Use the function's arguments rather than global variables.", lines
+    assert len(lines) <= 11, message
+    # nbgrader validate cuts lines at 87 characters: only the differences may be longer
+    assert not [line for line in lines if len(line) > 87 and not line.startswith("      ")], lines
     printed = printed_lines(capsys)
     assert not [line for line in printed if "passed" in line], printed
 
@@ -318,11 +321,11 @@ def test_runner_counts_and_raises(capsys):
         run_checks("f", checks)
     assert_same("printed", printed_lines(capsys), [])
     assert_same("message", str(info.value).splitlines(),
-                ["f gives a wrong result in 1 of 2 checks (first: result['W1'], second).",
+                ["f gives a wrong result in 1 of 2 checks (first: result['W1']).",
                  "Failed checks:",
-                 "  - second, shape check:",
+                 "  - second, shape:",
                  "      result['W1']: shape (4, 10) expected, got (10, 4)",
-                 "Look at the layer sizes: take them from layers_dims. "
+                 "Look at the layer sizes: take them from layers_dims.",
                  "Use the function's arguments rather than global variables."])
     assert_same("passed, failed", (info.value.report.passed, info.value.report.failed), (1, 1))
 
@@ -366,8 +369,8 @@ def test_notebook_shows_the_message_without_traceback():
     assert len(error) == 1 and error[0].ename == "PublicTestFailure", nb.cells[0].outputs
     shown = [ANSI.sub("", line) for line in error[0].traceback]
     assert_same("shown lines", shown, error[0].evalue.splitlines())
-    assert_same("reason", shown[0], "two_layer_model gives a wrong result in 3 of 4 checks (first: "
-                "parameters['W1'], call 2 of 4 (learning_rate=0.0075, num_iterations=2)).")
+    assert_same("reason", shown[0], "two_layer_model gives a wrong result in 3 of 4 checks "
+                "(first: parameters['W1']).")
     assert "      parameters['W1']: shape (4, 10) expected, got (10, 4)" in shown, shown
     assert not [line for line in shown if "public_tests" in line or "File " in line], shown
     assert not [o for o in nb.cells[0].outputs if o.output_type == "stream"], nb.cells[0].outputs
