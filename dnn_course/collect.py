@@ -328,5 +328,5 @@ def format_report(report):
     lines += [f"  skipped   {path}: {reason}" for path, reason in report.skipped]
     counts = ", ".join(f"{len(report.ids(k))} {k}" for k in ("added", "replaced", "unchanged", "kept"))
     extra = f"; {report.ignored} LMS extras ignored (receipts, online text)" if report.ignored else ""
-    lines.append(f"collect: {counts}, {len(report.skipped)} files skipped{extra}")
+    lines.append(f"collect: {counts}, {len(report.skipped)} skipped{extra}")
     return lines

@@ -105,7 +105,7 @@ def test_one_download_with_every_lms(course, tmp_path, capsys):
     assert "late by Canvas; the gradebook has no due date" in out
     assert "  skipped   grading-notes.pdf: not a notebook" in out
     assert "  skipped   dnn_app.ipynb: named like the assignment, not after a learner" in out
-    assert "collect: 4 added, 0 replaced, 0 unchanged, 0 kept, 2 files skipped; 2 LMS extras" in out
+    assert "collect: 4 added, 0 replaced, 0 unchanged, 0 kept, 2 skipped; 2 LMS extras ignored" in out
     assert students(course) == {"123456": ("", "leedana", "123456"),
                                 "123457": ("", "smithjohn", "123457"),
                                 "555": ("Dana", "Lee", "555"),
