@@ -2,6 +2,7 @@
 and (slow) a real install from a copy of release/ that runs the notebook and hides instructor tools."""
 import io
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -23,6 +24,7 @@ PASSED = " All tests passed."
 PUBLIC_TEST_CELLS = ("correct_two_layer_model", "correct_L_layer_model")
 SERVER_EXT = "nbgrader.server_extensions."
 LAB_EXT = "@jupyter/nbgrader:"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _wheel(root=COURSE_ROOT):
@@ -241,7 +243,8 @@ def test_learner_venv_runs_the_notebook(learner_venv, tmp_path):
     errors = [(c.get("id"), o.ename, o.evalue) for c in nb.cells for o in c.get("outputs", [])
               if o.output_type == "error"]
     assert not errors, errors
-    text = lambda c: "".join(o.get("text", "") for o in c.outputs if o.output_type == "stream")
+    text = lambda c: ANSI.sub("", "".join(o.get("text", "") for o in c.outputs
+                                          if o.output_type == "stream"))
     by_gid = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
     for gid in PUBLIC_TEST_CELLS:
         assert PASSED in text(by_gid[gid]).splitlines(), (gid, text(by_gid[gid]))
