@@ -22,7 +22,8 @@ PAGE_CSS = """
 div.output_area pre, div.output_subarea pre, div.output_text pre {
   white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal;
 }
-div.output_area img, div.text_cell_render img { max-width: 100%; height: auto; }
+div.output_area img, div.output_area svg, div.text_cell_render img { max-width: 100%; height: auto; }
+div.output_html { overflow-x: auto; }
 div.output_subarea { max-width: 100%; min-width: 0; }
 div.input_area pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 div.dnn-summary { border-left: 4px solid #d9534f; background: #fdf7f7; padding: 0.6em 1em;
@@ -100,19 +101,21 @@ def summary_html(failed, score, max_score, total):
     if not failed:
         return (f'<div class="dnn-summary dnn-all-passed"><p><b>Score: {_fmt(score)} / '
                 f'{_fmt(max_score)}.</b> All {total} tests passed.</p></div>')
-    items, previous = [], None
+    items, previous = [], {"step": None, "reason": None}
     for t in failed:
         lead = ""
-        if t["step"] and t["step"] == previous:
+        if t["step"] and t["step"] == previous["step"]:
             lead = "First wrong step: the same as above.<br>"
         elif t["step"]:
             name, _, said = t["step"].partition(": ")
             lead = f"First wrong step: <b>{e(name)}</b>{': ' + e(said) if said else ''}<br>"
-        previous = t["step"]
+        reason = "The same reason as above." if not t["step"] and t["reason"] == previous["reason"] \
+            else t["reason"]
+        previous = t
         items.append(
             f'<li><span class="dnn-points">{_fmt(t["score"])} / {_fmt(t["points"])}</span> '
             f'<a href="#{e(t["grade_id"])}">{e(t["description"])}</a>.<br>{lead}'
-            f'<span class="dnn-check">{e(t["reason"])}</span></li>')
+            f'<span class="dnn-check">{e(reason)}</span></li>')
     return (f'<div class="dnn-summary"><p><b>Score: {_fmt(score)} / {_fmt(max_score)}.</b> '
             f'{len(failed)} of {total} tests did not pass; each one below says what to look '
             f'at first.</p><ul>{"".join(items)}</ul></div>')

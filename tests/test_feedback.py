@@ -75,6 +75,16 @@ def test_summary_lists_failed_tests_step_first():
     assert "max-width: 100%" in css
 
 
+def test_repeated_reason_said_once():
+    """Tests failing for the same reason (e.g. a blank notebook) point to the first one."""
+    nb = new_notebook(cells=[_hidden("h1", "f raised NotImplementedError: Not implemented yet"),
+                             _hidden("h2", "f raised NotImplementedError: Not implemented yet")])
+    nb, _ = feedback_of(nb, 0, 4)
+    text = " ".join(text_of(nb.cells[0]).split())
+    assert text.count("Not implemented yet") == 1, text
+    assert "(h2). The same reason as above." in text, text
+
+
 def test_all_passed_summary():
     """A full score says so in one line."""
     nb = graded_notebook()
