@@ -54,14 +54,17 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 
 from dnn_course.execute import GuardedExecute  # noqa: E402
 from dnn_course.feedback import HideHiddenTests  # noqa: E402
+from dnn_course.skip import KeepOwnOutputs  # noqa: E402
 from dnn_course.tamper import RestoreTestCells  # noqa: E402
 from dnn_course.verify import VerifyResults  # noqa: E402
 
 # Before grading: renamed, copied, edited or deleted test cells are restored
 # and noted instead of crashing nbgrader.
+# KeepOwnOutputs first: the learner's outputs of the cells grading will not
+# re-run (tagged skip-when-grading in the source; dnn_course/skip.py).
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, RestoreTestCells, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
-    CheckCellMetadata,
+    KeepOwnOutputs, ClearOutput, RestoreTestCells, DeduplicateIds, OverwriteKernelspec,
+    OverwriteCells, CheckCellMetadata,
 ]
 c.OverwriteCells.add_missing_cells = True
 # Grading: run the notebook under the execution guard, then re-check every
@@ -84,6 +87,11 @@ c.KernelManager.ip = ipc_prefix()
 c.GuardedExecute.test_cell_timeout = 30
 c.GuardedExecute.after_timeout = 5
 c.GuardedExecute.submission_timeout = 1200
+# Cells tagged skip-when-grading in the source (the trainings and what only
+# uses their results) keep the learner's own outputs instead of running again,
+# unless a cell the learner wrote could depend on them (dnn_course/skip.py).
+# False (or DNN_COURSE_FULL_RUN=1, or `dnn-course grade --full-run`) runs all.
+c.GuardedExecute.skip_marked_cells = True
 c.Execute.error_on_timeout = {
     "ename": "CellTimeoutError",
     "evalue": "this cell ran longer than its time limit and was stopped; look for a loop "

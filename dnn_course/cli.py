@@ -99,6 +99,10 @@ def cmd_grade(args):
         print(f"grade: {e}", file=sys.stderr)
         return USAGE
     _ensure_released(args)
+    if args.full_run:  # read by GuardedExecute in this process and the workers it starts
+        from .skip import FULL_RUN_ENV
+
+        os.environ[FULL_RUN_ENV] = "1"
     from .course_data import course_data_problem
 
     missing = course_data_problem(args.root, args.assignment)
@@ -269,6 +273,9 @@ def build_parser():
     s.add_argument("--force", action="store_true", help="grade again what is already graded")
     s.add_argument("--workers", type=int, default=1, metavar="N",
                    help="grade N submissions at once on this machine (default 1)")
+    s.add_argument("--full-run", action="store_true",
+                   help="run every cell, also the trainings that grading otherwise leaves "
+                   "as the learner ran them (cells tagged skip-when-grading)")
     s.add_argument("--scheduler", metavar="ADDRESS",
                    help="grade on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786)")
     s.set_defaults(func=cmd_grade)

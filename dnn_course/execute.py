@@ -24,7 +24,7 @@ from pathlib import Path
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat.v4 import new_output
-from traitlets import Integer
+from traitlets import Bool, Integer
 
 from nbgrader.preprocessors import Execute
 
@@ -44,6 +44,9 @@ class GuardedExecute(Execute):
     after_timeout = Integer(5, help="Seconds each later cell may run once a cell has "
                             "timed out.").tag(config=True)
     submission_timeout = Integer(1200, help="Seconds a whole submission may run.").tag(config=True)
+    skip_marked_cells = Bool(True, help="Leave the cells tagged skip-when-grading in the source "
+                             "as the learner ran them, where no graded cell can depend on them "
+                             "(dnn_course/skip.py); False runs every cell.").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         from .tamper import add_notes, remove_importable_extras
@@ -65,6 +68,7 @@ class GuardedExecute(Execute):
             if cell.cell_type == "code":
                 self._setup_cells.append(index)
         self.timeout_func = self._cell_timeout
+        self._skip = self._cells_to_skip(nb, resources)
         if "nbgrader" not in (resources or {}):
             return super().preprocess(nb, resources, km)
         # grading: the course data first (CourseDataMissing, before any cell runs,
@@ -77,6 +81,20 @@ class GuardedExecute(Execute):
         with course_data_env(root, resources["nbgrader"].get("assignment") or ASSIGNMENT):
             return super().preprocess(nb, resources, km)
 
+    def _cells_to_skip(self, nb, resources):
+        """Cells left as the learner ran them (``skip.py``): only when autograding."""
+        from .skip import full_run_requested, plan_skips, read_marked_cells
+
+        info = (resources or {}).get("nbgrader", {})
+        if not (self.skip_marked_cells and info.get("notebook")) or full_run_requested():
+            return set()
+        from .course_data import course_root_for
+
+        root = course_root_for(self.config, (resources or {}).get("metadata", {}).get("path"))
+        source_dir = self.config.get("CourseDirectory", {}).get("source_directory", "source")
+        source = Path(root) / source_dir / info.get("assignment", "") / f"{info['notebook']}.ipynb"
+        return plan_skips(nb, read_marked_cells(source))
+
     def _cell_timeout(self, cell):
         if self._timed_out:
             return self.after_timeout
@@ -87,6 +105,13 @@ class GuardedExecute(Execute):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
+        from .skip import forget_own_outputs, own_outputs
+
+        if index in self._skip:
+            cell.outputs, cell.execution_count = own_outputs(cell), None
+            forget_own_outputs(cell)
+            return cell, resources
+        forget_own_outputs(cell)
         if time.monotonic() - self._started >= self.submission_timeout:
             cell.outputs = [_error("SubmissionTimeout",
                                    f"not run: the notebook used its {self.submission_timeout} s "
