@@ -76,6 +76,7 @@ def test_wheel_record_and_data_files_are_right():
     assert server["ServerApp"]["jpserver_extensions"][SERVER_EXT + "validate_assignment"] is True
     lab = json.loads(wheel.read(data + "labconfig/page_config.d/nbgrader_learner.json"))
     assert LAB_EXT + "validate-assignment" not in lab["disabledExtensions"]
+    assert json.loads(wheel.read(data + "nbgrader_config.json")) == {"Execute": {"timeout": 900}}
     metadata = wheel.read("dnn_app_learner-0.1.0.dist-info/METADATA").decode()
     assert "Name: dnn-app-learner\nVersion: 0.1.0\n" in metadata
     assert "Requires-Dist: numpy>=1.26" in metadata
@@ -294,3 +295,14 @@ def test_learner_jupyter_hides_instructor_tools_and_keeps_validate(learner_venv)
     # nbgrader's own file still turns everything on: ours is what turns it off
     own = learner_venv.venv / "etc" / "jupyter" / "jupyter_server_config.d" / "nbgrader.json"
     assert all(json.loads(own.read_text())["ServerApp"]["jpserver_extensions"].values())
+    # Validate loads its config as nbgrader's handler does: the trainings get 900 s, not 30
+    done = learner_venv.run("python", "-c", VALIDATE_CONFIG, cwd=learner_venv.folder / "dnn_app")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split() == ["900"]
+
+
+VALIDATE_CONFIG = """
+from nbgrader.preprocessors import Execute
+from nbgrader.server_extensions.validate_assignment.handlers import ValidateAssignmentHandler
+print(Execute(config=ValidateAssignmentHandler.load_config(None)).timeout)
+"""
