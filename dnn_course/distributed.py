@@ -148,11 +148,13 @@ def _set_threads(graders_per_host):
     os.environ[THREADS_ENV] = str(threads_per_worker((graders_per_host or {}).get(host, 1)))
 
 
-def grade_remote(bundle, digest, assignment, student, files, graders_per_host=None, data=None):
+def grade_remote(bundle, digest, assignment, student, files, graders_per_host=None, data=None,
+                 full_run=False):
     """Grade one submission in a scratch course on this worker; return a dict:
     ``files`` (the autograded folder), ``status``/``reason``/``result`` (the
     worker's view) and timing. ``data`` is the client's course data
     (``course_data.data_payload``; None: the worker's own ``DNN_APP_DATA``).
+    ``full_run``: run every cell (the client's ``--full-run``; ``skip.py``).
     Pure: the same inputs give the same output."""
     import contextlib
     import warnings
@@ -174,7 +176,7 @@ def grade_remote(bundle, digest, assignment, student, files, graders_per_host=No
             course = shutil.copytree(template, work / "course")
             _write_files(course / "submitted" / student / assignment, files)
             # the scratch course's own gradebook, whatever the bundle's config names
-            api = make_api(course, f"sqlite:///{course / 'gradebook.db'}")
+            api = make_api(course, f"sqlite:///{course / 'gradebook.db'}", full_run=full_run)
             result = grade_one(api, course, assignment, student, force=True)
             out = course / "autograded" / student / assignment
             produced = {p.relative_to(out).as_posix(): p.read_bytes()
@@ -355,11 +357,14 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
             tag = "synthetic" if payload == "synthetic" else payload[0][:16]
             data = client.submit(_unchanged, payload, key=f"course-data-{tag}", pure=False)
             hosts = _graders_per_host(client)
+            from .skip import full_run_requested
+
             futures, digests = {}, {}
             for rank, s in enumerate(remote):  # longest first: Dask runs high priority first
                 files = submission_files(root, assignment, s)
                 digests[s] = hashlib.sha256(files[NOTEBOOK]).hexdigest()
                 f = client.submit(grade_remote, shared, digest, assignment, s, files, hosts, data,
+                                  full_run_requested(),
                                   key=f"grade-{assignment}-{s}-{digests[s][:12]}-{time.time_ns()}",
                                   pure=False, priority=len(remote) - rank)
                 futures[f] = s

@@ -11,8 +11,9 @@ from pathlib import Path
 from .paths import COURSE_ROOT
 
 
-def load_config(root=COURSE_ROOT, db_url=None):
-    """The course's nbgrader configuration, rooted at ``root``."""
+def load_config(root=COURSE_ROOT, db_url=None, full_run=False):
+    """The course's nbgrader configuration, rooted at ``root``; ``full_run``
+    turns off leaving marked cells as the learner ran them (``skip.py``)."""
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -23,6 +24,8 @@ def load_config(root=COURSE_ROOT, db_url=None):
     cfg.CourseDirectory.root = str(root)
     if db_url:
         cfg.CourseDirectory.db_url = db_url
+    if full_run:
+        cfg.GuardedExecute.skip_marked_cells = False
     return cfg
 
 
@@ -35,13 +38,13 @@ def venv_on_path():
         os.environ["PATH"] = bin_dir + os.pathsep + path
 
 
-def make_api(root=COURSE_ROOT, db_url=None, log_level=logging.WARNING):
-    """An ``NbGraderAPI`` for the course folder ``root``."""
+def make_api(root=COURSE_ROOT, db_url=None, log_level=logging.WARNING, full_run=False):
+    """An ``NbGraderAPI`` for the course folder ``root`` (``full_run``: see ``load_config``)."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
     venv_on_path()
-    cfg = load_config(root, db_url)
+    cfg = load_config(root, db_url, full_run)
     coursedir = CourseDirectory(config=cfg)
     api = NbGraderAPI(coursedir=coursedir, config=cfg)
     api.log_level = log_level

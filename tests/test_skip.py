@@ -233,3 +233,10 @@ def test_a_skipped_cell_shows_the_learners_own_output_labelled(both_ways):
     make_api(root).generate_feedback(ASSIGNMENT, "correct", force=True)
     page = (root / "feedback" / "correct" / ASSIGNMENT / NOTEBOOK.replace(".ipynb", ".html")).read_text()
     assert LABEL in page and OWN_LINE.strip() in page
+
+
+def test_full_run_reaches_the_grading_config():
+    from dnn_course.nbapi import load_config
+
+    assert load_config().GuardedExecute.skip_marked_cells is True  # nbgrader_config.py's default
+    assert load_config(full_run=True).GuardedExecute.skip_marked_cells is False
