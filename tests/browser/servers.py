@@ -87,9 +87,24 @@ class LabServer:
         sep = "&" if "?" in path else "?"
         return f"{self.url}/{path.lstrip('/')}{sep}token={self.token}"
 
+    def log_in(self, page):
+        """Log ``page``'s browser context in, as opening the server's start URL does.
+
+        A token in a deeper URL (e.g. /formgrader/...) sets the login cookie for
+        that folder only, so formgrader's API calls would be sent to the login page.
+
+        Args:
+            page: the Page.
+        """
+        page.goto(self.page_url(""), wait_until="commit")
+        names = [c["name"] for c in page.context.cookies() if c.get("path") == "/"]
+        assert any(n.startswith("username-") for n in names), \
+            f"the {self.name} server set no login cookie for /: {page.context.cookies()}"
+
     def log_tail(self, lines=30):
         """The last lines of the server's log, for failure messages."""
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def wait_ready(self, timeout=START_TIMEOUT):

@@ -1,0 +1,74 @@
+"""The feedback page of a submission with a typical mistake, as the learner
+sees it at 1024 px: nothing wider than the window, every explanation fully
+visible, the step named, no hidden-test line."""
+import nbformat
+import pytest
+
+from dnn_course.mistakes import STEP
+from dnn_course.paths import release_notebook, source_notebook
+
+from .pages import assert_no_horizontal_scroll, clipped_boxes, open_page, shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WIDTH = 1024
+OUTPUT_BOXES = ".output_area pre"
+
+
+def hidden_test_lines():
+    """Non-trivial lines between ### BEGIN HIDDEN TESTS and ### END HIDDEN TESTS
+    of the source notebook that the release does not show anyway."""
+    public = {line.strip() for cell in nbformat.read(str(release_notebook()), as_version=4).cells
+              for line in cell.source.splitlines()}
+    lines, inside = set(), False
+    for cell in nbformat.read(str(source_notebook()), as_version=4).cells:
+        for line in cell.source.splitlines():
+            if "### BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "### END HIDDEN TESTS" in line:
+                inside = False
+            elif inside and len(line.strip()) > 15 and line.strip() not in public:
+                lines.add(line.strip())
+    assert len(lines) > 40, "the source notebook's hidden tests were not found"
+    return lines
+
+
+@pytest.fixture(scope="module")
+def feedback_page(browser, feedback_page_path):
+    """The MISTAKE submission's feedback page, opened at WIDTH px."""
+    page = open_page(browser, feedback_page_path, WIDTH)
+    shot(page, "feedback_page", "01-whole-page")
+    yield page
+    page.context.close()
+
+
+def test_feedback_page_has_no_horizontal_scroll(feedback_page):
+    """Nothing on the page is wider than a 1024 px window."""
+    assert_no_horizontal_scroll(feedback_page)
+
+
+def test_every_explanation_is_fully_visible(feedback_page):
+    """Each output box shows all of its text: no sideways scroll bar, nothing cut off."""
+    boxes = feedback_page.locator(OUTPUT_BOXES)
+    assert boxes.count() >= 5, "the page shows fewer output boxes than the graded test cells"
+    clipped = clipped_boxes(feedback_page, OUTPUT_BOXES)
+    if clipped:
+        feedback_page.locator(OUTPUT_BOXES, has_text=clipped[0][2][:40]).first.scroll_into_view_if_needed()
+        shot(feedback_page, "feedback_page", "02-first-clipped-box", full_page=False)
+    assert not clipped, (f"{len(clipped)} output boxes are wider than they show at {WIDTH} px "
+                         f"(content px, box px, text): {clipped[:3]}")
+
+
+def test_the_wrong_step_is_named(feedback_page):
+    """The learner reads which step differs, and how: the sign of dA2."""
+    text = feedback_page.inner_text("body")
+    step = STEP[("two_layer_model", "wrong-sign-dA2")]
+    assert step in text, f"the page does not name the step {step!r}"
+    assert "It has the opposite sign." in text
+
+
+def test_no_hidden_test_line_on_the_page(feedback_page):
+    """No line of a hidden test is in the page, shown or not."""
+    text = feedback_page.evaluate("document.documentElement.textContent")
+    leaked = sorted(line for line in hidden_test_lines() if line in text)
+    assert not leaked, f"{len(leaked)} hidden-test lines on the page, e.g. {leaked[:3]}"
