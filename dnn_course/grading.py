@@ -60,12 +60,15 @@ def add_student(gb, student):
     Returns:
         None.
     """
-    from nbgrader.api import MissingEntry
+    from nbgrader.api import InvalidEntry, MissingEntry
 
     try:
         gb.find_student(student)
     except MissingEntry:
-        gb.update_or_create_student(student, last_name=student, first_name="")
+        try:
+            gb.update_or_create_student(student, last_name=student, first_name="")
+        except InvalidEntry:  # another grader process added it meanwhile
+            pass
 
 
 def grade_one(api, root, assignment, student, force=False):

@@ -270,3 +270,20 @@ def test_feedback_page_fits_1024px(graded, tmp_path):
             browser.close()
     assert sizes["page"] <= sizes["inner"], sizes
     assert sizes["boxes"] == [] and sizes["wide"] == 0 and 3289 in sizes["images"], sizes
+
+
+def test_student_named_by_id_unless_named(tmp_path):
+    """A student first seen by grading gets its id as last name; names already in the
+    gradebook (e.g. from the LMS) stay."""
+    from nbgrader.api import Gradebook
+
+    from dnn_course.grading import add_student
+    from dnn_course.nbapi import venv_on_path
+
+    venv_on_path()
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
+        gb.add_student("s2", first_name="Ada", last_name="Lovelace")
+        add_student(gb, "s1")
+        add_student(gb, "s2")
+        names = {s.id: (s.last_name, s.first_name) for s in gb.students}
+    assert names == {"s1": ("s1", ""), "s2": ("Lovelace", "Ada")}
