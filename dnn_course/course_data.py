@@ -74,7 +74,15 @@ def _check(folder):
 
 
 def how_to_fix(root=COURSE_ROOT, assignment=ASSIGNMENT):
-    """The instructor's fix, one sentence."""
+    """The instructor's fix, as one clause.
+
+    Args:
+        root: the course folder.
+        assignment: the assignment id.
+
+    Returns:
+        "put ... in <root>/source/<assignment>/datasets/ (or set DNN_APP_DATA ...), then grade again".
+    """
     place = candidate_folders(root, assignment)[0]
     return (f"put {TRAIN_FILE} and {TEST_FILE} in {place}/ (or set {DATA_ENV} to the folder "
             "that holds them), then grade again")

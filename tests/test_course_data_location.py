@@ -221,3 +221,24 @@ def test_plain_nbgrader_autograde_finds_source_datasets(course_with_source_data)
     r = result_of(root, "bob")
     assert (r.status, r.score, r.max_score) == ("graded", 20, 20), r
     assert h5_files_outside_source(root) == []
+
+
+@pytest.mark.slow
+def test_dask_workers_without_data_grade_with_the_clients(course_with_source_data, real,
+                                                          monkeypatch):
+    """Workers with no DNN_APP_DATA and no copy of the course: the client sends
+    the data it found in source/dnn_app/datasets/ (a submission that skips the
+    2500-iteration trainings keeps this quick; its test cells need the data)."""
+    from dnn_course.distributed import grade_dask
+    from test_scale import Cluster, fast_samples, write
+
+    root = course_with_source_data
+    write(root, "fast-correct", fast_samples()["fast-correct"])
+    monkeypatch.delenv(DATA_ENV)
+    cluster = Cluster(workers=1)  # started without DNN_APP_DATA
+    try:
+        [r] = grade_dask(ASSIGNMENT, root, ["fast-correct"], cluster.address, progress=False)
+    finally:
+        cluster.close()
+    assert (r.status, r.score, r.max_score) == ("graded", 20, 20), r
+    assert h5_files_outside_source(root) == []
