@@ -282,7 +282,7 @@ def test_class_read_in_a_few_queries_matches_read_result(graded_class):
         assert len(statements) <= 4, statements
         assert [r.as_dict() for r in cls.results] == \
             [read_result(gb, root, ASSIGNMENT, s).as_dict() for s in students]
-    assert cls.people["lee-sign"].lms_user_id and 5 < cls.seconds["lee-sign"] < 1200
+    assert cls.people["lee-sign"].lms_user_id and 0 < cls.seconds["lee-sign"] < 1200  # 20 min cap
 
 
 @pytest.mark.slow
