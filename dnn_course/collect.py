@@ -297,7 +297,10 @@ def record_students(report, db_url, course_id):
         for c in report.collected:
             s, old = c.sub, known.get(c.sub.student_id)
             fields = {}
-            if s.last_name and not (old and (old.first_name or old.last_name)):
+            # a learner first seen by grading carries its id as its name (grading.add_student):
+            # that is no name, and the download's name replaces it
+            named = old and (old.first_name or (old.last_name and old.last_name != old.id))
+            if s.last_name and not named:
                 fields.update(first_name=s.first_name, last_name=s.last_name)
             if s.lms_user_id and not (old and old.lms_user_id):
                 fields["lms_user_id"] = s.lms_user_id

@@ -122,6 +122,18 @@ def test_one_download_with_every_lms(course, tmp_path, capsys):
     assert students(course)["123456"] == ("Dana", "Lee", "123456")
 
 
+def test_a_learner_graded_before_collect_gets_the_downloads_name(course, tmp_path):
+    """Grading names a learner it meets first by its id (grading.add_student): that is no
+    name, and a later collect fills in the LMS's."""
+    from dnn_course.grading import add_student
+
+    with Gradebook(DB(course), "dnn-cat-course") as gb:
+        add_student(gb, "555")
+    archive = _zip(tmp_path / "download.zip", [(MOODLE, _nb("moodle"), (2026, 11, 28, 8, 30, 0))])
+    assert run(course, "collect", archive) == 0
+    assert students(course)["555"] == ("Dana", "Lee", "555")
+
+
 def test_canvas_resubmission_from_a_folder(course, tmp_path, capsys):
     """Canvas's "-1" suffix is still the learner's notebook; a folder's file time (UTC) is used."""
     folder = tmp_path / "submissions"
