@@ -33,6 +33,7 @@ LEARNER_PINS = ("jupyterlab", "nbgrader", "nbclient", "nbformat", "ipykernel", "
                 "scipy", "matplotlib", "h5py", "pillow", "threadpoolctl")
 DATE_TIME = (2026, 1, 1, 0, 0, 0)           # every entry's timestamp
 REQUIREMENTS = "requirements.txt"
+SOURCES = "built from dnn_app_utils/, public_tests/, learner/ and requirements.txt"
 HEADER = """\
 # A learner's environment for the dnn_app assignment. From this folder:
 #     pip install -r requirements.txt
@@ -194,6 +195,13 @@ def compare(root=COURSE_ROOT):
     return status
 
 
+def describe(status):
+    """One line per file of a ``compare`` result, e.g. "release/requirements.txt is missing"."""
+    say = {"missing": "is missing", "differs": "is not what building gives",
+           "stale": "is an old learner wheel, which requirements.txt no longer names"}
+    return [f"release/{name} {say[state]}" for name, state in sorted(status.items())]
+
+
 def write(root=COURSE_ROOT, force=False):
     """Write the learner distribution into release/; return {name: what happened}.
 
@@ -204,11 +212,10 @@ def write(root=COURSE_ROOT, force=False):
     release = Path(root) / "release"
     built = build(root)
     status = compare(root)
-    changed = sorted(n for n, s in status.items() if s != "missing")
+    changed = {n: s for n, s in status.items() if s != "missing"}
     if changed and not force:
-        raise DistError(f"{', '.join('release/' + n for n in changed)} differ(s) from what "
-                        "dnn_app_utils/, public_tests/ and requirements.txt build. It may hold "
-                        "edits of yours: compare them, then run again with --force to replace it.")
+        raise DistError("; ".join(describe(changed)) + f" ({SOURCES}). It may hold edits of yours: "
+                        "compare, then run again with --force to replace or remove it.")
     done = {}
     for name, content in built.items():
         if name not in status:

@@ -159,10 +159,7 @@ def learner_dist_problems(root=COURSE_ROOT):
     Returns:
         The problems (list of str), each naming the file and the fix.
     """
-    from .learner_dist import compare
+    from .learner_dist import SOURCES, compare, describe
 
-    say = {"missing": "is missing", "differs": "is not what building gives",
-           "stale": "is a learner wheel of another version"}
-    return [f"release/{name} {say[state]} (from dnn_app_utils/, public_tests/, learner/ and "
-            "requirements.txt): run `dnn-course release --force`"
-            for name, state in sorted(compare(root).items())]
+    return [f"{line} ({SOURCES}): run `dnn-course release --force`"
+            for line in describe(compare(root))]
