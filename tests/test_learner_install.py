@@ -262,6 +262,26 @@ def test_learner_venv_runs_the_notebook(learner_venv, tmp_path):
           f"{learner_venv.install_seconds:.0f} s")
 
 
+VALIDATE = """
+import json, sys
+from nbgrader.server_extensions.validate_assignment.handlers import ValidateAssignmentHandler
+from nbgrader.validator import Validator
+print(json.dumps(Validator(config=ValidateAssignmentHandler.load_config(None)).validate(sys.argv[1])))
+"""
+
+
+@pytest.mark.slow
+def test_learner_validate_passes_the_filled_notebook(learner_venv, tmp_path):
+    """nbgrader's Validate, configured as its button is in the learner's JupyterLab, passes
+    the filled notebook (and would fail it on a wrong one: test_notebook checks the stubs)."""
+    path = _filled_notebook(tmp_path / "dnn_app")
+    env = dict(learner_venv.env, DNN_APP_DATA=str(course_data_dir()))
+    done = subprocess.run([str(learner_venv.python), "-c", VALIDATE, str(path)], cwd=path.parent,
+                          env=env, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout.splitlines()[-1]) == {}
+
+
 @pytest.mark.slow
 def test_learner_venv_holds_no_solution_no_hidden_test_no_dnn_course(learner_venv):
     """(b) No solution or hidden-test line anywhere in the venv or the release copy."""
