@@ -25,6 +25,13 @@ from .train_demo import choose_data
 
 def run(root, data_dir=None, synthetic=False, db_url=None):
     start = time.perf_counter()
+    if data_dir is None and not synthetic and not os.environ.get(DATA_ENV):
+        from .course_data import CourseDataMissing, find_course_data
+
+        try:  # where grading looks: source/<assignment>/datasets/, datasets/
+            data_dir = find_course_data(root, ASSIGNMENT)
+        except CourseDataMissing:
+            pass  # choose_data falls back to the synthetic stand-in, and says so
     source, is_course = choose_data(data_dir, synthetic)
     os.environ[DATA_ENV] = str(source)  # the grading kernels read the same data
     print(f"Data for grading: {'course data in ' + str(source) if is_course else 'SYNTHETIC stand-in (not the course data)'}")
@@ -33,7 +40,8 @@ def run(root, data_dir=None, synthetic=False, db_url=None):
     print(f"\n1. Release: release/{ASSIGNMENT} {generate(root, db_url=db_url)}")
     students = write_samples(root)
     print(f"2. Sample submissions in submitted/: {', '.join(students)}")
-    print("3. Grading (each submission runs the whole notebook, both trainings included)")
+    print("3. Grading (every test cell runs; the trainings are left as each learner ran them,"
+          " see docs/grading.md)")
     results = grade_all(ASSIGNMENT, root, students, force=True, db_url=db_url)
     api = make_api(root, db_url)
     for s in students:
