@@ -17,19 +17,18 @@ CORRECT = "demo-correct"
 MISTAKE = "demo-wrong-sign-dA2"  # two_layer_model with the minus sign of dA2 dropped
 
 
-def learner_bin_dir(request):
-    """The bin folder of the learner's environment, where their ``jupyter`` lives.
-
-    Today the project's own venv; switch to the learner_venv fixture (a venv
-    made from release/ alone, tests/learner_install.py) when it lands.
+def learner_environment(request):
+    """Where the learner's ``jupyter`` lives and the environment it runs in: the
+    learner_venv fixture (a venv made from a copy of release/ alone, tests/learner_install.py).
 
     Args:
         request: the pytest request, to reach other fixtures.
 
     Returns:
-        The bin folder (Path).
+        (bin folder, environment dict).
     """
-    return Path(sys.executable).parent
+    venv = request.getfixturevalue("learner_venv")
+    return venv.bin, dict(venv.env)
 
 
 @pytest.fixture(scope="session")
@@ -65,8 +64,8 @@ def learner_server(request, tmp_path_factory):
     data = course_data_dir()
     scratch = tmp_path_factory.mktemp("learner")
     root = copy_assignment(RELEASE_DIR, scratch / ASSIGNMENT, data_dir=data)
-    server = LabServer("learner", learner_bin_dir(request), root, scratch,
-                       env={"DNN_APP_DATA": None})
+    bin_dir, env = learner_environment(request)
+    server = LabServer("learner", bin_dir, root, scratch, env={"DNN_APP_DATA": None}, base_env=env)
     try:
         yield server.wait_ready()
     finally:

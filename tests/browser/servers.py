@@ -32,7 +32,7 @@ def free_port():
 class LabServer:
     """One ``jupyter lab`` process on 127.0.0.1, with its own token, port and settings."""
 
-    def __init__(self, name, bin_dir, root_dir, scratch, env=None, cwd=None):
+    def __init__(self, name, bin_dir, root_dir, scratch, env=None, cwd=None, base_env=None):
         """Args:
             name: what the server is for, used in failure messages ("learner", "instructor").
             bin_dir: the environment's bin folder holding ``jupyter``.
@@ -40,6 +40,7 @@ class LabServer:
             scratch: a folder for the server's settings, workspaces, runtime files and log.
             env: environment variables for the server and its kernels (None removes one).
             cwd: the server's working directory (default: root_dir).
+            base_env: the environment to start from (default: this process's).
         """
         self.name, self.root_dir = name, Path(root_dir)
         self.token = secrets.token_hex(16)
@@ -52,7 +53,7 @@ class LabServer:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values))
         self.log_path = scratch / f"{name}-server.log"
-        full_env = dict(os.environ)
+        full_env = dict(os.environ if base_env is None else base_env)
         for key, value in (env or {}).items():
             if value is None:
                 full_env.pop(key, None)

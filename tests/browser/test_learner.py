@@ -1,6 +1,7 @@
 """The learner in JupyterLab: type the solutions in, Run All, see the tests
 pass and Validate succeed; a typical mistake shows its explanation."""
 import shutil
+import time
 
 import nbformat
 import pytest
@@ -50,7 +51,9 @@ def test_solutions_typed_in_pass_the_tests_and_validate(learner_server, make_pag
     for function in FUNCTIONS:
         assert reference[function] in typed, f"the typed {function} cell differs from the reference"
 
+    start = time.monotonic()
     run_all(page)
+    print(f"Run All: {time.monotonic() - start:.0f} s")
     for i, function in enumerate(FUNCTIONS, start=3):
         cell = code_cell(page, f"{function}_test({function})")
         cell.scroll_into_view_if_needed()
@@ -59,7 +62,9 @@ def test_solutions_typed_in_pass_the_tests_and_validate(learner_server, make_pag
         assert PASSED in text, f"the {function} test cell shows:\n{text}"
         assert "Error" not in text, text
 
+    start = time.monotonic()
     dialog = validate(page)
+    print(f"Validate: {time.monotonic() - start:.0f} s")
     shot(page, test, "05-validate-dialog", full_page=False)
     message = dialog.inner_text()
     assert "nbgrader-SuccessDialog" in dialog.get_attribute("class"), f"Validate says:\n{message}"
@@ -78,7 +83,7 @@ def test_typical_mistake_shows_its_explanation(learner_server, make_page):
     solve(page, {function: wrong}, [function], test)
     run_all(page)
     cell = code_cell(page, f"{function}_test({function})")
-    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-OutputArea-output").last.scroll_into_view_if_needed()
     shot(page, test, "02-test-output", full_page=False)
     text = output_text(cell)
     assert PASSED not in text, text
@@ -87,4 +92,6 @@ def test_typical_mistake_shows_its_explanation(learner_server, make_page):
     clipped = cell.evaluate("""c => [...c.querySelectorAll('.jp-OutputArea-output pre')]
         .filter(p => p.scrollWidth > p.clientWidth).map(p => [p.scrollWidth, p.clientWidth])""")
     assert not clipped, f"explanation cut off at {WIDTH} px (content, box widths): {clipped}"
+    assert "jp-mod-outputsScrolled" not in cell.get_attribute("class"), \
+        "the output is folded into a scrolled box: the explanation is not all in view"
     assert page.errors == []
