@@ -159,7 +159,10 @@ def learner_dist_problems(root=COURSE_ROOT):
     Returns:
         The problems (list of str), each naming the file and the fix.
     """
-    from .learner_dist import SOURCES, compare, describe
+    from .learner_dist import SOURCES, DistError, compare, describe
 
-    return [f"{line} ({SOURCES}): run `dnn-course release --force`"
-            for line in describe(compare(root))]
+    try:
+        status = compare(root)
+    except DistError as e:        # e.g. a course folder without the learner packages
+        return [str(e)]
+    return [f"{line} ({SOURCES}): run `dnn-course release --force`" for line in describe(status)]

@@ -134,6 +134,10 @@ def test_release_keeps_edits_unless_forced(tmp_path):
         "dnn_app_learner-0.1.0-py3-none-any.whl": "unchanged", "requirements.txt": "replaced",
         "dnn_app_learner-0.0.9-py3-none-any.whl": "removed"}
     assert learner_dist_problems(copy) == []
+    shutil.rmtree(copy / "learner")
+    assert learner_dist_problems(copy) == [
+        f"{copy} lacks learner: the learner wheel is built in the course project folder, "
+        "which holds the learner packages."]
 
 
 # ---------------------------------------------------------------- a real learner install
