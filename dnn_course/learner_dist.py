@@ -164,19 +164,29 @@ def build_requirements(root=COURSE_ROOT):
     return HEADER + "\n".join(picked) + f"\n./{wheel_name(root)}\n"
 
 
+NEEDED = ("pyproject.toml", REQUIREMENTS, "dnn_app_utils", ENTRY_MODULE, DATA_DIR)
+
+
+def project_root(root=COURSE_ROOT):
+    """Where the learner distribution is built from: ``root`` when it holds the learner
+    packages, else the project this dnn_course comes from (a course folder kept apart)."""
+    for candidate in (Path(root), COURSE_ROOT):
+        if all((candidate / n).exists() for n in NEEDED):
+            return candidate
+    missing = [n for n in NEEDED if not (Path(root) / n).exists()]
+    raise DistError(f"{root} lacks {', '.join(missing)}, and so does {COURSE_ROOT}: the learner "
+                    "wheel is built from the course project (pip install -e it from its folder).")
+
+
 def build(root=COURSE_ROOT):
     """Every file of the learner distribution: {name in release/: bytes}."""
-    needed = ("pyproject.toml", REQUIREMENTS, "dnn_app_utils", ENTRY_MODULE, DATA_DIR)
-    missing = [n for n in needed if not (Path(root) / n).exists()]
-    if missing:
-        raise DistError(f"{root} lacks {', '.join(missing)}: the learner wheel is built in the "
-                        "course project folder, which holds the learner packages.")
+    root = project_root(root)
     return {wheel_name(root): build_wheel(root),
             REQUIREMENTS: build_requirements(root).encode()}
 
 
 def compare(root=COURSE_ROOT):
-    """How release/ differs from a fresh build: {name: "missing" | "differs" | "stale"}.
+    """How root/release/ differs from a fresh build: {name: "missing" | "differs" | "stale"}.
 
     "stale" is a learner wheel of another version, which the requirements no longer name.
     """
@@ -212,6 +222,7 @@ def write(root=COURSE_ROOT, force=False):
     release = Path(root) / "release"
     built = build(root)
     status = compare(root)
+    release.mkdir(exist_ok=True)
     changed = {n: s for n, s in status.items() if s != "missing"}
     if changed and not force:
         raise DistError("; ".join(describe(changed)) + f" ({SOURCES}). It may hold edits of yours: "

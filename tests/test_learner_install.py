@@ -134,10 +134,21 @@ def test_release_keeps_edits_unless_forced(tmp_path):
         "dnn_app_learner-0.1.0-py3-none-any.whl": "unchanged", "requirements.txt": "replaced",
         "dnn_app_learner-0.0.9-py3-none-any.whl": "removed"}
     assert learner_dist_problems(copy) == []
-    shutil.rmtree(copy / "learner")
-    assert learner_dist_problems(copy) == [
-        f"{copy} lacks learner: the learner wheel is built in the course project folder, "
-        "which holds the learner packages."]
+
+
+def test_a_course_folder_apart_gets_this_projects_wheel(tmp_path, monkeypatch):
+    """A course folder without the packages (dnn-course --root) gets the wheel of the project
+    dnn_course comes from; with no project either, check names what is missing."""
+    from dnn_course.release import learner_dist_problems
+
+    (tmp_path / "release").mkdir()
+    assert learner_dist.write(tmp_path)["requirements.txt"] == "created"
+    assert (tmp_path / "release" / learner_dist.wheel_name()).read_bytes() == \
+        (RELEASE / learner_dist.wheel_name()).read_bytes()
+    monkeypatch.setattr(learner_dist, "COURSE_ROOT", tmp_path / "nowhere")
+    problem, = learner_dist_problems(tmp_path)
+    assert problem.startswith(f"{tmp_path} lacks pyproject.toml, requirements.txt, dnn_app_utils")
+    assert "pip install -e" in problem
 
 
 # ---------------------------------------------------------------- a real learner install
