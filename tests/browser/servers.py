@@ -44,8 +44,6 @@ class LabServer:
         """
         self.name, self.root_dir = name, Path(root_dir)
         self.token = secrets.token_hex(16)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         scratch = Path(scratch)
         settings = scratch / "lab-settings"
         for rel, values in LAB_SETTINGS.items():
@@ -65,14 +63,20 @@ class LabServer:
             "JUPYTERLAB_WORKSPACES_DIR": str(scratch / "lab-workspaces"),
             "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
         })
-        cmd = [str(Path(bin_dir) / "jupyter"), "lab", "--no-browser",
-               f"--ServerApp.token={self.token}", "--ServerApp.ip=127.0.0.1",
-               f"--port={self.port}", "--ServerApp.port_retries=0",
-               f"--ServerApp.root_dir={self.root_dir}"]
+        self._cmd = [str(Path(bin_dir) / "jupyter"), "lab", "--no-browser",
+                     f"--ServerApp.token={self.token}", "--ServerApp.ip=127.0.0.1",
+                     "--ServerApp.port_retries=0", f"--ServerApp.root_dir={self.root_dir}"]
         if os.geteuid() == 0:  # containers and CI often run as root
-            cmd.append("--allow-root")
+            self._cmd.append("--allow-root")
+        self._popen = {"cwd": str(cwd or root_dir), "env": full_env}
+        self._launch()
+
+    def _launch(self):
+        """Start ``jupyter lab`` on a port that is free right now."""
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
         self._log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(cmd, cwd=str(cwd or root_dir), env=full_env,
+        self.proc = subprocess.Popen(self._cmd + [f"--port={self.port}"], **self._popen,
                                      stdout=self._log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
 
@@ -108,10 +112,19 @@ class LabServer:
             self._log.flush()
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
-    def wait_ready(self, timeout=START_TIMEOUT):
-        """Wait until the server answers /api/status; raise RuntimeError naming it if it does not."""
+    def wait_ready(self, timeout=START_TIMEOUT, port_tries=3):
+        """Wait until the server answers /api/status; raise RuntimeError naming it if it does not.
+
+        A port taken by another process between choosing and binding it (other
+        test runs share the machine) is retried on a new port, ``port_tries`` times in all.
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if self.proc.poll() is not None and port_tries > 1 and "is not available" in self.log_tail(3):
+                port_tries -= 1
+                self._log.close()
+                self._launch()
+                continue
             if self.proc.poll() is not None:
                 raise RuntimeError(f"the {self.name} JupyterLab server exited with code "
                                    f"{self.proc.returncode} before it came up; its log "
