@@ -1,5 +1,4 @@
-"""Session fixtures for the browser tests: one Chromium, one learner JupyterLab,
-one instructor JupyterLab over a small graded class."""
+"""Browser-test fixtures: one Chromium, one learner JupyterLab, one instructor JupyterLab over a graded class."""
 import os
 import sys
 from pathlib import Path

@@ -1,5 +1,4 @@
-"""Driving a notebook in JupyterLab as a learner does: open it, type into the
-solution regions, Run All, read a cell's output, press Validate."""
+"""Driving a notebook in JupyterLab as a learner does: type into regions, Run All, read outputs, Validate."""
 import re
 
 START = "# YOUR CODE STARTS HERE"
@@ -75,13 +74,21 @@ def fill_regions(page, cell, bodies):
 
 
 def save(page):
-    """Save the notebook (Ctrl+S) and wait until JupyterLab shows it unmodified."""
+    """Save the notebook (Ctrl+S) and wait until JupyterLab shows it unmodified.
+
+    Args:
+        page: the Page showing the notebook.
+    """
     page.keyboard.press("Control+s")
     page.locator(".jp-mod-current.jp-mod-dirty").wait_for(state="detached", timeout=30_000)
 
 
 def run_all(page):
-    """Run > Run All Cells; wait until no cell is running or queued any more."""
+    """Run > Run All Cells; wait until no cell is running or queued any more.
+
+    Args:
+        page: the Page showing the notebook.
+    """
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     page.locator(".jp-InputPrompt", has_text="[*]").first.wait_for(timeout=30_000)
@@ -91,12 +98,26 @@ def run_all(page):
 
 
 def output_text(cell):
-    """The text of a cell's outputs, as displayed."""
+    """The text of a cell's outputs, as displayed.
+
+    Args:
+        cell: the cell's Locator.
+
+    Returns:
+        The outputs' visible text, joined by newlines.
+    """
     return "\n".join(cell.locator(".jp-OutputArea-output").all_inner_texts())
 
 
 def validate(page):
-    """Press nbgrader's Validate button and return the result dialog's Locator."""
+    """Press nbgrader's Validate button and wait for its result dialog.
+
+    Args:
+        page: the Page showing the notebook.
+
+    Returns:
+        The dialog's Locator.
+    """
     page.locator(".validate-button").click()
     dialog = page.locator(".jp-Dialog")
     dialog.wait_for(timeout=RUN_TIMEOUT)

@@ -1,5 +1,4 @@
-"""Helpers for browser tests: open a page at a width, keep its errors, take
-step screenshots, and check the layout a person sees."""
+"""Browser-test helpers: open a page at a width, keep its errors, take step screenshots, check the layout."""
 import re
 from pathlib import Path
 
@@ -85,7 +84,14 @@ def shot(page, test_name, step, full_page=True):
 
 
 def horizontal_overflow(page):
-    """(document scrollWidth, window innerWidth) of the page."""
+    """How wide the page is against its window.
+
+    Args:
+        page: the Page.
+
+    Returns:
+        [document scrollWidth, window innerWidth] in CSS pixels.
+    """
     return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
 
 
@@ -101,7 +107,16 @@ def assert_no_horizontal_scroll(page):
 
 
 def widest_elements(page, limit, count=3):
-    """The few elements reaching furthest right past ``limit`` px, as "tag.class: right edge"."""
+    """The elements reaching furthest right past ``limit`` px, for failure messages.
+
+    Args:
+        page: the Page.
+        limit: the x position in CSS pixels (the window's width).
+        count: how many to name.
+
+    Returns:
+        Strings "tag.class: right edge px".
+    """
     return page.evaluate("""([limit, count]) => [...document.querySelectorAll('body *')]
         .map(e => [e, e.getBoundingClientRect().right])
         .filter(([e, r]) => r > limit)

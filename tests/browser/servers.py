@@ -107,7 +107,14 @@ class LabServer:
             f"the {self.name} server set no login cookie for /: {page.context.cookies()}"
 
     def log_tail(self, lines=30):
-        """The last lines of the server's log, for failure messages."""
+        """The last lines of the server's log, for failure messages.
+
+    Args:
+        lines: how many.
+
+    Returns:
+        The lines, joined by newlines.
+    """
         if not self._log.closed:
             self._log.flush()
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -117,6 +124,13 @@ class LabServer:
 
         A port taken by another process between choosing and binding it (other
         test runs share the machine) is retried on a new port, ``port_tries`` times in all.
+
+        Args:
+            timeout: seconds to wait in all.
+            port_tries: how many ports to try.
+
+        Returns:
+            This LabServer.
         """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -140,7 +154,11 @@ class LabServer:
                            f"within {timeout} s; its log ({self.log_path}) ends:\n{self.log_tail()}")
 
     def stop(self, timeout=20):
-        """Stop the server and its kernels (its whole process group)."""
+        """Stop the server and its kernels (its whole process group).
+
+        Args:
+            timeout: seconds to wait for it to end after SIGTERM, then after SIGKILL.
+        """
         if self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, 15)

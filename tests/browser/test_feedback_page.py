@@ -1,6 +1,4 @@
-"""The feedback page of a submission with a typical mistake, as the learner
-sees it at 1024 px: nothing wider than the window, every explanation fully
-visible, the step named, no hidden-test line."""
+"""The feedback page of a submission with a mistake at 1024 px: fits, explains, hides the hidden tests."""
 import nbformat
 import pytest
 
@@ -17,7 +15,11 @@ OUTPUT_BOXES = ".output_area pre"
 
 def hidden_test_lines():
     """Non-trivial lines between ### BEGIN HIDDEN TESTS and ### END HIDDEN TESTS
-    of the source notebook that the release does not show anyway."""
+    of the source notebook that the release does not show anyway.
+
+    Returns:
+        A set of stripped lines.
+    """
     public = {line.strip() for cell in nbformat.read(str(release_notebook()), as_version=4).cells
               for line in cell.source.splitlines()}
     lines, inside = set(), False

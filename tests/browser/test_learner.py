@@ -1,5 +1,4 @@
-"""The learner in JupyterLab: type the solutions in, Run All, see the tests
-pass and Validate succeed; a typical mistake shows its explanation."""
+"""The learner in JupyterLab: typed solutions pass and validate; a typical mistake shows its explanation."""
 import shutil
 import time
 
@@ -21,14 +20,29 @@ PASSED = " All tests passed."
 
 
 def notebook_copy(server, name):
-    """A fresh copy of the released notebook beside it (images/, datasets/ shared)."""
+    """A fresh copy of the released notebook beside it (images/, datasets/ shared).
+
+    Args:
+        server: the learner's LabServer.
+        name: the copy's file name.
+
+    Returns:
+        The name.
+    """
     path = server.root_dir / name
     shutil.copy2(server.root_dir / NOTEBOOK, path)
     return name
 
 
 def solve(page, sources, functions, test_name):
-    """Type ``sources[f]``'s regions into each function's cell, with a screenshot after each."""
+    """Type ``sources[f]``'s regions into each function's cell, with a screenshot after each.
+
+    Args:
+        page: the Page showing the notebook.
+        sources: function name -> its whole filled-in cell source.
+        functions: the functions to fill in.
+        test_name: the screenshots' folder.
+    """
     for i, function in enumerate(functions, start=1):
         cell = code_cell(page, f"def {function}(")
         fill_regions(page, cell, regions(sources[function]))
