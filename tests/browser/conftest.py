@@ -9,7 +9,7 @@ from conftest import course_data_dir
 from dnn_course.paths import ASSIGNMENT, NOTEBOOK
 from notebook_fixtures import RELEASE_DIR, copy_assignment
 
-from .pages import launch, new_page
+from .pages import launch, new_page, shot
 from .servers import LabServer
 
 CORRECT = "demo-correct"
@@ -41,9 +41,18 @@ def browser():
         b.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can see a failure."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def make_page(browser):
-    """A factory: make_page(width) gives a fresh page of that viewport width; closed after the test."""
+def make_page(browser, request):
+    """A factory: make_page(width) gives a fresh page of that viewport width; closed
+    after the test, with a screenshot of each page (zz-at-failure) when the test failed."""
     pages = []
 
     def make(width, height=900):
@@ -52,7 +61,10 @@ def make_page(browser):
         return page
 
     yield make
-    for page in pages:
+    failed = getattr(request.node, "report_call", None)
+    for i, page in enumerate(pages):
+        if failed is not None and failed.failed:
+            shot(page, request.node.name, f"zz-at-failure-{i}", full_page=False)
         page.context.close()
 
 

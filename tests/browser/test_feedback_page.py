@@ -39,7 +39,7 @@ def hidden_test_lines():
 def feedback_page(browser, feedback_page_path):
     """The MISTAKE submission's feedback page, opened at WIDTH px."""
     page = open_page(browser, feedback_page_path, WIDTH)
-    shot(page, "feedback_page", "01-whole-page")
+    shot(page, "test_feedback_page", "01-whole-page")
     yield page
     page.context.close()
 
@@ -56,7 +56,7 @@ def test_every_explanation_is_fully_visible(feedback_page):
     clipped = clipped_boxes(feedback_page, OUTPUT_BOXES)
     if clipped:
         feedback_page.locator(OUTPUT_BOXES, has_text=clipped[0][2][:40]).first.scroll_into_view_if_needed()
-        shot(feedback_page, "feedback_page", "02-first-clipped-box", full_page=False)
+        shot(feedback_page, "test_feedback_page", "02-first-clipped-box", full_page=False)
     assert not clipped, (f"{len(clipped)} output boxes are wider than they show at {WIDTH} px "
                          f"(content px, box px, text): {clipped[:3]}")
 

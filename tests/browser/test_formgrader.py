@@ -9,7 +9,8 @@ from .pages import shot
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_formgrader_lists_submissions_with_their_scores(instructor_server, graded_class, make_page):
+def test_formgrader_lists_submissions_with_their_scores(instructor_server, graded_class, make_page,
+                                                       request):
     """Manage Submissions shows both students, each with the score the gradebook holds."""
     _, scores = graded_class
     page = make_page(1280)
@@ -17,7 +18,7 @@ def test_formgrader_lists_submissions_with_their_scores(instructor_server, grade
     page.goto(instructor_server.page_url(f"formgrader/manage_submissions/{ASSIGNMENT}"))
     rows = page.locator("tbody tr")
     rows.filter(has_text=MISTAKE).wait_for(timeout=30_000)
-    shot(page, "formgrader", "01-manage-submissions")
+    shot(page, request.node.name, "01-manage-submissions")
     assert scores[CORRECT] == (20, 20), scores
     assert 0 < scores[MISTAKE][0] < 20, scores
     headers = [h.strip() for h in page.locator("thead th").all_inner_texts()]

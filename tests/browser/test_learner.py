@@ -50,9 +50,9 @@ def solve(page, sources, functions, test_name):
         shot(page, test_name, f"{i:02d}-{function}-typed", full_page=False)
 
 
-def test_solutions_typed_in_pass_the_tests_and_validate(learner_server, make_page):
+def test_solutions_typed_in_pass_the_tests_and_validate(learner_server, make_page, request):
     """Both functions typed in: Run All shows both public tests passed; Validate says success."""
-    test = "learner_solves"
+    test = request.node.name  # the screenshots' folder
     name = notebook_copy(learner_server, "solved.ipynb")
     page = make_page(WIDTH)
     open_notebook(page, learner_server, name)
@@ -86,9 +86,9 @@ def test_solutions_typed_in_pass_the_tests_and_validate(learner_server, make_pag
     assert page.errors == []
 
 
-def test_typical_mistake_shows_its_explanation(learner_server, make_page):
+def test_typical_mistake_shows_its_explanation(learner_server, make_page, request):
     """The minus sign of dA2 dropped: the public test cell names the step and the sign, fully visible."""
-    test = "learner_mistake"
+    test = request.node.name
     function, mistake = "two_layer_model", "wrong-sign-dA2"
     name = notebook_copy(learner_server, "mistake.ipynb")
     page = make_page(WIDTH)
