@@ -210,7 +210,7 @@ def plan_skips(nb, marked):
                 and not (meta.get("grade") or meta.get("solution"))):
             names = global_names(cell.source)
             if names is not None and names[1] is not None:
-                candidates[index] = names[1]
+                candidates[index] = names  # (reads, writes)
     learner_reads = {}
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or index in candidates or _trusted(cell):
@@ -225,10 +225,9 @@ def plan_skips(nb, marked):
         changed = False
         reads = set().union(*learner_reads.values()) if learner_reads else set()
         for index in sorted(skip):
-            if candidates[index] & reads:
+            if candidates[index][1] & reads:
                 skip.discard(index)
-                names = global_names(nb.cells[index].source)
-                learner_reads[index] = names[0]
+                learner_reads[index] = candidates[index][0]
                 changed = True
     return skip
 
