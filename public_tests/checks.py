@@ -226,7 +226,9 @@ def _check(c):
 
 MAX_LINES = 10  # lines of a failure message, at most
 MAX_LINES_SHOWN = 3  # differences listed, at most (all from the first failed check)
-WIDTH = 87  # ``nbgrader validate`` cuts longer lines
+# ``nbgrader validate`` (and JupyterLab's Validate dialog) indents each line by 4 and
+# cuts what passes 87 characters (its width 90, minus 3 for "..."): 83 remain.
+WIDTH = 83
 # What to look at first, by the kind of the first difference.
 LOOK_AT = {
     "type": "what your function returns: the pair (parameters, costs)",

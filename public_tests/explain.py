@@ -24,13 +24,13 @@ DIAGNOSTIC_CALL = {"two_layer_model": 4, "L_layer_model": 4}
 # What to look at, by the step named (diagnose.STEPS).
 LOOK_AT_STEP = {
     "use of globals": "the names in your code: use X, Y and layers_dims, never train_x or train_y",
-    "initialization": "the initialization: call the helper once, before the loop, with layers_dims",
+    "initialization": "the initialization: call it once, before the loop, with layers_dims",
     "forward activations": "the forward pass: its input, and each layer's activation",
     "cost": "the cost: compute it from the last layer's output and Y",
-    "start of the backward pass": "how the backward pass starts: the derivative of the cost "
+    "start of the backward pass": "the start of the backward pass: the cost's derivative "
                                   "with respect to AL",
     "backward activations": "the backward pass: each layer's activation and the dA it gets",
-    "the update": "the update: call update_parameters every iteration and use what it returns",
+    "the update": "the update: call update_parameters each iteration and use what it returns",
     "the learning rate": "the learning rate you give update_parameters",
     "cost recording": "when you append the cost to costs: every 100 iterations, from i = 0",
     "the iteration count": "the loop: it runs num_iterations times, from i = 0",

@@ -16,7 +16,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 CASES = [(name, mistake) for name, table in MUTANTS.items() for mistake in table]
 IDS = [f"{n}-{m}" for n, m in CASES]
 MIN_RATE = 0.9
-MAX_LINES, WIDTH = 10, 87
+MAX_LINES, WIDTH = 10, 83
 
 # Correct solutions written otherwise than the reference: none may be called wrong.
 VARIANTS = {
@@ -101,7 +101,7 @@ def test_public_output_names_the_step_of_most_mistakes(sources, capsys):
 
 @pytest.mark.parametrize("name, mistake", CASES, ids=IDS)
 def test_failure_output_is_short_and_has_no_traceback(name, mistake, sources, capsys):
-    """Each mistake's output: at most 10 lines of at most 87 characters, no frame of
+    """Each mistake's output: at most 10 lines of at most 83 characters, no frame of
     public_tests, a reason that does not read as success, then what to look at."""
     lines = shown(wrong_version(sources, name, mistake), name)
     assert lines is not None, "the mistake passed the public test"
@@ -115,6 +115,16 @@ def test_failure_output_is_short_and_has_no_traceback(name, mistake, sources, ca
     assert not [line for line in printed if "passed" in line], printed
 
 
+def test_nbgrader_validate_shows_every_line_whole(sources, capsys):
+    """nbgrader validate (and the Validate dialog) prints the lines indented, none cut."""
+    from nbgrader.validator import Validator
+
+    lines = shown(wrong_version(sources, "two_layer_model", "wrong-sign-dA2"), "two_layer_model")
+    validator = Validator()
+    assert_lines = validator._indent("\n".join(lines)).split("\n")
+    assert assert_lines == [validator.indent + line for line in lines], assert_lines
+
+
 def test_wrong_sign_says_start_of_backward_pass_and_opposite_sign(sources, capsys):
     """The issue's example, word for word where the hidden feedback's words are."""
     lines = shown(wrong_version(sources, "two_layer_model", "wrong-sign-dA2"), "two_layer_model")
@@ -122,6 +132,15 @@ def test_wrong_sign_says_start_of_backward_pass_and_opposite_sign(sources, capsy
     assert ("First step that differs (call 4, learning_rate=0.1, num_iterations=3): start of the "
             "backward pass: in iteration 0, linear_activation_backward: dA") in text, lines
     assert "It has the opposite sign." in text, lines
+
+
+def test_every_hint_fits_a_line():
+    """Each step has its hint, and each hint fits on one line of nbgrader validate."""
+    from public_tests.diagnose import STEPS, Finding
+    from public_tests.explain import LOOK_AT_STEP, look_at
+
+    assert set(LOOK_AT_STEP) == set(STEPS)
+    assert max(len(look_at(Finding(step, "", kind="-"))) for step in STEPS) <= WIDTH
 
 
 def test_diagnosis_errors_never_hide_the_failure(sources, monkeypatch, capsys):
