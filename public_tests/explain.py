@@ -27,8 +27,7 @@ LOOK_AT_STEP = {
     "initialization": "the initialization: call it once, before the loop, with layers_dims",
     "forward activations": "the forward pass: its input, and each layer's activation",
     "cost": "the cost: compute it from the last layer's output and Y",
-    "start of the backward pass": "the start of the backward pass: the cost's derivative "
-                                  "with respect to AL",
+    "start of the backward pass": "where the backward pass starts: dA of the output layer",
     "backward activations": "the backward pass: each layer's activation and the dA it gets",
     "the update": "the update: call update_parameters each iteration and use what it returns",
     "the learning rate": "the learning rate you give update_parameters",

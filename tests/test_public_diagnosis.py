@@ -132,6 +132,7 @@ def test_wrong_sign_says_start_of_backward_pass_and_opposite_sign(sources, capsy
     assert ("First step that differs (call 4, learning_rate=0.1, num_iterations=3): start of the "
             "backward pass: in iteration 0, linear_activation_backward: dA") in text, lines
     assert "It has the opposite sign." in text, lines
+    assert lines[-2] == "Look at where the backward pass starts: dA of the output layer.", lines
 
 
 def test_every_hint_fits_a_line():

@@ -104,7 +104,7 @@ def test_typical_mistake_shows_its_explanation(learner_server, make_page, reques
     text = output_text(cell)
     assert PASSED not in text, text
     assert "two_layer_model gives a wrong result in 2 of 4 checks (first: parameters['W1'])." in text, text
-    assert "Failed checks:" in text and "Look at the start of the backward pass" in text, text
+    assert "Failed checks:" in text and "Look at where the backward pass starts" in text, text
     words = " ".join(text.split())  # the step's lines are wrapped
     assert ("First step that differs (call 4, learning_rate=0.1, num_iterations=3): "
             "start of the backward pass: ") in words, text
