@@ -4,9 +4,9 @@ Learners get ``release/`` alone: the notebook folder, ``requirements.txt``
 and ``dnn_app_learner-<version>-py3-none-any.whl``. The wheel holds the helper
 library ``dnn_app_utils`` (Python only: without the compiled kernels it uses
 numpy, same numbers), the modules of ``public_tests`` that the public tests
-import, and the JupyterLab settings under ``learner/etc/`` (pip installs them
-under ``sys.prefix/etc/``). Never ``dnn_course``, the source notebook or the
-hidden tests' support.
+import with the reference trace they read (numbers only), and the JupyterLab
+settings under ``learner/etc/`` (pip installs them under ``sys.prefix/etc/``). Never ``dnn_course``, the source notebook or the
+hidden tests' support (``public_tests/hidden.py``).
 
 The wheel is written here rather than by setuptools so that it has the same
 bytes on every machine: fixed timestamps and permissions, sorted entries, LF
@@ -27,6 +27,8 @@ NAME = "dnn-app-learner"
 SUMMARY = "What a learner needs for the dnn_app assignment: dnn_app_utils and the public tests"
 TOP_LEVEL = ("dnn_app_utils", "public_tests")
 ENTRY_MODULE = "public_tests/__init__.py"   # public_tests ships this and what it imports
+# Data the shipped modules read: the reference's helper calls, as numbers (no code).
+PACKAGE_DATA = ("public_tests/reference_trace.json",)
 DATA_DIR = "learner"                        # learner/etc/... -> sys.prefix/etc/...
 # Lines of the course's requirements.txt the learner's requirements.txt repeats.
 LEARNER_PINS = ("jupyterlab", "nbgrader", "nbclient", "nbformat", "ipykernel", "numpy",
@@ -74,7 +76,8 @@ def package_files(root=COURSE_ROOT):
     """Paths (relative to root) of the Python files the wheel ships, sorted.
 
     All of dnn_app_utils; of public_tests, its __init__ and every module it
-    imports, directly or not (hidden.py, diagnose.py, trace.py serve grading only).
+    imports, directly or not (so diagnose.py and trace.py, which name the first
+    wrong step, ship; hidden.py, which serves the hidden tests only, does not).
     """
     root = Path(root)
     files = set((root / "dnn_app_utils").glob("*.py"))
@@ -118,7 +121,7 @@ def build_wheel(root=COURSE_ROOT):
     version = _project_field(root, "version")
     dist_info = f"{NAME.replace('-', '_')}-{version}.dist-info"
     data = f"{NAME.replace('-', '_')}-{version}.data/data"
-    entries = [(rel, _text(root / rel)) for rel in package_files(root)]
+    entries = [(rel, _text(root / rel)) for rel in sorted(package_files(root) + list(PACKAGE_DATA))]
     entries += [(f"{data}/{rel}", _text(root / DATA_DIR / rel)) for rel in data_files(root)]
     entries += [
         (f"{dist_info}/METADATA", _metadata(root)),

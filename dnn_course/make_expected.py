@@ -1,11 +1,14 @@
-"""Instructor tool: regenerate public_tests/expected.py from the reference solutions.
+"""Instructor tool: regenerate public_tests/expected.py and reference_trace.json.
 
-    python -m dnn_course.make_expected [--output PATH]
+    python -m dnn_course.make_expected [--output PATH] [--trace-output PATH]
 
 The reference solutions are read from the source notebook (this tool lives in
 dnn_course because learners never get that package); each is called exactly as
 the public tests call the student's function, and its results are written as
-plain literals.
+plain literals. For the one diagnostic call of each function
+(``public_tests.explain.DIAGNOSTIC_CALL``) the reference's calls to the helper
+library are recorded too and written as numbers (``public_tests.trace_data``),
+so the public test can name the first wrong step without any reference code.
 """
 import argparse
 import contextlib
@@ -14,11 +17,15 @@ import sys
 from pathlib import Path
 
 from public_tests import PLANS, call, make_inputs
+from public_tests import trace_data
+from public_tests.diagnose import reference_run
+from public_tests.explain import DIAGNOSTIC_CALL
 
 from .paths import COURSE_ROOT
 from .solutions import load_solutions
 
 OUTPUT = COURSE_ROOT / "public_tests" / "expected.py"
+TRACE_OUTPUT = COURSE_ROOT / "public_tests" / "reference_trace.json"
 
 HEADER = '''"""Expected results of the public tests, one entry per call in call order.
 
@@ -48,6 +55,26 @@ def build_expected(solutions):
     return data
 
 
+def build_traces(solutions):
+    """Record each reference solution's helper calls in its public test's diagnostic call.
+
+    Args:
+        solutions: namespace holding the reference ``two_layer_model`` and ``L_layer_model``.
+
+    Returns:
+        dict: {function name: trace_data.StoredTrace} (numbers and names only).
+    """
+    traces = {}
+    for name, plan in PLANS.items():
+        n = DIAGNOSTIC_CALL[name]
+        _, learning_rate, num_iterations = plan[n - 1]
+        with contextlib.redirect_stdout(io.StringIO()):
+            calls, output = reference_run(solutions[name], make_inputs(name),
+                                          learning_rate, num_iterations)
+        traces[name] = trace_data.StoredTrace(calls, output, learning_rate, num_iterations, n)
+    return traces
+
+
 def _literal(obj, indent=0):
     """Python source for obj: dicts one key a line, each list of numbers on one line."""
     pad = " " * (indent + 4)
@@ -71,9 +98,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=OUTPUT,
                         help=f"where to write (default: {OUTPUT})")
+    parser.add_argument("--trace-output", type=Path, default=TRACE_OUTPUT,
+                        help=f"where to write the reference traces (default: {TRACE_OUTPUT})")
     args = parser.parse_args(argv)
-    args.output.write_text(render(build_expected(load_solutions())))
+    solutions = load_solutions()
+    args.output.write_text(render(build_expected(solutions)))
     print(f"wrote {args.output}")
+    args.trace_output.write_text(trace_data.dumps(build_traces(solutions)), encoding="utf-8")
+    print(f"wrote {args.trace_output}")
     return 0
 
 

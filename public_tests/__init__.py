@@ -5,13 +5,15 @@ compares the returned ``(parameters, costs)`` with results stored in
 ``expected.py`` (no training happens here, so the tests give nothing away).
 On success it prints `` All tests passed.`` and returns a ``checks.Report``;
 on failure it raises ``checks.PublicTestFailure`` (an ``AssertionError``)
-whose message lists the failed checks and what to look at, and whose
-``report`` attribute holds the same structured result, for graders.
+whose message lists the failed checks, the first step that differs (found
+by replaying one call against the reference's helper calls stored as
+numbers, ``explain.py``) and what to look at, and whose ``report`` attribute
+holds the same structured result, for graders.
 """
 import numpy as np
 
-from .checks import (Check, CheckResult, Failure, PublicTestFailure, Report, failed_error,  # noqa: F401
-                     run_checks)
+from .checks import (ALWAYS, Check, CheckResult, Failure, PublicTestFailure, Report,  # noqa: F401
+                     announce, evaluate, failed_error, run_checks)
 
 TWO_LAYER = "two_layer_model"
 L_LAYER = "L_layer_model"
@@ -62,24 +64,77 @@ def _not_implemented(name, labels):
     return failed_error(report, message)
 
 
+def _explained(target, name, inputs):
+    """(step lines, hint line, Finding) naming the first step that differs, or ([], None, None)."""
+    try:
+        from .explain import first_step, look_at, step_lines
+
+        finding, stored = first_step(target, name, inputs)
+        if finding is None:
+            return [], None, None
+        return step_lines(finding, stored), look_at(finding), finding
+    except Exception:  # the diagnosis must never hide the failure it explains
+        return [], None, None
+
+
+def _raised(target, name, inputs, labels, n, checks, exc):
+    """The PublicTestFailure for target raising exc in call n (1-based): which call, the
+    error, the learner's line, and the first step that differs when the trace tells it."""
+    from .explain import LOOK_AT_STEP, wrap, your_line
+
+    label, total = labels[n - 1][0], len(labels)
+    error = (str(exc).strip().splitlines() or [""])[0]
+    reason = f"{name} raised {type(exc).__name__} in call {n} of {total}."
+    details = wrap(f"  {label.split(' (', 1)[1][:-1]}: {error or type(exc).__name__}",
+                   indent="  ", max_lines=2)
+    line = your_line(exc, target)
+    details += [line] if line else []
+    step, hint, finding = _explained(target, name, inputs)
+    if finding is not None and finding.step == "an error":  # the error, said again
+        step, hint = [], None
+    details += step[:10 - 3 - len(details)]
+    message = f"{reason} {error}".strip()
+    report = evaluate(name, checks)
+    report.results += [CheckResult(lab, kind, [Failure("result", "error", message)])
+                       for lab, kind in labels[n - 1:]]
+    report.error = message
+    hints = [hint or f"Look at {LOOK_AT_STEP['an error']}.", ALWAYS]
+    return PublicTestFailure(report, reason, details, hints)
+
+
 def run_public_test(target, name):
-    """Call target as PLANS[name] says, check every result, report, raise on failure."""
+    """Call target as PLANS[name] says, check every result, report, raise on failure.
+
+    Args:
+        target: the learner's function.
+        name: "two_layer_model" or "L_layer_model".
+
+    Returns:
+        checks.Report, after printing the success line.
+
+    Raises:
+        PublicTestFailure: the checks failed, or target raised; its message (at most 10
+        lines) names the first step that differs when the stored reference trace tells it.
+    """
     from .expected import EXPECTED  # here, so make_expected runs even if it is broken
 
     plan = PLANS[name]
     labels = [(_label(n, len(plan), lr, it), kind) for n, (kind, lr, it) in enumerate(plan, 1)]
     inputs = make_inputs(name)
     checks = []
-    for (label, kind), (_, lr, iters), entry in zip(labels, plan, EXPECTED[name]):
+    for n, ((label, kind), (_, lr, iters), entry) in enumerate(zip(labels, plan, EXPECTED[name]), 1):
         try:
             got = call(target, inputs, lr, iters)
         except NotImplementedError:
             raise _not_implemented(name, labels) from None
         except Exception as exc:
-            print(f"{name} raised {type(exc).__name__} in {label}; see the error below.")
-            raise
+            raise _raised(target, name, inputs, labels, n, checks, exc) from exc
         checks.append(Check(label, kind, _expected_pair(entry), got, ("parameters", "costs")))
-    return run_checks(name, checks)
+    report = evaluate(name, checks)
+    if report.failed:
+        step, hint, _ = _explained(target, name, inputs)
+        raise failed_error(report, step=step, look_at=hint)
+    return announce(report)
 
 
 def two_layer_model_test(target):

@@ -178,14 +178,45 @@ def _compare_call(k, r, m, mine, learning_rate):
     return None
 
 
+def reference_run(reference, inputs, learning_rate, num_iterations):
+    """The reference's helper calls and output: run it, or read a stored trace of it.
+
+    Args:
+        reference: a function, a trace_data.StoredTrace, or a pair (calls, output).
+        inputs, learning_rate, num_iterations: as for ``diagnose``.
+
+    Returns:
+        tuple: (list of trace.Call, the reference's output).
+    """
+    if callable(reference):
+        ref_calls, ref_out, ref_err = _run(reference, inputs, learning_rate, num_iterations)
+        if ref_err is not None:
+            raise RuntimeError(f"the reference itself failed: {ref_err!r}")
+        return ref_calls, ref_out
+    if hasattr(reference, "calls"):  # a trace_data.StoredTrace
+        stored = (reference.learning_rate, reference.num_iterations)
+        if None not in stored and stored != (learning_rate, num_iterations):
+            raise ValueError(f"the stored trace is of learning_rate={stored[0]}, num_iterations="
+                             f"{stored[1]}, not {learning_rate}, {num_iterations}")
+        return list(reference.calls), reference.output
+    ref_calls, ref_out = reference
+    return list(ref_calls), ref_out
+
+
 def diagnose(target, reference, inputs, learning_rate=0.05, num_iterations=3):
     """Return the first Finding where target departs from reference, or None.
 
-    inputs: (X, Y, layers_dims) small enough to run in milliseconds.
+    Args:
+        target: the learner's function.
+        reference: the reference function, or its recorded run on the same inputs and
+            arguments: a trace_data.StoredTrace, or a pair (list of trace.Call, output).
+        inputs: (X, Y, layers_dims) small enough to run in milliseconds.
+        learning_rate, num_iterations: the arguments both are (or were) called with.
+
+    Returns:
+        Finding or None.
     """
-    ref_calls, ref_out, ref_err = _run(reference, inputs, learning_rate, num_iterations)
-    if ref_err is not None:
-        raise RuntimeError(f"the reference itself failed: {ref_err!r}")
+    ref_calls, ref_out = reference_run(reference, inputs, learning_rate, num_iterations)
     mine, out, err = _run(target, inputs, learning_rate, num_iterations)
 
     name, call = _globals_used(target, mine)

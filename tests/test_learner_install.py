@@ -56,11 +56,25 @@ def test_wheel_ships_the_learner_packages_only():
                     "dnn_app_learner-0.1.0.data"}, tops
     shipped = {n for n in names if n.startswith("public_tests/")}
     assert shipped >= {"public_tests/__init__.py", "public_tests/checks.py", "public_tests/expected.py"}
-    # grading support and instructor tools stay home
+    # the public test names the first wrong step: the walking code and the reference's
+    # helper calls as numbers ship
+    assert shipped >= {f"public_tests/{name}" for name in (
+        "diagnose.py", "trace.py", "signature.py", "trace_data.py", "explain.py",
+        "reference_trace.json")}, shipped
+    # the hidden tests' support and instructor tools stay home
     for name in ("hidden.py", "make_expected.py"):
         assert f"public_tests/{name}" not in shipped
     assert not [n for n in names if n.endswith((".so", ".c", ".h", ".pyc", ".ipynb"))]
     assert set(learner_dist.package_files()) == {n for n in names if n.endswith(".py")}
+
+
+def test_wheel_quotes_no_solution_or_hidden_test_line(tmp_path):
+    """The wheel, unpacked (its reference trace too), holds no line of a solution or a hidden
+    test: only numbers of the reference ship, never its code."""
+    _wheel().extractall(tmp_path)
+    assert (tmp_path / "public_tests" / "reference_trace.json").is_file()
+    hits = files_quoting(secret_lines(), tmp_path)
+    assert not hits, hits
 
 
 def test_wheel_record_and_data_files_are_right():

@@ -87,9 +87,9 @@ def test_solutions_typed_in_pass_the_tests_and_validate(learner_server, make_pag
 
 
 def test_typical_mistake_shows_its_explanation(learner_server, make_page, request):
-    """The minus sign of dA2 dropped: the public test cell says which checks fail and what to
-    look at, fully visible. (Naming the wrong step there, as the feedback page does, is the
-    feedback-while-learning issue's work.)"""
+    """The minus sign of dA2 dropped: the public test cell says which checks fail, names the
+    first step that differs in the hidden feedback's words (the start of the backward pass:
+    dA has the opposite sign) and what to look at, fully visible."""
     test = request.node.name
     function, mistake = "two_layer_model", "wrong-sign-dA2"
     name = notebook_copy(learner_server, "mistake.ipynb")
@@ -104,7 +104,13 @@ def test_typical_mistake_shows_its_explanation(learner_server, make_page, reques
     text = output_text(cell)
     assert PASSED not in text, text
     assert "two_layer_model gives a wrong result in 2 of 4 checks (first: parameters['W1'])." in text, text
-    assert "Failed checks:" in text and "Look at the equations in your loop." in text, text
+    assert "Failed checks:" in text and "Look at where the backward pass starts" in text, text
+    words = " ".join(text.split())  # the step's lines are wrapped
+    assert ("First step that differs (call 4, learning_rate=0.1, num_iterations=3): "
+            "start of the backward pass: ") in words, text
+    assert "It has the opposite sign." in words, text
+    error = cell.locator(".jp-OutputArea-output").last.inner_text()
+    assert len(error.strip().splitlines()) <= 10, error
     assert "Traceback" not in text and "public_tests/" not in text, text
     clipped = cell.evaluate("""c => [...c.querySelectorAll('.jp-OutputArea-output pre')]
         .filter(p => p.scrollWidth > p.clientWidth).map(p => [p.scrollWidth, p.clientWidth])""")

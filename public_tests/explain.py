@@ -1,0 +1,131 @@
+"""Name, in a failed public test's message, the first step where the learner's loop departs.
+
+The public test replays one of its calls (``DIAGNOSTIC_CALL``) with the
+learner's function while recording its helper calls, and walks them against
+the reference's calls stored as numbers in ``reference_trace.json``
+(``trace_data``), with the same code as the hidden tests (``diagnose``), so
+the same step is named in the same words. Any error of the diagnosis itself
+is swallowed: it must never hide the failure it explains.
+"""
+import contextlib
+import io
+import textwrap
+
+import numpy as np
+
+from .checks import WIDTH, fit_line as fit
+
+MAX_STEP_LINES = 4    # lines of the named step in a failure message
+INDENT = "  "
+# The call of each public test whose reference trace is stored: the one whose
+# learning rate is not the default, so a fixed learning rate shows.
+DIAGNOSTIC_CALL = {"two_layer_model": 4, "L_layer_model": 4}
+
+# What to look at, by the step named (diagnose.STEPS).
+LOOK_AT_STEP = {
+    "use of globals": "the names in your code: use X, Y and layers_dims, never train_x or train_y",
+    "initialization": "the initialization: call it once, before the loop, with layers_dims",
+    "forward activations": "the forward pass: its input, and each layer's activation",
+    "cost": "the cost: compute it from the last layer's output and Y",
+    "start of the backward pass": "where the backward pass starts: dA of the output layer",
+    "backward activations": "the backward pass: each layer's activation and the dA it gets",
+    "the update": "the update: call update_parameters each iteration and use what it returns",
+    "the learning rate": "the learning rate you give update_parameters",
+    "cost recording": "when you append the cost to costs: every 100 iterations, from i = 0",
+    "the iteration count": "the loop: it runs num_iterations times, from i = 0",
+    "the return value": "what your function returns: the pair (parameters, costs)",
+    "an error": "the line named above and the shapes of the arrays it uses",
+}
+
+
+def wrap(text, width=WIDTH, indent=INDENT, max_lines=None):
+    """Lines of text, each at most width long, broken at spaces only (never mid-word).
+
+    Args:
+        text: one paragraph.
+        width: the longest line wanted.
+        indent: put before every line but the first.
+        max_lines: keep at most this many lines, the last ending in " ..." (None: all).
+
+    Returns:
+        list of str.
+    """
+    lines = textwrap.wrap(text, width, subsequent_indent=indent, break_long_words=False,
+                          break_on_hyphens=False) or [""]
+    if max_lines and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        while len(last) + 4 > width and " " in last.strip():
+            last = last.rstrip().rsplit(" ", 1)[0]
+        lines[-1] = last + " ..."
+    return lines
+
+
+def first_step(target, name, inputs):
+    """Replay the diagnostic call with target and name the first step that differs.
+
+    Args:
+        target: the learner's function.
+        name: "two_layer_model" or "L_layer_model".
+        inputs: the public test's (X, Y, layers_dims).
+
+    Returns:
+        tuple: (diagnose.Finding or None, the trace_data.StoredTrace or None). Both
+        None when the diagnosis could not run (it never raises).
+    """
+    try:
+        from . import trace_data
+        from .diagnose import diagnose
+
+        stored = trace_data.load(name)
+        with contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"):
+            finding = diagnose(target, stored, inputs, stored.learning_rate, stored.num_iterations)
+        return finding, stored
+    except Exception:  # the diagnosis must never hide the failure it explains
+        return None, None
+
+
+def step_lines(finding, stored, max_lines=MAX_STEP_LINES):
+    """The named step as a failure message shows it, wrapped.
+
+    Args:
+        finding: a diagnose.Finding.
+        stored: the trace_data.StoredTrace it was found with (its call and arguments).
+        max_lines: the most lines to use.
+
+    Returns:
+        list of str, e.g. ["First step that differs (call 4, learning_rate=0.1,
+        num_iterations=3): start of the backward pass: in iteration 0, ...", ...].
+    """
+    where = (f"call {stored.call}, learning_rate={stored.learning_rate}, "
+             f"num_iterations={stored.num_iterations}")
+    return wrap(f"First step that differs ({where}): {finding}", max_lines=max_lines)
+
+
+def look_at(finding):
+    """The hint line for a named step, e.g. "Look at the learning rate you give ..."."""
+    return f"Look at {LOOK_AT_STEP.get(finding.step, LOOK_AT_STEP['an error'])}."
+
+
+def your_line(exc, target):
+    """Where in the learner's own code exc was raised: "In your code, line 12: ...", or None.
+
+    Args:
+        exc: the exception the learner's function raised.
+        target: the learner's function (its code's file is the notebook cell's).
+
+    Returns:
+        str or None.
+    """
+    import linecache
+
+    filename = getattr(getattr(target, "__code__", None), "co_filename", None)
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            found = tb
+        tb = tb.tb_next
+    if found is None:
+        return None
+    text = linecache.getline(filename, found.tb_lineno).strip()
+    return fit(f"In your code, line {found.tb_lineno}" + (f": {text}" if text else "."))
