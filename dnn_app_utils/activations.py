@@ -6,6 +6,8 @@ gradient ``dA`` and that cache and return ``dZ`` of the same shape.
 """
 import numpy as np
 
+from ._checks import check_cached_shape
+
 
 def sigmoid(Z):
     """A = 1 / (1 + exp(-Z)).
@@ -32,11 +34,7 @@ def relu_backward(dA, cache):
     cache: Z from ``relu``. Returns dZ, shape of Z.
     """
     Z = cache
-    if dA.shape != Z.shape:
-        raise ValueError(
-            f"relu_backward: dA has shape {dA.shape} but the cached Z has "
-            f"shape {Z.shape}; pass the cache from the same layer's forward step."
-        )
+    check_cached_shape("relu_backward", dA, Z)
     return np.where(Z > 0, dA, 0.0)
 
 
@@ -47,10 +45,6 @@ def sigmoid_backward(dA, cache):
     cache: Z from ``sigmoid``. Returns dZ, shape of Z.
     """
     Z = cache
-    if dA.shape != Z.shape:
-        raise ValueError(
-            f"sigmoid_backward: dA has shape {dA.shape} but the cached Z has "
-            f"shape {Z.shape}; pass the cache from the same layer's forward step."
-        )
+    check_cached_shape("sigmoid_backward", dA, Z)
     s = 1 / (1 + np.exp(-Z))
     return dA * s * (1 - s)

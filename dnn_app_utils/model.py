@@ -6,14 +6,9 @@ use RELU, the output layer SIGMOID; X is (n_x, m), Y and AL are (1, m).
 """
 import numpy as np
 
-from ._checks import as_matrix, check_same_shape, count_layers
+from . import _fast
+from ._checks import as_matrix, check_same_shape, check_sizes, count_layers
 from .layers import linear_activation_backward, linear_activation_forward
-
-
-def _check_sizes(where, names, values):
-    for name, v in zip(names, values):
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{where}: {name} must be a positive whole number, got {v!r}.")
 
 
 def initialize_parameters(n_x, n_h, n_y):
@@ -23,7 +18,7 @@ def initialize_parameters(n_x, n_h, n_y):
     W2 (n_y, n_h) from N(0, 1) * 0.01, in that order; b1 (n_h, 1), b2 (n_y, 1)
     are zeros. Returns the dict {"W1", "b1", "W2", "b2"}.
     """
-    _check_sizes("initialize_parameters", ("n_x", "n_h", "n_y"), (n_x, n_h, n_y))
+    check_sizes("initialize_parameters", ("n_x", "n_h", "n_y"), (n_x, n_h, n_y))
     np.random.seed(1)
     W1 = np.random.randn(n_h, n_x) * 0.01
     b1 = np.zeros((n_h, 1))
@@ -46,7 +41,7 @@ def initialize_parameters_deep(layer_dims):
             f"{where}: layer_dims needs at least the input and output sizes, "
             f"e.g. [12288, 7, 1], got {layer_dims!r}."
         )
-    _check_sizes(where, [f"layer_dims[{i}]" for i in range(len(dims))], dims)
+    check_sizes(where, [f"layer_dims[{i}]" for i in range(len(dims))], dims)
     np.random.seed(1)
     parameters = {}
     for l in range(1, len(dims)):
@@ -62,7 +57,7 @@ def L_model_forward(X, parameters):
     probabilities, caches is a list of L caches from
     ``linear_activation_forward``, layer 1 first.
     """
-    X = as_matrix("X", X, "L_model_forward")
+    X = as_matrix("L_model_forward", "X", X)
     L = count_layers("L_model_forward", parameters)
     caches = []
     A = X
@@ -81,7 +76,7 @@ def compute_cost(AL, Y):
 
     AL, Y: (1, m). Returns the cost as a 0-d numpy float.
     """
-    AL = as_matrix("AL", AL, "compute_cost")
+    AL = as_matrix("compute_cost", "AL", AL)
     Y = check_same_shape("compute_cost", "Y", Y, "AL", AL)
     m = Y.shape[1]
     cost = (1.0 / m) * (-(Y @ np.log(AL).T) - ((1 - Y) @ np.log(1 - AL).T))
@@ -95,7 +90,7 @@ def L_model_backward(AL, Y, caches):
     Returns grads with dA{l-1}, dW{l}, db{l} for l = 1..L (dA{l} has the
     shape of A{l}; dW{l}, db{l} the shapes of W{l}, b{l}).
     """
-    AL = as_matrix("AL", AL, "L_model_backward")
+    AL = as_matrix("L_model_backward", "AL", AL)
     Y = check_same_shape("L_model_backward", "Y", Y, "AL", AL)
     L = len(caches)
     if L == 0:
@@ -132,12 +127,7 @@ def update_parameters(parameters, grads, learning_rate):
                     f"update_parameters: d{p}{l} has shape {np.shape(g)} but "
                     f"{p}{l} has shape {old.shape}; they must match."
                 )
-            step = learning_rate * g
-            if (isinstance(step, np.ndarray) and step.shape == old.shape
-                    and step.dtype == np.result_type(old, step)):
-                parameters[f"{p}{l}"] = np.subtract(old, step, out=step)  # one new array, not two
-            else:
-                parameters[f"{p}{l}"] = old - step
+            parameters[f"{p}{l}"] = _fast.gradient_step(old, learning_rate, g)  # old - learning_rate * g
     return parameters
 
 
@@ -147,7 +137,7 @@ def predict(X, y, parameters):
     X: (n_x, m); y: (1, m) true labels. Prints "Accuracy: <fraction>".
     Returns p (1, m), 1.0 where the predicted probability is above 0.5.
     """
-    X = as_matrix("X", X, "predict")
+    X = as_matrix("predict", "X", X)
     m = X.shape[1]
     probas, _ = L_model_forward(X, parameters)
     y = check_same_shape("predict", "y", y, "the predictions", probas)
