@@ -10,9 +10,13 @@ from ._checks import check_cached_shape
 
 
 def sigmoid(Z):
-    """A = 1 / (1 + exp(-Z)).
+    """A = 1 / (1 + exp(-Z)), elementwise.
 
-    Z: array of any shape. Returns (A, cache), A of Z's shape, cache = Z.
+    Inputs:
+    - Z: (n_l, m), or any shape
+    Returns (A, cache):
+    - A: Z's shape
+    - cache: Z, for ``sigmoid_backward``
     """
     A = 1 / (1 + np.exp(-Z))
     return A, Z
@@ -21,7 +25,11 @@ def sigmoid(Z):
 def relu(Z):
     """A = max(0, Z), elementwise.
 
-    Z: array of any shape. Returns (A, cache), A of Z's shape, cache = Z.
+    Inputs:
+    - Z: (n_l, m), or any shape
+    Returns (A, cache):
+    - A: Z's shape
+    - cache: Z, for ``relu_backward``
     """
     A = np.maximum(0, Z)
     return A, Z
@@ -30,8 +38,11 @@ def relu(Z):
 def relu_backward(dA, cache):
     """dZ = dA where Z > 0, else 0.
 
-    dA: gradient of the cost with respect to A, shape of Z.
-    cache: Z from ``relu``. Returns dZ, shape of Z.
+    Inputs:
+    - dA: Z's shape, the gradient of the cost with respect to A
+    - cache: Z, as ``relu`` returned it
+    Returns:
+    - dZ: Z's shape
     """
     Z = cache
     check_cached_shape("relu_backward", dA, Z)
@@ -41,8 +52,11 @@ def relu_backward(dA, cache):
 def sigmoid_backward(dA, cache):
     """dZ = dA * s * (1 - s) with s = sigmoid(Z).
 
-    dA: gradient of the cost with respect to A, shape of Z.
-    cache: Z from ``sigmoid``. Returns dZ, shape of Z.
+    Inputs:
+    - dA: Z's shape, the gradient of the cost with respect to A
+    - cache: Z, as ``sigmoid`` returned it
+    Returns:
+    - dZ: Z's shape
     """
     Z = cache
     check_cached_shape("sigmoid_backward", dA, Z)

@@ -1,8 +1,8 @@
 """One layer, forward and backward: LINEAR, then LINEAR -> ACTIVATION.
 
-Shapes: a layer l has n_l units and sees n_{l-1} inputs; m is the number of
-examples, one per column.
-  A_prev (n_{l-1}, m)   W (n_l, n_{l-1})   b (n_l, 1)   Z, A (n_l, m)
+Shapes: a layer l has n_l units and sees n_prev = n_{l-1} inputs; m is the
+number of examples, one per column.
+  A_prev (n_prev, m)   W (n_l, n_prev)   b (n_l, 1)   Z, A (n_l, m)
 
 The two matrix products of a layer are each one call into ``_fast``, which
 computes exactly the formula written beside the call, only faster for the
@@ -21,8 +21,13 @@ _BACKWARD = {"relu": relu_backward, "sigmoid": sigmoid_backward}
 def linear_forward(A, W, b):
     """Z = W @ A + b.
 
-    A: (n_{l-1}, m), W: (n_l, n_{l-1}), b: (n_l, 1).
-    Returns (Z, cache): Z (n_l, m), cache = (A, W, b).
+    Inputs:
+    - A: (n_prev, m), the previous layer's activations (or X)
+    - W: (n_l, n_prev)
+    - b: (n_l, 1)
+    Returns (Z, cache):
+    - Z: (n_l, m)
+    - cache: (A, W, b), for ``linear_backward``
     """
     where = "linear_forward"
     A = as_matrix(where, "A", A)
@@ -37,8 +42,15 @@ def linear_forward(A, W, b):
 def linear_activation_forward(A_prev, W, b, activation):
     """A = g(W @ A_prev + b) with g = "relu" or "sigmoid".
 
-    A_prev: (n_{l-1}, m), W: (n_l, n_{l-1}), b: (n_l, 1).
-    Returns (A, cache): A (n_l, m), cache = (linear_cache, activation_cache).
+    Inputs:
+    - A_prev: (n_prev, m)
+    - W: (n_l, n_prev)
+    - b: (n_l, 1)
+    - activation: "relu" or "sigmoid"
+    Returns (A, cache):
+    - A: (n_l, m)
+    - cache: (linear_cache, activation_cache) = ((A_prev, W, b), Z with Z (n_l, m)),
+      for ``linear_activation_backward``
     """
     check_activation("linear_activation_forward", activation)
     Z, linear_cache = linear_forward(A_prev, W, b)
@@ -49,9 +61,13 @@ def linear_activation_forward(A_prev, W, b, activation):
 def linear_backward(dZ, cache):
     """Gradients of the linear step Z = W @ A_prev + b.
 
-    dZ: (n_l, m); cache = (A_prev, W, b) from ``linear_forward``.
-    Returns (dA_prev, dW, db): dA_prev (n_{l-1}, m), dW (n_l, n_{l-1}),
-    db (n_l, 1).
+    Inputs:
+    - dZ: (n_l, m)
+    - cache: (A_prev, W, b) from ``linear_forward``: (n_prev, m), (n_l, n_prev), (n_l, 1)
+    Returns (dA_prev, dW, db):
+    - dA_prev: (n_prev, m) = W.T @ dZ
+    - dW: (n_l, n_prev) = 1/m * dZ @ A_prev.T
+    - db: (n_l, 1) = 1/m * the sum of dZ over the examples
     """
     A_prev, W, b = cache
     m = A_prev.shape[1]
@@ -64,9 +80,14 @@ def linear_backward(dZ, cache):
 def linear_activation_backward(dA, cache, activation):
     """Gradients of A = g(W @ A_prev + b) for g = "relu" or "sigmoid".
 
-    dA: (n_l, m); cache = (linear_cache, activation_cache) from
-    ``linear_activation_forward``; activation must match the forward one.
-    Returns (dA_prev, dW, db) as ``linear_backward``.
+    Inputs:
+    - dA: (n_l, m)
+    - cache: (linear_cache, activation_cache) from ``linear_activation_forward``
+    - activation: "relu" or "sigmoid", the one the forward step used
+    Returns (dA_prev, dW, db):
+    - dA_prev: (n_prev, m)
+    - dW: (n_l, n_prev)
+    - db: (n_l, 1)
     """
     check_activation("linear_activation_backward", activation)
     linear_cache, activation_cache = cache
