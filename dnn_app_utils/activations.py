@@ -15,7 +15,7 @@ def sigmoid(Z):
     Inputs:
     - Z: (n_l, m), or any shape
     Returns (A, cache):
-    - A: Z's shape
+    - A: Z's shape, every value between 0 and 1
     - cache: Z, for ``sigmoid_backward``
     """
     A = 1 / (1 + np.exp(-Z))
@@ -28,7 +28,7 @@ def relu(Z):
     Inputs:
     - Z: (n_l, m), or any shape
     Returns (A, cache):
-    - A: Z's shape
+    - A: Z's shape, no value below 0
     - cache: Z, for ``relu_backward``
     """
     A = np.maximum(0, Z)
@@ -36,7 +36,7 @@ def relu(Z):
 
 
 def relu_backward(dA, cache):
-    """dZ = dA where Z > 0, else 0.
+    """dZ = dA where Z > 0, else 0: relu's slope is 1 for Z > 0 and 0 elsewhere.
 
     Inputs:
     - dA: Z's shape, the gradient of the cost with respect to A
@@ -50,15 +50,15 @@ def relu_backward(dA, cache):
 
 
 def sigmoid_backward(dA, cache):
-    """dZ = dA * s * (1 - s) with s = sigmoid(Z).
+    """dZ = dA * s * (1 - s) with s = sigmoid(Z), as s * (1 - s) is the sigmoid's slope.
 
     Inputs:
     - dA: Z's shape, the gradient of the cost with respect to A
-    - cache: Z, as ``sigmoid`` returned it
+    - cache: Z, as ``sigmoid`` returned it (s is computed again from Z)
     Returns:
     - dZ: Z's shape
     """
     Z = cache
     check_cached_shape("sigmoid_backward", dA, Z)
-    s = 1 / (1 + np.exp(-Z))
+    s, _ = sigmoid(Z)
     return dA * s * (1 - s)
