@@ -132,14 +132,14 @@ def _check_loaded(loaded, seed0):
     np.testing.assert_array_equal(test_y[0], seed0[3])
 
 
-def test_load_data_synthetic_argument_prints_the_notice(cache, capsys, seed0):
-    _check_loaded(load_data("synthetic"), seed0)
-    assert notice() in capsys.readouterr().out
-
-
-def test_load_data_synthetic_env_var_prints_the_notice(cache, monkeypatch, capsys, seed0):
-    monkeypatch.setenv(DATA_ENV, "synthetic")
-    _check_loaded(load_data(), seed0)
+@pytest.mark.parametrize("asked_by", ["argument", "environment variable"])
+def test_load_data_synthetic_prints_the_notice(cache, monkeypatch, capsys, seed0, asked_by):
+    if asked_by == "argument":
+        loaded = load_data("synthetic")
+    else:
+        monkeypatch.setenv(DATA_ENV, "synthetic")
+        loaded = load_data()
+    _check_loaded(loaded, seed0)
     assert notice() in capsys.readouterr().out
 
 
