@@ -13,7 +13,8 @@ import numpy as np
 
 
 def as_matrix(where, name, x):
-    """Return ``x`` as a 2-D float array, or raise a clear error."""
+    """Return ``x`` as a 2-D array (a list or a number becomes a float array),
+    or raise a clear error."""
     if not isinstance(x, np.ndarray):
         if isinstance(x, (list, tuple, int, float)):
             x = np.asarray(x, dtype=float)
