@@ -16,7 +16,7 @@ measures, each case in a fresh subprocess (so BLAS thread settings never leak):
     - the project's helpers in the default environment (no DNN_APP_* set);
   medians of ``--repeats`` runs, the worst run / median (stalls), the speed-up,
   the achieved GFLOP/s, peak memory (max RSS) and the numbers check (costs vs
-  SPEC.md, relative; accuracy lines);
+  the course's, dnn_course/course_numbers.py, relative; accuracy lines);
 * the machine's limits: float64 matmul peak (big square dgemm, default threads
   and 1 thread) and streaming bandwidth (array copy, 1 thread and all cores);
   from them the floor per iteration, max(bytes moved / bandwidth,
@@ -65,7 +65,7 @@ CASES = {
 
 
 def _spec():
-    """SPEC.md's cost curve (every 100 iterations) and accuracy lines, per model."""
+    """The course's cost curve (every 100 iterations) and accuracy lines, per model."""
     from dnn_course import course_numbers as n
 
     return {"2-layer": (n.TWO_LAYER_COSTS, list(n.TWO_LAYER_ACCURACY)),

@@ -4,12 +4,17 @@ Each check is O(1) (it looks at shapes and types, never at every value), so it
 costs nothing measurable inside a training loop. A failed check raises
 ``ValueError`` or ``TypeError`` whose message names the function, the argument,
 what was expected and, where there is one, the usual fix.
+
+Every check takes its arguments in one order: ``where`` (the function that
+checks, for the message), then each argument as its name and its value, then
+what it must match.
 """
 import numpy as np
 
 
-def as_matrix(name, x, where):
-    """Return ``x`` as a 2-D float array, or raise a clear error."""
+def as_matrix(where, name, x):
+    """Return ``x`` as a 2-D array (a list or a number becomes a float array),
+    or raise a clear error."""
     if not isinstance(x, np.ndarray):
         if isinstance(x, (list, tuple, int, float)):
             x = np.asarray(x, dtype=float)
@@ -20,7 +25,7 @@ def as_matrix(name, x, where):
     if x.ndim != 2:
         hint = ""
         if x.ndim == 1 and name.startswith("b"):  # a bias is a column
-            _bad_bias(name, x, where)
+            _bad_bias(where, name, x)
         if x.ndim == 1:
             hint = (f" A vector of {x.shape[0]} values should have shape "
                     f"(1, {x.shape[0]}): use {name}.reshape(1, -1).")
@@ -31,7 +36,7 @@ def as_matrix(name, x, where):
     return x
 
 
-def _bad_bias(name, b, where):
+def _bad_bias(where, name, b):
     n = b.shape[0]
     raise ValueError(
         f"{where}: {name} must have shape ({n}, 1), one bias per unit of the "
@@ -56,6 +61,7 @@ def check_columns(where, a_name, a, w_name, w):
 
 
 def check_bias(where, b_name, b, rows):
+    """A bias is a column of one value per unit: ``(rows, 1)``."""
     if b.shape != (rows, 1):
         raise ValueError(
             f"{where}: {b_name} must have shape ({rows}, 1), one bias per unit "
@@ -82,6 +88,7 @@ ACTIVATIONS = ("relu", "sigmoid")
 
 
 def check_activation(where, activation):
+    """``activation`` names one of ``ACTIVATIONS``."""
     if activation not in ACTIVATIONS:
         raise ValueError(
             f"{where}: activation must be \"relu\" or \"sigmoid\", "
@@ -89,7 +96,7 @@ def check_activation(where, activation):
         )
 
 
-def count_layers(where, params, prefix="W"):
+def count_layers(where, params):
     """Number of layers L in a dict holding ``W1, b1, ..., WL, bL``."""
     if not isinstance(params, dict):
         raise TypeError(
@@ -110,3 +117,25 @@ def count_layers(where, params, prefix="W"):
             f"{where}: parameters has W1..W{L} but is missing {missing}."
         )
     return L
+
+
+def check_shape(where, name, x, shape, meaning):
+    """``x`` must have exactly ``shape``; ``meaning`` says what its axes are."""
+    if x.shape != shape:
+        raise ValueError(f"{where}: {name} must have shape {shape} {meaning}, got {x.shape}.")
+
+
+def check_cached_shape(where, dA, Z):
+    """A backward step's ``dA`` must have the shape of the ``Z`` its forward step cached."""
+    if dA.shape != Z.shape:
+        raise ValueError(
+            f"{where}: dA has shape {dA.shape} but the cached Z has "
+            f"shape {Z.shape}; pass the cache from the same layer's forward step."
+        )
+
+
+def check_sizes(where, names, values):
+    """Each of ``values`` (called ``names``) is a whole number of at least 1."""
+    for name, v in zip(names, values):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"{where}: {name} must be a positive whole number, got {v!r}.")

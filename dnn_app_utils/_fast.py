@@ -1,17 +1,32 @@
-"""The input layer's three products on the compiled kernels, split over threads.
+"""The speed paths of the helpers, kept out of the maths in ``layers.py`` and ``model.py``.
 
-``layers.py`` asks ``affine`` / ``linear_grads`` first; they return None when
-the kernels do not apply, and the caller falls back to numpy. They apply when
-the compiled module (``_kernels.c``) was built, the layer is skinny (at most
-``MAX_UNITS`` units) and big (``MIN_MACS`` multiply-adds or more), every array
-is float64, and A_prev is laid out as the notebook makes X: in Fortran order,
-each example's pixels contiguous (``X = X_orig.reshape(m, -1).T / 255``).
+Each public function here computes one formula of those files and returns
+exactly what the plain numpy expression would (the same values, bit for bit,
+and the same shapes); only the way it is computed differs:
+
+``affine(W, A, b)``           Z = W @ A + b
+``linear_grads(dZ, A_prev, W)``   dW = 1/m * dZ @ A_prev.T, dA_prev = W.T @ dZ
+``gradient_step(p, lr, dp)``  p - lr * dp, as one new array
+
+Nearly all the training time is the input layer's three products (W1 @ X,
+dZ1 @ X.T and W1.T @ dZ1, each reading or writing 20 MB). They take, in order:
+
+1. the compiled kernels (``_kernels.c``), made for such skinny shapes. They
+   apply when the module was built, the layer is skinny (at most ``MAX_UNITS``
+   units) and big (``MIN_MACS`` multiply-adds or more), every array is
+   float64, and A_prev is laid out as the notebook makes X: in Fortran order,
+   each example's pixels contiguous (``X = X_orig.reshape(m, -1).T / 255``);
+2. otherwise, for a big float64 product (``SPLIT_MIN_MACS``) when several
+   threads are allowed, blocks that one-thread BLAS calls compute on the
+   machine's cores (``_threads.split_work``); each block of the result is
+   written by exactly one call, in place, so there is no extra copy;
+3. otherwise the numpy expression itself.
 
 Shapes: A_prev (K, m), W (n, K), b (n, 1), dZ (n, m); Z (n, m),
-dW (n, K), dA_prev (K, m). dA_prev comes back in Fortran order (a transposed
-view of a C-order (m, K) array whose rows cross cache lines where W's do),
-which is how the kernel writes it fastest; its values and shape are those of
-``W.T @ dZ``.
+dW (n, K), dA_prev (K, m). From the kernels dA_prev comes back in Fortran
+order (a transposed view of a C-order (m, K) array whose rows cross cache
+lines where W's do), which is how the kernel writes it fastest; its values
+and shape are those of ``W.T @ dZ``.
 
 ``DNN_APP_KERNELS`` chooses: unset or ``auto`` (the best instruction set this
 CPU runs), ``off`` (numpy only), or one of ``variants()`` (e.g. ``avx2``).
@@ -22,7 +37,7 @@ import threading
 
 import numpy as np
 
-from ._threads import workers
+from ._threads import split_work, workers
 
 try:
     from . import _kernels
@@ -32,6 +47,7 @@ except ImportError:       # not built (no C compiler at install): numpy does the
 ENV = "DNN_APP_KERNELS"
 MAX_UNITS = 32            # wider layers: BLAS's blocking wins
 MIN_MACS = 4_000_000      # smaller products: the call overhead is not worth it
+SPLIT_MIN_MACS = 4_000_000  # products with fewer multiply-adds run as one call: splitting costs ~50 us
 
 _enabled = False
 
@@ -128,8 +144,8 @@ def _aligned_empty(rows, cols, like):
     return raw[start:start + size].reshape(rows, cols)
 
 
-def affine(W, A, b):
-    """Z = W @ A + b, or None when the kernels do not apply."""
+def _kernel_affine(W, A, b):
+    """Z = W @ A + b on the kernels, or None when they do not apply."""
     if not _applies(A, W, b):
         return None
     n, K = W.shape
@@ -140,8 +156,8 @@ def affine(W, A, b):
     return Z
 
 
-def linear_grads(dZ, A_prev, W, m):
-    """(dW, dA_prev) = (1/m * dZ @ A_prev.T, W.T @ dZ), or None when the kernels do not apply."""
+def _kernel_linear_grads(dZ, A_prev, W, m):
+    """(1/m * dZ @ A_prev.T, W.T @ dZ) on the kernels, or None when they do not apply."""
     if not _applies(A_prev, W, dZ):
         return None
     n, K = W.shape
@@ -152,3 +168,83 @@ def linear_grads(dZ, A_prev, W, m):
     _kernels.grad_w(dZ, At, dW, 1 / m, n, K, cols, workers())
     _kernels.grad_a(W, dZ, dAt, n, K, cols, workers())
     return dW, dAt.T
+
+
+def _worth_splitting(macs, *arrays):
+    return (workers() > 1 and macs >= SPLIT_MIN_MACS
+            and all(a.dtype == np.float64 for a in arrays))
+
+
+def _split_affine(W, A, b):
+    """Z = W @ A + b, the examples (columns) shared among the threads."""
+    Z = np.empty((W.shape[0], A.shape[1]))
+
+    def columns(j0, j1):
+        Zj = Z[:, j0:j1]
+        np.matmul(W, A[:, j0:j1], out=Zj)
+        Zj += b
+
+    split_work(columns, A.shape[1])
+    return Z
+
+
+def _split_linear_grads(dZ, A_prev, W, m):
+    """dW and dA_prev in one sweep of row blocks of A_prev.
+
+    Row block k0:k1 of A_prev gives columns k0:k1 of dW and rows k0:k1 of
+    dA_prev, so each thread's block of both products is independent.
+    """
+    n_l, n_prev = W.shape
+    dW = np.empty((n_l, n_prev))
+    dA_prev = np.empty((n_prev, dZ.shape[1]))
+
+    def rows(k0, k1):
+        dWk = dW[:, k0:k1]
+        np.matmul(dZ, A_prev[k0:k1].T, out=dWk)
+        dWk *= 1 / m
+        np.matmul(W[:, k0:k1].T, dZ, out=dA_prev[k0:k1])
+
+    split_work(rows, n_prev)
+    return dW, dA_prev
+
+
+def affine(W, A, b):
+    """Z = W @ A + b.
+
+    W: (n_l, n_{l-1}), A: (n_{l-1}, m), b: (n_l, 1). Returns Z: (n_l, m).
+    """
+    Z = _kernel_affine(W, A, b)
+    if Z is not None:
+        return Z
+    if _worth_splitting(W.size * A.shape[1], W, A, b):
+        return _split_affine(W, A, b)
+    return W @ A + b
+
+
+def linear_grads(dZ, A_prev, W):
+    """dW = 1/m * dZ @ A_prev.T and dA_prev = W.T @ dZ.
+
+    dZ: (n_l, m), A_prev: (n_{l-1}, m), W: (n_l, n_{l-1}).
+    Returns (dW, dA_prev): dW (n_l, n_{l-1}), dA_prev (n_{l-1}, m).
+    """
+    m = A_prev.shape[1]
+    grads = _kernel_linear_grads(dZ, A_prev, W, m)
+    if grads is not None:
+        return grads
+    if _worth_splitting(W.size * dZ.shape[1], dZ, A_prev, W):
+        return _split_linear_grads(dZ, A_prev, W, m)
+    return 1 / m * (dZ @ A_prev.T), W.T @ dZ
+
+
+def gradient_step(param, learning_rate, grad):
+    """param - learning_rate * grad, as one new array (param is not modified).
+
+    param: any shape; grad: the shape of param. Returns an array of that shape.
+    The product is written over by the difference when it is a fresh array
+    of the result's shape and type, so a step allocates one array, not two.
+    """
+    step = learning_rate * grad
+    if (isinstance(step, np.ndarray) and step.shape == param.shape
+            and step.dtype == np.result_type(param, step)):
+        return np.subtract(param, step, out=step)
+    return param - step

@@ -7,7 +7,8 @@ than with 1 and stalls erratically, with identical results. So importing
 ``DNN_APP_BLAS_THREADS`` asks for another number (or ``default`` to leave
 BLAS alone).
 
-The cores are still used: ``split_work`` cuts a big product into a few
+The cores are still used: ``split_work`` (called from ``_fast``, for the
+products the compiled kernels do not take) cuts a big product into a few
 independent pieces (column or row blocks, each an ordinary one-thread BLAS
 call writing its own block of the result) and runs them on this thread and a
 few helper threads, each taking the next piece when it is free. A helper that

@@ -6,11 +6,17 @@ gradient ``dA`` and that cache and return ``dZ`` of the same shape.
 """
 import numpy as np
 
+from ._checks import check_cached_shape
+
 
 def sigmoid(Z):
-    """A = 1 / (1 + exp(-Z)).
+    """A = 1 / (1 + exp(-Z)), elementwise.
 
-    Z: array of any shape. Returns (A, cache), A of Z's shape, cache = Z.
+    Inputs:
+    - Z: (n_l, m), or any shape
+    Returns (A, cache):
+    - A: Z's shape, every value between 0 and 1
+    - cache: Z, for ``sigmoid_backward``
     """
     A = 1 / (1 + np.exp(-Z))
     return A, Z
@@ -19,38 +25,40 @@ def sigmoid(Z):
 def relu(Z):
     """A = max(0, Z), elementwise.
 
-    Z: array of any shape. Returns (A, cache), A of Z's shape, cache = Z.
+    Inputs:
+    - Z: (n_l, m), or any shape
+    Returns (A, cache):
+    - A: Z's shape, no value below 0
+    - cache: Z, for ``relu_backward``
     """
     A = np.maximum(0, Z)
     return A, Z
 
 
 def relu_backward(dA, cache):
-    """dZ = dA where Z > 0, else 0.
+    """dZ = dA where Z > 0, else 0: relu's slope is 1 for Z > 0 and 0 elsewhere.
 
-    dA: gradient of the cost with respect to A, shape of Z.
-    cache: Z from ``relu``. Returns dZ, shape of Z.
+    Inputs:
+    - dA: Z's shape, the gradient of the cost with respect to A
+    - cache: Z, as ``relu`` returned it
+    Returns:
+    - dZ: Z's shape
     """
     Z = cache
-    if dA.shape != Z.shape:
-        raise ValueError(
-            f"relu_backward: dA has shape {dA.shape} but the cached Z has "
-            f"shape {Z.shape}; pass the cache from the same layer's forward step."
-        )
+    check_cached_shape("relu_backward", dA, Z)
     return np.where(Z > 0, dA, 0.0)
 
 
 def sigmoid_backward(dA, cache):
-    """dZ = dA * s * (1 - s) with s = sigmoid(Z).
+    """dZ = dA * s * (1 - s) with s = sigmoid(Z), as s * (1 - s) is the sigmoid's slope.
 
-    dA: gradient of the cost with respect to A, shape of Z.
-    cache: Z from ``sigmoid``. Returns dZ, shape of Z.
+    Inputs:
+    - dA: Z's shape, the gradient of the cost with respect to A
+    - cache: Z, as ``sigmoid`` returned it (s is computed again from Z)
+    Returns:
+    - dZ: Z's shape
     """
     Z = cache
-    if dA.shape != Z.shape:
-        raise ValueError(
-            f"sigmoid_backward: dA has shape {dA.shape} but the cached Z has "
-            f"shape {Z.shape}; pass the cache from the same layer's forward step."
-        )
-    s = 1 / (1 + np.exp(-Z))
+    check_cached_shape("sigmoid_backward", dA, Z)
+    s, _ = sigmoid(Z)
     return dA * s * (1 - s)

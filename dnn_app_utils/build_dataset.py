@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import CLASSES, IMAGE_SHAPE, TEST_FILE, TRAIN_FILE, DataError, write_split
+from .schema import CLASSES, IMAGE_SHAPE, TEST_FILE, TRAIN_FILE, DataError, write_split
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp")
 LABELS = {"cat": 1, "non-cat": 0}  # sub-folder name: label

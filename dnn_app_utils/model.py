@@ -6,24 +6,23 @@ use RELU, the output layer SIGMOID; X is (n_x, m), Y and AL are (1, m).
 """
 import numpy as np
 
-from ._checks import as_matrix, check_same_shape, count_layers
+from . import _fast
+from ._checks import as_matrix, check_same_shape, check_sizes, count_layers
 from .layers import linear_activation_backward, linear_activation_forward
-
-
-def _check_sizes(where, names, values):
-    for name, v in zip(names, values):
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{where}: {name} must be a positive whole number, got {v!r}.")
 
 
 def initialize_parameters(n_x, n_h, n_y):
     """Small random weights and zero biases for LINEAR->RELU->LINEAR->SIGMOID.
 
-    Seeds numpy's global generator with 1, then draws W1 (n_h, n_x) and
-    W2 (n_y, n_h) from N(0, 1) * 0.01, in that order; b1 (n_h, 1), b2 (n_y, 1)
-    are zeros. Returns the dict {"W1", "b1", "W2", "b2"}.
+    Seeds numpy's global generator with 1, then draws W1 and W2 from
+    N(0, 1) * 0.01, in that order; the biases are zeros.
+    Inputs:
+    - n_x, n_h, n_y: sizes of the input, hidden and output layers (ints)
+    Returns parameters, a dict:
+    - W1: (n_h, n_x), b1: (n_h, 1)
+    - W2: (n_y, n_h), b2: (n_y, 1)
     """
-    _check_sizes("initialize_parameters", ("n_x", "n_h", "n_y"), (n_x, n_h, n_y))
+    check_sizes("initialize_parameters", ("n_x", "n_h", "n_y"), (n_x, n_h, n_y))
     np.random.seed(1)
     W1 = np.random.randn(n_h, n_x) * 0.01
     b1 = np.zeros((n_h, 1))
@@ -35,9 +34,13 @@ def initialize_parameters(n_x, n_h, n_y):
 def initialize_parameters_deep(layer_dims):
     """Scaled random weights and zero biases for an L-layer network.
 
-    layer_dims: sizes [n_x, n_1, ..., n_L] (L + 1 numbers).
     Seeds numpy's global generator with 1, then for l = 1..L draws
-    W{l} = N(0, 1) of shape (n_l, n_{l-1}) / sqrt(n_{l-1}); b{l} = zeros (n_l, 1).
+    W{l} = N(0, 1) / sqrt(n_{l-1}); the biases are zeros.
+    Inputs:
+    - layer_dims: [n_x, n_1, ..., n_L], L + 1 ints
+    Returns parameters, a dict, for l = 1..L:
+    - W{l}: (n_l, n_{l-1})
+    - b{l}: (n_l, 1)
     """
     where = "initialize_parameters_deep"
     dims = list(layer_dims)
@@ -46,7 +49,7 @@ def initialize_parameters_deep(layer_dims):
             f"{where}: layer_dims needs at least the input and output sizes, "
             f"e.g. [12288, 7, 1], got {layer_dims!r}."
         )
-    _check_sizes(where, [f"layer_dims[{i}]" for i in range(len(dims))], dims)
+    check_sizes(where, [f"layer_dims[{i}]" for i in range(len(dims))], dims)
     np.random.seed(1)
     parameters = {}
     for l in range(1, len(dims)):
@@ -58,11 +61,14 @@ def initialize_parameters_deep(layer_dims):
 def L_model_forward(X, parameters):
     """[LINEAR->RELU] x (L-1) -> LINEAR->SIGMOID.
 
-    X: (n_x, m). Returns (AL, caches): AL (1, m) holds the predicted
-    probabilities, caches is a list of L caches from
-    ``linear_activation_forward``, layer 1 first.
+    Inputs:
+    - X: (n_x, m)
+    - parameters: W{l} (n_l, n_{l-1}) and b{l} (n_l, 1) for l = 1..L
+    Returns (AL, caches):
+    - AL: (1, m), the predicted probabilities
+    - caches: list of the L caches of ``linear_activation_forward``, layer 1 first
     """
-    X = as_matrix("X", X, "L_model_forward")
+    X = as_matrix("L_model_forward", "X", X)
     L = count_layers("L_model_forward", parameters)
     caches = []
     A = X
@@ -79,9 +85,13 @@ def L_model_forward(X, parameters):
 def compute_cost(AL, Y):
     """Cross-entropy cost -(1/m) * sum(Y log AL + (1 - Y) log(1 - AL)).
 
-    AL, Y: (1, m). Returns the cost as a 0-d numpy float.
+    Inputs:
+    - AL: (1, m), the predicted probabilities
+    - Y: (1, m), the labels, 0 or 1
+    Returns:
+    - cost: (), a 0-d numpy float
     """
-    AL = as_matrix("AL", AL, "compute_cost")
+    AL = as_matrix("compute_cost", "AL", AL)
     Y = check_same_shape("compute_cost", "Y", Y, "AL", AL)
     m = Y.shape[1]
     cost = (1.0 / m) * (-(Y @ np.log(AL).T) - ((1 - Y) @ np.log(1 - AL).T))
@@ -91,11 +101,15 @@ def compute_cost(AL, Y):
 def L_model_backward(AL, Y, caches):
     """Backward pass of [LINEAR->RELU] x (L-1) -> LINEAR->SIGMOID.
 
-    AL, Y: (1, m); caches from ``L_model_forward``.
-    Returns grads with dA{l-1}, dW{l}, db{l} for l = 1..L (dA{l} has the
-    shape of A{l}; dW{l}, db{l} the shapes of W{l}, b{l}).
+    Inputs:
+    - AL: (1, m), from ``L_model_forward``
+    - Y: (1, m), the labels
+    - caches: the list of L caches from ``L_model_forward``
+    Returns grads, a dict, for l = 1..L:
+    - dA{l-1}: (n_{l-1}, m), the shape of A{l-1} (dA0 that of X)
+    - dW{l}: (n_l, n_{l-1}), db{l}: (n_l, 1), the shapes of W{l}, b{l}
     """
-    AL = as_matrix("AL", AL, "L_model_backward")
+    AL = as_matrix("L_model_backward", "AL", AL)
     Y = check_same_shape("L_model_backward", "Y", Y, "AL", AL)
     L = len(caches)
     if L == 0:
@@ -112,10 +126,14 @@ def L_model_backward(AL, Y, caches):
 
 
 def update_parameters(parameters, grads, learning_rate):
-    """One gradient-descent step: W{l} -= learning_rate * dW{l}, same for b.
+    """One gradient-descent step: W{l} = W{l} - learning_rate * dW{l}, same for b.
 
-    New arrays are stored in ``parameters`` (the old ones are not modified) and
-    the same dict is returned. grads needs dW{l} and db{l} for every layer.
+    Inputs:
+    - parameters: W{l} (n_l, n_{l-1}) and b{l} (n_l, 1) for l = 1..L
+    - grads: dW{l} and db{l} of those shapes for every layer (more keys are ignored)
+    - learning_rate: a float
+    Returns parameters, the same dict, holding new arrays of the same shapes
+    (the old arrays are not modified).
     """
     L = count_layers("update_parameters", parameters)
     missing = [k for l in range(1, L + 1) for k in (f"dW{l}", f"db{l}") if k not in grads]
@@ -132,22 +150,22 @@ def update_parameters(parameters, grads, learning_rate):
                     f"update_parameters: d{p}{l} has shape {np.shape(g)} but "
                     f"{p}{l} has shape {old.shape}; they must match."
                 )
-            step = learning_rate * g
-            if (isinstance(step, np.ndarray) and step.shape == old.shape
-                    and step.dtype == np.result_type(old, step)):
-                parameters[f"{p}{l}"] = np.subtract(old, step, out=step)  # one new array, not two
-            else:
-                parameters[f"{p}{l}"] = old - step
+            parameters[f"{p}{l}"] = _fast.gradient_step(old, learning_rate, g)  # old - learning_rate * g
     return parameters
 
 
 def predict(X, y, parameters):
     """Predict 0/1 labels with a trained network and print the accuracy.
 
-    X: (n_x, m); y: (1, m) true labels. Prints "Accuracy: <fraction>".
-    Returns p (1, m), 1.0 where the predicted probability is above 0.5.
+    Prints "Accuracy: <fraction of the m examples predicted right>".
+    Inputs:
+    - X: (n_x, m)
+    - y: (1, m), the true labels
+    - parameters: as ``L_model_forward`` takes them
+    Returns:
+    - p: (1, m), 1.0 where the predicted probability is above 0.5, else 0.0
     """
-    X = as_matrix("X", X, "predict")
+    X = as_matrix("predict", "X", X)
     m = X.shape[1]
     probas, _ = L_model_forward(X, parameters)
     y = check_same_shape("predict", "y", y, "the predictions", probas)

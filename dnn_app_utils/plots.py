@@ -8,7 +8,11 @@ def _plt():
 
 
 def plot_costs(costs, learning_rate=0.0075, title=None):
-    """Plot a cost recorded every 100 iterations."""
+    """Plot the costs a model recorded, one every 100 iterations.
+
+    costs: list of m_c costs (numbers or 0-d arrays), as the models return it;
+    learning_rate goes in the default title.
+    """
     plt = _plt()
     plt.plot(np.squeeze(costs))
     plt.ylabel("cost")

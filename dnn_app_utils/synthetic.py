@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import CLASSES, IMAGE_SHAPE, DataError, _read_split, write_split
+from .schema import CLASSES, IMAGE_SHAPE, DataError, read_split, write_split
 
 CACHE_ENV = "DNN_APP_CACHE"
 TRAIN_NAME = "train_catvnoncat_synthetic.h5"
@@ -203,8 +203,8 @@ def _cache_root():
 def _is_complete(folder):
     """True if both synthetic files in folder exist and read back cleanly."""
     try:
-        _read_split(folder / TRAIN_NAME, "train")
-        _read_split(folder / TEST_NAME, "test")
+        read_split(folder / TRAIN_NAME, "train")
+        read_split(folder / TEST_NAME, "test")
     except (DataError, OSError):
         return False
     return True

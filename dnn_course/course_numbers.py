@@ -1,5 +1,5 @@
-"""The course's expected numbers (SPEC.md, "The numbers"): what the reference
-solutions print on the course data. Used by the tests and the demo."""
+"""The course's expected numbers (docs/course-facts.md, "Exact numbers"): what the
+reference solutions print on the course data. Used by the tests and the demo."""
 
 TWO_LAYER_COSTS = [
     0.693049735659989, 0.6464320953428849, 0.6325140647912678, 0.6015024920354665,
@@ -27,3 +27,12 @@ L_LAYER_ACCURACY = ("Accuracy: 0.9856459330143539", "Accuracy: 0.8")
 
 TWO_LAYER_SHORT = ("Cost after iteration 1: 0.6926114346158595", 0.693049735659989)
 L_LAYER_SHORT = ("Cost after iteration 0: 0.7717493284237686", 0.7717493284237686)
+
+# What the public tests print against a correct solution, and their stored first costs.
+PUBLIC_TEST_LINES = {
+    "two_layer_model": ["Cost after iteration 1: 0.6915746967050506"] * 3
+    + ["Cost after iteration 2: 0.6524135179683452", " All tests passed."],
+    "L_layer_model": ["Cost after iteration 1: 0.7070709008912569"] * 3
+    + ["Cost after iteration 2: 0.7063462654190897", " All tests passed."],
+}
+PUBLIC_TEST_FIRST_COSTS = {"two_layer_model": 0.69315968, "L_layer_model": 0.70723944}

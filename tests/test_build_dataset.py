@@ -8,7 +8,7 @@ from PIL import Image
 
 from dnn_app_utils import DataError, load_data
 from dnn_app_utils.build_dataset import build_dataset, load_image, main
-from dnn_app_utils.data import _read_split
+from dnn_app_utils.schema import read_split
 
 RED, GREEN, BLUE, GREY, YELLOW = (200, 30, 30), (30, 200, 30), (30, 30, 200), (128, 128, 128), (220, 220, 0)
 
@@ -111,7 +111,7 @@ def test_refuses_to_overwrite_unless_asked(images, tmp_path):
         build_dataset(images, out, "train")
     assert out.read_bytes() == b"precious"
     build_dataset(images, out, "train", overwrite=True)
-    assert _read_split(out, "train")[0].shape == (5, 64, 64, 3)
+    assert read_split(out, "train")[0].shape == (5, 64, 64, 3)
 
 
 @pytest.mark.parametrize("split", ["Train", "validation", ""])

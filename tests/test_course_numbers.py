@@ -1,11 +1,13 @@
-"""The reference solutions on the course data reproduce SPEC.md's numbers."""
+"""The reference solutions on the course data reproduce the course's numbers
+(docs/course-facts.md, "Exact numbers"; the values: dnn_course/course_numbers.py)."""
 import re
+from collections import namedtuple
 
 import numpy as np
 import pytest
 
 from conftest import L_LAYER_DIMS, TWO_LAYER_DIMS, run_printing
-from dnn_course import course_numbers as spec
+from dnn_course import course_numbers as course
 
 REL = 1e-9
 pytestmark = pytest.mark.slow
@@ -20,68 +22,58 @@ def _assert_curve(mine, gold):
     rel = np.abs(np.array(mine) - gold) / np.abs(gold)
     bad = np.flatnonzero(rel > REL)
     assert bad.size == 0, "\n".join(
-        f"checkpoint {100 * k}: mine {mine[k]!r} vs SPEC {gold[k]!r}" for k in bad)
+        f"checkpoint {100 * k}: mine {mine[k]!r} vs the course's {gold[k]!r}" for k in bad)
 
 
-def test_two_layer_short_run(reference, course_data):
-    """2 iterations print SPEC's line and record SPEC's first cost."""
+# Each model as the course trains it, and the numbers its reference must give.
+Model = namedtuple("Model", "function dims short_iterations full_run short curve last accuracy")
+MODELS = {
+    "2-layer": Model("two_layer_model", TWO_LAYER_DIMS, 2, "two_layer_run", course.TWO_LAYER_SHORT,
+                     course.TWO_LAYER_COSTS, course.TWO_LAYER_LAST, course.TWO_LAYER_ACCURACY),
+    "L-layer": Model("L_layer_model", L_LAYER_DIMS, 1, "l_layer_run", course.L_LAYER_SHORT,
+                     course.L_LAYER_COSTS, course.L_LAYER_LAST, course.L_LAYER_ACCURACY),
+}
+by_model = pytest.mark.parametrize("model", MODELS.values(), ids=MODELS)
+
+
+@by_model
+def test_short_run(model, reference, course_data):
+    """The graded test cell's run (2 or 1 iterations) prints the course's line
+    and records the course's first cost."""
     train_x, train_y = course_data[:2]
-    (_, costs), printed = run_printing(reference["two_layer_model"], train_x, train_y,
-                                       TWO_LAYER_DIMS, num_iterations=2)
-    assert printed.strip() == spec.TWO_LAYER_SHORT[0]
-    assert float(costs[0]) == pytest.approx(spec.TWO_LAYER_SHORT[1], rel=REL)
+    (_, costs), printed = run_printing(reference[model.function], train_x, train_y, model.dims,
+                                       num_iterations=model.short_iterations)
+    line, first_cost = model.short
+    assert printed.strip() == line
+    assert float(costs[0]) == pytest.approx(first_cost, rel=REL)
 
 
-def test_l_layer_short_run(reference, course_data):
-    """1 iteration prints SPEC's line and records SPEC's first cost."""
-    train_x, train_y = course_data[:2]
-    (_, costs), printed = run_printing(reference["L_layer_model"], train_x, train_y,
-                                       L_LAYER_DIMS, num_iterations=1)
-    assert printed.strip() == spec.L_LAYER_SHORT[0]
-    assert float(costs[0]) == pytest.approx(spec.L_LAYER_SHORT[1], rel=REL)
+@by_model
+def test_cost_curve(model, request):
+    """All 25 checkpoints of the 2500-iteration run match the course's curve."""
+    _assert_curve(request.getfixturevalue(model.full_run)["costs"], model.curve)
 
 
-def test_two_layer_cost_curve(two_layer_run):
-    """All 25 checkpoints of the 2500-iteration 2-layer run match SPEC."""
-    _assert_curve(two_layer_run["costs"], spec.TWO_LAYER_COSTS)
-
-
-def test_two_layer_printed_lines(two_layer_run):
-    """print_cost=True prints every 100th iteration and the last one, as SPEC."""
-    lines = _cost_lines(two_layer_run["printed"])
+@by_model
+def test_printed_lines(model, request):
+    """print_cost=True prints every 100th iteration and the last one, at the course's cost."""
+    lines = _cost_lines(request.getfixturevalue(model.full_run)["printed"])
     assert sorted(lines) == list(range(0, 2500, 100)) + [2499]
-    it, gold = spec.TWO_LAYER_LAST
+    it, gold = model.last
     assert lines[it] == pytest.approx(gold, rel=REL)
 
 
-def test_two_layer_accuracy(two_layer_run):
-    """predict prints SPEC's train and test accuracy lines exactly."""
-    assert two_layer_run["accuracy"] == spec.TWO_LAYER_ACCURACY
+@by_model
+def test_accuracy(model, request):
+    """predict prints the course's train and test accuracy lines exactly."""
+    assert request.getfixturevalue(model.full_run)["accuracy"] == model.accuracy
 
 
-def test_l_layer_cost_curve(l_layer_run):
-    """All 25 checkpoints of the 2500-iteration L-layer run match SPEC."""
-    _assert_curve(l_layer_run["costs"], spec.L_LAYER_COSTS)
-
-
-def test_l_layer_printed_lines(l_layer_run):
-    """print_cost=True prints every 100th iteration and the last one, as SPEC."""
-    lines = _cost_lines(l_layer_run["printed"])
-    assert sorted(lines) == list(range(0, 2500, 100)) + [2499]
-    it, gold = spec.L_LAYER_LAST
-    assert lines[it] == pytest.approx(gold, rel=REL)
-
-
-def test_l_layer_accuracy(l_layer_run):
-    """predict prints SPEC's train and test accuracy lines exactly."""
-    assert l_layer_run["accuracy"] == spec.L_LAYER_ACCURACY
-
-
-def test_trained_parameter_shapes(two_layer_run, l_layer_run):
+@by_model
+def test_trained_parameter_shapes(model, request):
     """The trained parameters have the shapes of their layer sizes."""
-    for run, dims in ((two_layer_run, TWO_LAYER_DIMS), (l_layer_run, L_LAYER_DIMS)):
-        p = run["parameters"]
-        assert sorted(p) == sorted(f"{k}{l}" for l in range(1, len(dims)) for k in "Wb")
-        for l in range(1, len(dims)):
-            assert p[f"W{l}"].shape == (dims[l], dims[l - 1])
-            assert p[f"b{l}"].shape == (dims[l], 1)
+    p, dims = request.getfixturevalue(model.full_run)["parameters"], model.dims
+    assert sorted(p) == sorted(f"{k}{l}" for l in range(1, len(dims)) for k in "Wb")
+    for l in range(1, len(dims)):
+        assert p[f"W{l}"].shape == (dims[l], dims[l - 1])
+        assert p[f"b{l}"].shape == (dims[l], 1)

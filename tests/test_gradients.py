@@ -34,30 +34,24 @@ def layer(rng):
     return A, W, b, R
 
 
-def test_linear_backward_matches_finite_differences(layer):
-    """dA_prev, dW, db of the linear step agree with central differences."""
+@pytest.mark.parametrize("activation", [None, "relu", "sigmoid"], ids=["linear", "relu", "sigmoid"])
+def test_layer_backward_matches_finite_differences(layer, activation):
+    """dA_prev, dW, db of the linear step (linear_backward), and through each
+    activation (linear_activation_backward), agree with central differences."""
     A, W, b, R = layer
-    loss = lambda: np.sum(R * du.linear_forward(A, W, b)[0])
-    _, cache = du.linear_forward(A, W, b)
-    # linear_backward averages dW and db over the m examples
-    m = A.shape[1]
-    dA, dW, db = du.linear_backward(R, cache)
+    if activation is None:
+        forward = lambda: du.linear_forward(A, W, b)
+        backward = lambda cache: du.linear_backward(R, cache)
+    else:
+        forward = lambda: du.linear_activation_forward(A, W, b, activation)
+        backward = lambda cache: du.linear_activation_backward(R, cache, activation)
+    loss = lambda: np.sum(R * forward()[0])
+    dA, dW, db = backward(forward()[1])
+    m = A.shape[1]  # dW and db are averaged over the m examples
+    tolerance = 1e-7 if activation is None else 1e-6
     for name, mine, x, scale in (("dA_prev", dA, A, 1), ("dW", dW, W, m), ("db", db, b, m)):
         err = rel_error(mine * scale, numeric_grad(loss, x))
-        assert err < 1e-7, f"{name}: relative error {err:.2e}"
-
-
-@pytest.mark.parametrize("activation", ["relu", "sigmoid"])
-def test_linear_activation_backward_matches_finite_differences(layer, activation):
-    """Gradients through the activation agree with central differences."""
-    A, W, b, R = layer
-    loss = lambda: np.sum(R * du.linear_activation_forward(A, W, b, activation)[0])
-    _, cache = du.linear_activation_forward(A, W, b, activation)
-    dA, dW, db = du.linear_activation_backward(R, cache, activation)
-    m = A.shape[1]
-    for name, mine, x, scale in (("dA_prev", dA, A, 1), ("dW", dW, W, m), ("db", db, b, m)):
-        err = rel_error(mine * scale, numeric_grad(loss, x))
-        assert err < 1e-6, f"{activation} {name}: relative error {err:.2e}"
+        assert err < tolerance, f"{activation or 'linear'} {name}: relative error {err:.2e}"
 
 
 def test_L_model_backward_matches_finite_differences_of_the_cost(rng):

@@ -17,19 +17,12 @@ def _net(rng, dims, m):
     return params, X, Y
 
 
-def test_sigmoid(rng):
-    """sigmoid returns 1/(1+exp(-Z)) and caches Z."""
-    Z = rng.standard_normal((4, 6)) * 5
-    A, cache = du.sigmoid(Z)
-    assert_close("sigmoid", A, gold.sigmoid(Z))
-    assert cache is Z
-
-
-def test_relu(rng):
-    """relu returns max(0, Z) and caches Z."""
-    Z = rng.standard_normal((4, 6))
-    A, cache = du.relu(Z)
-    assert_close("relu", A, gold.relu(Z))
+@pytest.mark.parametrize("name, scale", [("sigmoid", 5), ("relu", 1)])
+def test_activation(rng, name, scale):
+    """sigmoid returns 1/(1+exp(-Z)), relu max(0, Z); both cache Z."""
+    Z = rng.standard_normal((4, 6)) * scale
+    A, cache = getattr(du, name)(Z)
+    assert_close(name, A, getattr(gold, name)(Z))
     assert cache is Z
 
 
@@ -116,21 +109,17 @@ def test_L_model_backward(rng, dims):
         assert_close(k, grads[k], expected[k], rtol=1e-8, atol=1e-10)
 
 
-def test_initialize_parameters():
-    """initialize_parameters seeds 1 and draws W1 then W2, scaled by 0.01."""
+@pytest.mark.parametrize("mine, theirs", [
+    (lambda: du.initialize_parameters(5, 4, 1), lambda: gold.init_two(5, 4, 1)),
+    (lambda: du.initialize_parameters_deep([12288, 20, 7, 5, 1]),
+     lambda: gold.init_deep([12288, 20, 7, 5, 1])),
+], ids=["2-layer", "L-layer"])
+def test_initialize_parameters(mine, theirs):
+    """Each initializer seeds 1 itself, then draws W1, W2, ... in order, scaled by
+    0.01 (2-layer) or by 1/sqrt(fan-in) (L-layer); the biases are zeros."""
     np.random.seed(123)
-    p = du.initialize_parameters(5, 4, 1)
-    g = gold.init_two(5, 4, 1)
-    assert sorted(p) == sorted(g)
-    for k in g:
-        assert_close(k, p[k], g[k], rtol=0, atol=0)
-
-
-def test_initialize_parameters_deep():
-    """initialize_parameters_deep seeds 1 and scales by 1/sqrt(fan-in)."""
-    dims = [12288, 20, 7, 5, 1]
-    p = du.initialize_parameters_deep(dims)
-    g = gold.init_deep(dims)
+    p = mine()
+    g = theirs()
     assert sorted(p) == sorted(g)
     for k in g:
         assert_close(k, p[k], g[k], rtol=0, atol=0)

@@ -80,30 +80,21 @@ def test_empty_env_var_is_ignored(no_env, monkeypatch):
     assert load_data()[0].shape[0] == 2
 
 
-def test_missing_folder_via_argument(no_env):
-    where = no_env / "nowhere"
+@pytest.mark.parametrize("chosen_by", ["argument", "environment variable", "default"])
+def test_missing_folder_names_it_how_it_was_chosen_and_what_to_do(no_env, monkeypatch, chosen_by):
+    folder, how = {
+        "argument": (no_env / "nowhere", "the data_dir argument"),
+        "environment variable": (no_env / "env_folder", f"the {DATA_ENV} environment variable"),
+        "default": (no_env.resolve() / "datasets", "default datasets/ folder"),
+    }[chosen_by]
+    if chosen_by == "environment variable":
+        monkeypatch.setenv(DATA_ENV, str(folder))
     with pytest.raises(DataError) as err:
-        load_data(where)
+        load_data(folder if chosen_by == "argument" else None)
     msg = str(err.value)
-    assert str(where) in msg
-    assert "the data_dir argument" in msg
+    assert str(folder) in msg and how in msg
     assert TRAIN_FILE in msg and TEST_FILE in msg
     assert HOW_TO_GET_DATA in msg and "synthetic" in msg
-
-
-def test_missing_folder_via_env_var(no_env, monkeypatch):
-    monkeypatch.setenv(DATA_ENV, str(no_env / "env_folder"))
-    with pytest.raises(DataError) as err:
-        load_data()
-    assert str(no_env / "env_folder") in str(err.value)
-    assert f"the {DATA_ENV} environment variable" in str(err.value)
-
-
-def test_missing_default_folder(no_env):
-    with pytest.raises(DataError) as err:
-        load_data()
-    assert str(no_env.resolve() / "datasets") in str(err.value)
-    assert "default datasets/ folder" in str(err.value)
 
 
 def test_only_the_missing_file_is_named(no_env):

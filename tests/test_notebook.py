@@ -1,7 +1,7 @@
 """The assignment notebook: source, release and nbgrader configuration (issue 3).
 
 * the source notebook's structure (fast, no kernel);
-* the source passes nbgrader's Validator and prints SPEC.md's numbers (slow: one
+* the source passes nbgrader's Validator and prints the course's numbers (slow: one
   full execution, shared by both tests);
 * the committed release: no solution code, no hidden tests, fails the Validator,
   is what regenerating gives, and greets a learner who runs the stubs with a
@@ -23,20 +23,18 @@ from notebook_fixtures import (CONFIG_FILE, RELEASE_DIR, SOURCE_DIR, cell_by_gra
                                generate_release, grade_id, nbgrader_config,
                                read_nb, stream_text)
 
-from dnn_course import course_numbers as spec
+from dnn_course import course_numbers as course
 from dnn_course.paths import COURSE_ROOT, NOTEBOOK
 
 BEGIN, END = "# YOUR CODE STARTS HERE", "# YOUR CODE ENDS HERE"
 SOLUTION_IDS = ("two_layer_model", "L_layer_model")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
-# SPEC.md, "The numbers" and "The public tests".
-TWO_CURVE, L_CURVE = spec.TWO_LAYER_COSTS, spec.L_LAYER_COSTS
-TWO_LAST, L_LAST = spec.TWO_LAYER_LAST[1], spec.L_LAYER_LAST[1]
-PUBLIC_TWO = ["Cost after iteration 1: 0.6915746967050506"] * 3 + [
-    "Cost after iteration 2: 0.6524135179683452", " All tests passed."]
-PUBLIC_L = ["Cost after iteration 1: 0.7070709008912569"] * 3 + [
-    "Cost after iteration 2: 0.7063462654190897", " All tests passed."]
+# docs/course-facts.md, "Exact numbers" and "The public tests".
+TWO_CURVE, L_CURVE = course.TWO_LAYER_COSTS, course.L_LAYER_COSTS
+TWO_LAST, L_LAST = course.TWO_LAYER_LAST[1], course.L_LAYER_LAST[1]
+PUBLIC_TWO = course.PUBLIC_TEST_LINES["two_layer_model"]
+PUBLIC_L = course.PUBLIC_TEST_LINES["L_layer_model"]
 COST_LINE = re.compile(r"^Cost after iteration (\d+): (\S+)$")
 
 
@@ -308,7 +306,7 @@ def test_source_passes_validation(validated_source):
 
 
 @pytest.mark.slow
-def test_source_prints_the_spec_numbers(validated_source):
+def test_source_prints_the_course_numbers(validated_source):
     _, nb, seconds = validated_source
     print(f"source notebook executed and validated in {seconds:.0f} s")
 

@@ -9,6 +9,7 @@ import public_tests
 from public_tests import L_layer_model_test, two_layer_model_test
 from public_tests.checks import Failure, compare, compare_pair
 from public_tests.expected import EXPECTED
+from dnn_course import course_numbers
 from dnn_course.make_expected import build_expected, render
 from dnn_course.mistakes import (FAKE_GLOBALS, L_LAYER_MUTANTS, TWO_LAYER_MUTANTS, build,
                                  mutate)
@@ -17,13 +18,8 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 TESTS = {"two_layer_model": two_layer_model_test, "L_layer_model": L_layer_model_test}
 
-# What a correct solution prints (SPEC.md, "The public tests").
-SPEC_OUTPUT = {
-    "two_layer_model": ["Cost after iteration 1: 0.6915746967050506"] * 3
-    + ["Cost after iteration 2: 0.6524135179683452", " All tests passed."],
-    "L_layer_model": ["Cost after iteration 1: 0.7070709008912569"] * 3
-    + ["Cost after iteration 2: 0.7063462654190897", " All tests passed."],
-}
+# What a correct solution prints (docs/course-facts.md, "The public tests").
+COURSE_OUTPUT = course_numbers.PUBLIC_TEST_LINES
 
 
 def assert_same(what, mine, expected):
@@ -46,10 +42,10 @@ def sources():
 # ----------------------------------------------------------------- the reference
 
 @pytest.mark.parametrize("name", TESTS)
-def test_reference_prints_spec_lines(name, reference, capsys):
-    """The reference passes and prints exactly SPEC.md's lines."""
+def test_reference_prints_course_lines(name, reference, capsys):
+    """The reference passes and prints exactly the course's lines."""
     report = TESTS[name](reference[name])
-    assert_same("printed lines", printed_lines(capsys), SPEC_OUTPUT[name])
+    assert_same("printed lines", printed_lines(capsys), COURSE_OUTPUT[name])
     assert_same("passed, failed", (report.passed, report.failed), (4, 0))
     assert report.ok and report.failures == []
 
@@ -63,10 +59,10 @@ def test_green_line(name, reference, capsys):
 
 
 @pytest.mark.parametrize("name", TESTS)
-def test_first_costs_match_spec(name):
-    """The stored first costs are SPEC.md's, to 8 decimals."""
-    spec = {"two_layer_model": 0.69315968, "L_layer_model": 0.70723944}[name]
-    assert_same("first cost", round(EXPECTED[name][0]["costs"][0], 8), spec)
+def test_first_costs_match_course(name):
+    """The stored first costs are the course's, to 8 decimals."""
+    course = course_numbers.PUBLIC_TEST_FIRST_COSTS[name]
+    assert_same("first cost", round(EXPECTED[name][0]["costs"][0], 8), course)
 
 
 @pytest.mark.parametrize("name", TESTS)

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from dnn_app_utils import load_data
-from dnn_app_utils.data import CLASSES, DATA_ENV, _read_split
+from dnn_app_utils.data import DATA_ENV
+from dnn_app_utils.schema import CLASSES, read_split
 from dnn_app_utils.synthetic import (CACHE_ENV, TEST_NAME, TRAIN_NAME, generate,
                                      notice, synthetic_data_dir, write_synthetic)
 
@@ -66,8 +67,8 @@ def test_write_synthetic_writes_files_named_synthetic(tmp_path, seed0):
     folder = write_synthetic(tmp_path / "out", seed=0)
     assert sorted(p.name for p in folder.iterdir()) == sorted([TEST_NAME, TRAIN_NAME])
     assert all("synthetic" in p.name for p in folder.iterdir())
-    train_x, train_y, classes = _read_split(folder / TRAIN_NAME, "train")
-    test_x, test_y, _ = _read_split(folder / TEST_NAME, "test")
+    train_x, train_y, classes = read_split(folder / TRAIN_NAME, "train")
+    test_x, test_y, _ = read_split(folder / TEST_NAME, "test")
     assert tuple(classes.tolist()) == CLASSES == (b"non-cat", b"cat")
     for got, want in zip((train_x, train_y, test_x, test_y), seed0):
         np.testing.assert_array_equal(got, want)
@@ -131,14 +132,14 @@ def _check_loaded(loaded, seed0):
     np.testing.assert_array_equal(test_y[0], seed0[3])
 
 
-def test_load_data_synthetic_argument_prints_the_notice(cache, capsys, seed0):
-    _check_loaded(load_data("synthetic"), seed0)
-    assert notice() in capsys.readouterr().out
-
-
-def test_load_data_synthetic_env_var_prints_the_notice(cache, monkeypatch, capsys, seed0):
-    monkeypatch.setenv(DATA_ENV, "synthetic")
-    _check_loaded(load_data(), seed0)
+@pytest.mark.parametrize("asked_by", ["argument", "environment variable"])
+def test_load_data_synthetic_prints_the_notice(cache, monkeypatch, capsys, seed0, asked_by):
+    if asked_by == "argument":
+        loaded = load_data("synthetic")
+    else:
+        monkeypatch.setenv(DATA_ENV, "synthetic")
+        loaded = load_data()
+    _check_loaded(loaded, seed0)
     assert notice() in capsys.readouterr().out
 
 
