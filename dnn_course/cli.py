@@ -10,13 +10,13 @@ import os
 import sys
 from pathlib import Path
 
-from .paths import ASSIGNMENT, COURSE_ROOT, NOTEBOOK
+from dnn_course.course.paths import ASSIGNMENT, COURSE_ROOT, NOTEBOOK
 
 OK, ATTENTION, USAGE = 0, 1, 2
 
 
 def _results_or_table(results):
-    from .export import table
+    from dnn_course.admin.export import table
 
     print(table(results))
     bad = [r for r in results if r.status != "graded"]
@@ -25,8 +25,8 @@ def _results_or_table(results):
 
 
 def cmd_release(args):
-    from .learner_dist import DistError, write
-    from .release import ReleaseError, generate
+    from dnn_course.admin.learner_dist import DistError, write
+    from dnn_course.admin.release import ReleaseError, generate
 
     try:
         status = generate(args.root, force=args.force, db_url=args.db)
@@ -40,13 +40,13 @@ def cmd_release(args):
 
 
 def cmd_check(args):
-    from .release import check
+    from dnn_course.admin.release import check
 
     problems = check(args.root)
     for p in problems:
         print(f"check: {p}", file=sys.stderr)
     if not problems:
-        from .course_data import find_course_data
+        from dnn_course.course.course_data import find_course_data
 
         print(f"check: grading finds the course data in {find_course_data(args.root)}; the source "
               "notebook passes validation and the release fails it, as it should.")
@@ -54,10 +54,10 @@ def cmd_check(args):
 
 
 def cmd_collect(args):
-    from .collect import (CollectError, collect_download, due_date, format_report, lms_zone,
+    from dnn_course.admin.collect import (CollectError, collect_download, due_date, format_report, lms_zone,
                           record_students)
-    from .gradebook_db import GradebookURLError, course_db_url, open_gradebook, prepare, retry_locked
-    from .nbapi import load_config
+    from dnn_course.course.gradebook_db import GradebookURLError, course_db_url, open_gradebook, prepare, retry_locked
+    from dnn_course.course.nbapi import load_config
 
     cfg = load_config(args.root)
     course_id = cfg.CourseDirectory.course_id
@@ -78,8 +78,8 @@ def cmd_collect(args):
 
 
 def cmd_grade(args):
-    from .grading import grade_all, submitted_students
-    from .gradebook_db import GradebookURLError, course_db_url, prepare
+    from dnn_course.grading.submission import grade_all, submitted_students
+    from dnn_course.course.gradebook_db import GradebookURLError, course_db_url, prepare
 
     students = args.student or submitted_students(args.root, args.assignment)
     if not students:
@@ -100,16 +100,16 @@ def cmd_grade(args):
         return USAGE
     _ensure_released(args)
     if args.full_run:  # read by GuardedExecute in this process and the workers it starts
-        from .skip import FULL_RUN_ENV
+        from dnn_course.grading.skip import FULL_RUN_ENV
 
         os.environ[FULL_RUN_ENV] = "1"
-    from .course_data import course_data_problem
+    from dnn_course.course.course_data import course_data_problem
 
     missing = course_data_problem(args.root, args.assignment)
     if missing:  # said once here; each submission to grade is "not graded", never run
         print(f"grade: nothing will be graded: {missing}.", file=sys.stderr)
     if args.scheduler:
-        from .distributed import DaskSetupError, grade_dask
+        from dnn_course.scale.distributed import DaskSetupError, grade_dask
 
         try:
             results = grade_dask(args.assignment, args.root, students, args.scheduler,
@@ -118,7 +118,7 @@ def cmd_grade(args):
             print(f"grade: {e}", file=sys.stderr)
             return USAGE
     elif args.workers > 1:
-        from .parallel import grade_parallel
+        from dnn_course.scale.parallel import grade_parallel
 
         results = grade_parallel(args.assignment, args.root, students, args.workers,
                                  force=args.force, db_url=args.db)
@@ -132,8 +132,8 @@ def _ensure_released(args):
     """nbgrader needs the assignment in the gradebook before it can grade."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from .nbapi import load_config
-    from .release import default_db_url, generate
+    from dnn_course.course.nbapi import load_config
+    from dnn_course.admin.release import default_db_url, generate
 
     url = args.db or load_config(args.root).CourseDirectory.get("db_url") or default_db_url(args.root)
     with Gradebook(url) as gb:
@@ -146,7 +146,7 @@ def _ensure_released(args):
 
 
 def cmd_feedback(args):
-    from .nbapi import make_api
+    from dnn_course.course.nbapi import make_api
 
     api = make_api(args.root, args.db)
     outcome = api.generate_feedback(args.assignment, args.student, force=True)
@@ -159,9 +159,9 @@ def cmd_feedback(args):
 
 def _class_results(args):
     """Every submitted student's result, read from the gradebook in a few queries."""
-    from .class_results import read_class
-    from .grading import submitted_students
-    from .nbapi import make_api
+    from dnn_course.admin.class_results import read_class
+    from dnn_course.grading.submission import submitted_students
+    from dnn_course.course.nbapi import make_api
 
     api = make_api(args.root, args.db)
     with api.gradebook as gb:
@@ -170,7 +170,7 @@ def _class_results(args):
 
 
 def cmd_export(args):
-    from .export import write_canvas, write_csv, write_json, write_moodle
+    from dnn_course.admin.export import write_canvas, write_csv, write_json, write_moodle
 
     cls = _class_results(args)
     results, a = cls.results, args.assignment
@@ -202,7 +202,7 @@ def cmd_export(args):
 
 
 def cmd_report(args):
-    from .report import write_report
+    from dnn_course.admin.report import write_report
 
     cls = _class_results(args)
     if not cls.results:
@@ -217,7 +217,7 @@ def cmd_report(args):
 
 
 def cmd_install_kernel(args):
-    from .kernelspec import install_kernelspec
+    from dnn_course.sandbox.kernelspec import install_kernelspec
 
     print(f"install-kernel: {install_kernelspec()}")
     return OK
@@ -226,20 +226,20 @@ def cmd_install_kernel(args):
 def cmd_sandbox_status(args):
     import json
 
-    from .sandbox import sandbox_status
+    from dnn_course.sandbox.launch import sandbox_status
 
     print(json.dumps(sandbox_status(), indent=2))
     return OK
 
 
 def cmd_demo(args):
-    from .demo import run
+    from dnn_course.demo.demo import run
 
     return run(args.root, data_dir=args.data, synthetic=args.synthetic, db_url=args.db)
 
 
 def cmd_train(args):
-    from .train_demo import run
+    from dnn_course.demo.train_demo import run
 
     return run(data_dir=args.data, synthetic=args.synthetic,
                require_course_data=args.require_course_data)

@@ -45,7 +45,7 @@ def course_data():
 @pytest.fixture(scope="session")
 def reference():
     """The reference solutions, read from the source notebook."""
-    from dnn_course.solutions import load_solutions
+    from dnn_course.course.solutions import load_solutions
 
     return load_solutions()
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from conftest import L_LAYER_DIMS, TWO_LAYER_DIMS, run_printing
-from dnn_course import course_numbers as spec
+from dnn_course.course import course_numbers as spec
 
 REL = 1e-9
 pytestmark = pytest.mark.slow

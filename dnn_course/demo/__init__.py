@@ -1,0 +1,1 @@
+"""The demo: sample submissions (from the catalogue of mistakes), the training demo, the end-to-end run."""
