@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from dnn_course.demo.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
+from dnn_course.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
 from public_tests.diagnose import STEPS, check_steps, diagnose
 from public_tests.hidden import small_inputs
 from public_tests.trace import TRACED, recording

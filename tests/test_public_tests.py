@@ -10,7 +10,7 @@ from public_tests import L_layer_model_test, two_layer_model_test
 from public_tests.checks import Failure, compare, compare_pair
 from public_tests.expected import EXPECTED
 from dnn_course.admin.make_expected import build_expected, render
-from dnn_course.demo.mistakes import (FAKE_GLOBALS, L_LAYER_MUTANTS, TWO_LAYER_MUTANTS, build,
+from dnn_course.mistakes import (FAKE_GLOBALS, L_LAYER_MUTANTS, TWO_LAYER_MUTANTS, build,
                                  mutate)
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -145,7 +145,7 @@ OWN_LINE = "Cost after iteration 0: 0.693049735659989\n"
 
 def _catalogue():
     """student id -> notebook: every catalogued mistake, the correct solution and variants."""
-    from dnn_course.demo.mistakes import MUTANTS, mutate
+    from dnn_course.mistakes import MUTANTS, mutate
     from dnn_course.demo.samples import _filled
     from dnn_course.course.solutions import solution_sources
 
