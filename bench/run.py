@@ -205,7 +205,7 @@ def autograde_hook():
     Grades in a scratch copy of the course folder, so the real gradebook and
     submitted/ are never touched.
     """
-    from dnn_course.grading.submission import grade_all
+    from dnn_course.grading.batch import grade_all
     from dnn_course.course.paths import ASSIGNMENT
     from dnn_course.admin.release import course_copy
     from dnn_course.demo.samples import write_samples

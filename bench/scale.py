@@ -121,13 +121,11 @@ def run_sequential(root, students, threads=None):
 
 
 def run_parallel(root, students, workers):
-    from dnn_course.scale import parallel
-
     from dnn_course.course.paths import ASSIGNMENT
+    from dnn_course.scale.parallel import grade_parallel
 
-    results = parallel.grade_parallel(ASSIGNMENT, root, students, workers, force=True,
-                                      progress=False)
-    return results, {s: r["seconds"] for s, r in parallel.last_run.items()}
+    results = grade_parallel(ASSIGNMENT, root, students, workers, force=True, progress=False)
+    return results, {s: r["seconds"] for s, r in results.runs.items()}
 
 
 def free_port():
@@ -172,9 +170,8 @@ def stop_cluster(procs):
 
 
 def run_dask(root, students, n, logs):
-    from dnn_course.scale import distributed
-
     from dnn_course.course.paths import ASSIGNMENT
+    from dnn_course.scale import distributed
 
     address, procs = start_cluster(n, logs)
     try:
@@ -184,11 +181,11 @@ def run_dask(root, students, n, logs):
         wall = time.monotonic() - t
     finally:
         stop_cluster(procs)
-    record = [r.get("record_s", 0) for r in distributed.last_run.values()]
+    record = [r.get("record_s", 0) for r in results.runs.values()]
     if record:
         print(f"dask client: recording one result in the gradebook took "
               f"{sum(record) / len(record):.2f} s on average", flush=True)
-    return results, {s: r["seconds"] for s, r in distributed.last_run.items()}, wall
+    return results, {s: r["seconds"] for s, r in results.runs.items()}, wall
 
 
 def summarize(name, wall, seconds, size, load_before, load_after, base_wall, single_wall,

@@ -12,8 +12,8 @@ import nbformat
 import pytest
 
 from conftest import course_data_dir
-from dnn_course.grading.submission import grade_all
-from dnn_course.demo.mistakes import STEP
+from dnn_course.grading.batch import grade_all
+from dnn_course.mistakes import STEP
 from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK, source_notebook
 from dnn_course.admin.release import course_copy

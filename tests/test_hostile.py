@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from conftest import course_data_dir
-from dnn_course.grading.submission import grade_all
+from dnn_course.grading.batch import grade_all
 from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 from dnn_course.admin.release import course_copy

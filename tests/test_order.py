@@ -39,7 +39,7 @@ def test_filled_in_first_blank_and_broken_last(tmp_path):
 
 def test_graded_submission_costs_nothing_unless_forced(tmp_path):
     """A matching receipt means grade_one will skip it: last, unless --force."""
-    from dnn_course.grading.submission import _digest, _receipt
+    from dnn_course.grading.receipts import digest as _digest, receipt_path as _receipt
 
     root = course(tmp_path)
     submitted = root / "submitted" / "demo-correct" / ASSIGNMENT / NOTEBOOK

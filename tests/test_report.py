@@ -14,7 +14,7 @@ import pytest
 from dnn_course.admin.class_results import ClassResults, Person
 from dnn_course.admin.export import CANVAS_HEADER, MOODLE_HEADER, write_canvas, write_json, write_moodle
 from dnn_course.admin.mistake_groups import group_mistakes
-from dnn_course.demo.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
+from dnn_course.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 from dnn_course.admin.report import render
 from dnn_course.grading.results import SubmissionResult
@@ -202,7 +202,8 @@ def graded_class(tmp_path_factory):
 
     from conftest import course_data_dir
     from dnn_course.scale.distributed import record
-    from dnn_course.grading.submission import _digest, grade_all
+    from dnn_course.grading.batch import grade_all
+    from dnn_course.grading.receipts import digest as _digest
     from dnn_course.course.nbapi import make_api
     from dnn_course.admin.release import course_copy
     from dnn_course.demo.samples import write_samples

@@ -24,8 +24,8 @@ import nbformat
 import pytest
 
 from conftest import course_data_dir
-from dnn_course.grading.submission import grade_all
-from dnn_course.demo.mistakes import MUTANTS, mutate
+from dnn_course.grading.batch import grade_all
+from dnn_course.mistakes import MUTANTS, mutate
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 from dnn_course.admin.release import course_copy
 from dnn_course.demo.samples import RAISES, sample_notebooks, write_samples
@@ -127,13 +127,14 @@ def autograded_files(root):
 
 def test_two_workers_grade_like_one(template, baseline, tmp_path):
     """--workers 2: same results, same autograded files, two processes at work."""
-    from dnn_course.scale.parallel import grade_parallel, last_run
+    from dnn_course.scale.parallel import grade_parallel
 
     root = fresh(template, tmp_path)
     results = grade_parallel(ASSIGNMENT, root, workers=2, progress=False)
     assert [r.student for r in results] == [r.student for r in baseline[1]]
     assert key(results) == key(baseline[1])
     assert autograded_files(root) == autograded_files(baseline[0])
+    last_run = results.runs  # run statistics come back with the results
     assert len({run["pid"] for run in last_run.values()}) == 2
     # longest first: the blank and the invalid one (alphabetically first) wait
     # until a filled-in submission is done
@@ -146,7 +147,7 @@ def test_two_workers_grade_like_one(template, baseline, tmp_path):
 
 
 def test_worker_threads_share_the_cores():
-    from dnn_course.scale.parallel import threads_per_worker
+    from dnn_course.scale.resources import threads_per_worker
 
     assert [threads_per_worker(n, cores=2) for n in (1, 2, 3)] == [2, 1, 1]
     assert threads_per_worker(2, cores=8) == 4
@@ -202,7 +203,7 @@ def test_concurrent_grading_under_lock_contention_loses_no_grade(template, basel
     """Two workers grade while another process keeps taking the gradebook's
     exclusive lock for longer than the writers' busy timeout: "database is
     locked" happens, the submissions are graded again, and every grade arrives."""
-    from dnn_course.scale.parallel import ATTEMPTS, BACKOFF, grade_parallel, last_run
+    from dnn_course.scale.parallel import ATTEMPTS, BACKOFF, grade_parallel
 
     root = fresh(template, tmp_path)
     db = root / "gradebook.db"
@@ -231,7 +232,7 @@ def test_concurrent_grading_under_lock_contention_loses_no_grade(template, basel
         stop.set()
         t.join()
     assert key(results) == key(baseline[1])
-    assert sum(run["retries"] for run in last_run.values()) > 0, last_run
+    assert sum(run["retries"] for run in results.runs.values()) > 0, results.runs
 
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -387,17 +388,17 @@ def cluster(data_env):
 def test_dask_cluster_grades_like_local(template, baseline, tmp_path, cluster):
     """Two loopback Dask workers, submissions and results through Dask: the same
     results, autograded files and gradebook as local grading."""
-    from dnn_course.scale.distributed import grade_dask, last_run
+    from dnn_course.scale.distributed import grade_dask
 
     root = fresh(template, tmp_path)
     results = grade_dask(ASSIGNMENT, root, scheduler_address=cluster.address, progress=False)
     assert key(results) == key(baseline[1])
     assert autograded_files(root) == autograded_files(baseline[0])
-    assert len({run["worker"] for run in last_run.values()}) == 2
+    assert len({run["worker"] for run in results.runs.values()}) == 2
     assert (root / "submitted" / "fast-correct" / ASSIGNMENT / NOTEBOOK).is_file()
     # a second run finds everything graded (receipts) and sends nothing
     again = grade_dask(ASSIGNMENT, root, scheduler_address=cluster.address, progress=False)
-    assert key(again) == key(baseline[1]) and not last_run
+    assert key(again) == key(baseline[1]) and not again.runs
 
 
 def test_bad_scheduler_address_is_explained(tmp_path):
@@ -446,7 +447,7 @@ def test_killed_dask_worker_submission_is_graded_elsewhere(template, baseline, t
     import psutil
     from distributed import Client
 
-    from dnn_course.scale.distributed import grade_dask, last_run
+    from dnn_course.scale.distributed import grade_dask
 
     root = fresh(template, tmp_path)
     nb = sample_notebooks()["demo-blank"]
@@ -494,7 +495,7 @@ def test_killed_dask_worker_submission_is_graded_elsewhere(template, baseline, t
         cluster.close()
     assert not t.is_alive() and "r" in box, box
     [result] = box["r"]
-    assert last_run["sleepy"]["worker"] != killed["worker"]
+    assert box["r"].runs["sleepy"]["worker"] != killed["worker"]
     raises = {r.student: r for r in baseline[1]}["demo-raises"]
     # its tests fail as the raising sample's do (the sleep is before the same raise)
     assert (result.status, result.score, result.max_score, result.tests) == \

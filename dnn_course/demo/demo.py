@@ -14,7 +14,7 @@ from dnn_app_utils.data import DATA_ENV
 
 from dnn_course.admin.class_results import read_class
 from dnn_course.admin.export import table, write_csv, write_json
-from dnn_course.grading.submission import grade_all
+from dnn_course.grading.batch import grade_all
 from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT
 from dnn_course.admin.release import default_db_url, generate

@@ -30,7 +30,7 @@ def _solutions(path):
 def expected_work(root, assignment, student, released=None, force=False):
     """Solution cells ``student`` changed from the release; 0 when there is
     nothing to run (graded already, unless ``force``; missing; unreadable)."""
-    from dnn_course.grading.submission import is_graded
+    from dnn_course.grading.receipts import is_graded
 
     released = _solutions(release_notebook(root)) if released is None else released
     submitted = Path(root) / "submitted" / student / assignment / NOTEBOOK

@@ -33,6 +33,11 @@ class SubmissionResult:
     def as_dict(self):
         return asdict(self)
 
+    @classmethod
+    def not_graded(cls, student, max_score, reason):
+        """The result of a submission that was not graded, with the reason (for the grader)."""
+        return cls(student, "not graded", 0.0, max_score, reason)
+
 
 def notebook_problem(path):
     """A learner-readable reason why the submitted notebook cannot be graded, or None."""
@@ -87,8 +92,12 @@ def read_result(gradebook, root, assignment, student):
     except MissingEntry:
         sub = None
     if problem or sub is None or not _scored(sub):
-        return SubmissionResult(student, "not graded", 0.0, _max_score(gradebook, assignment),
-                                problem or "not graded yet: run dnn-course grade")
+        try:
+            max_score = max_score_of(gradebook, assignment)
+        except Exception:  # no such assignment in this gradebook
+            max_score = 0.0
+        return SubmissionResult.not_graded(student, max_score,
+                                           problem or "not graded yet: run dnn-course grade")
     reasons, order, notes = _cell_reasons(Path(root) / "autograded" / student / assignment / NOTEBOOK)
     position = {gid: i for i, gid in enumerate(order)}
     tests = []
@@ -111,8 +120,14 @@ def _scored(sub):
                for nb in sub.notebooks for g in nb.grades)
 
 
-def _max_score(gradebook, assignment):
-    try:
-        return gradebook.find_assignment(assignment).max_score
-    except Exception:
-        return 0.0
+def max_score_of(gradebook, assignment):
+    """The assignment's maximum score.
+
+    Args:
+        gradebook: an open nbgrader Gradebook.
+        assignment: the assignment name.
+
+    Returns:
+        float (nbgrader's MissingEntry when the gradebook has no such assignment).
+    """
+    return gradebook.find_assignment(assignment).max_score

@@ -1,49 +1,20 @@
-"""Autograde the submissions in ``submitted/<student>/<assignment>/``.
+"""Autograde one submission in ``submitted/<student>/<assignment>/`` through nbgrader's API.
 
-One submission at a time through nbgrader's API. Resumable: after each
-successful autograde a receipt (the submitted notebook's SHA-256) is written to
-``.dnn_course/graded/<assignment>/<student>``; a submission with a matching
-receipt is skipped unless ``force``, so a batch killed half-way carries on where
-it stopped, and a changed submission is graded again. Invalid notebooks are
-recorded with a reason and never stop the batch. Without the course data
-(``course_data.py`` says where it looks) nothing is run: each submission that
-needs grading is "not graded" with the reason, its old results and receipt
-left as they were, so the next run grades it.
+Resumable: after each successful autograde a receipt (``receipts.py``) is
+written; a submission with a matching receipt is skipped unless ``force``, so a
+batch killed half-way carries on where it stopped, and a changed submission is
+graded again. Invalid notebooks are recorded with a reason and never stop a
+batch. Without the course data (``course_data.py`` says where it looks) nothing
+is run: the submission is "not graded" with the reason, its old results and
+receipt left as they were, so the next run grades it. Batches: ``batch.py``.
 """
-import hashlib
 import shutil
-import warnings
 from pathlib import Path
 
 from dnn_course.course.course_data import course_data_problem
-from dnn_course.course.nbapi import make_api
-from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK
-from dnn_course.grading.results import SubmissionResult, notebook_problem, read_result
-
-
-def submitted_students(root, assignment):
-    """Student ids with a folder for ``assignment`` in submitted/, sorted."""
-    base = Path(root) / "submitted"
-    if not base.is_dir():
-        return []
-    return sorted(p.name for p in base.iterdir() if (p / assignment).is_dir())
-
-
-def _receipt(root, assignment, student):
-    return Path(root) / ".dnn_course" / "graded" / assignment / student
-
-
-def _digest(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def is_graded(root, assignment, student):
-    """True when this exact submission was graded to the end."""
-    receipt = _receipt(root, assignment, student)
-    submitted = Path(root) / "submitted" / student / assignment / NOTEBOOK
-    return (receipt.is_file() and submitted.is_file()
-            and receipt.read_text().strip() == _digest(submitted)
-            and (Path(root) / "autograded" / student / assignment / NOTEBOOK).is_file())
+from dnn_course.course.paths import NOTEBOOK
+from dnn_course.grading.receipts import clear_receipt, digest, is_graded, write_receipt
+from dnn_course.grading.results import SubmissionResult, max_score_of, notebook_problem, read_result
 
 
 def add_student(gb, student):
@@ -72,7 +43,18 @@ def add_student(gb, student):
 
 
 def grade_one(api, root, assignment, student, force=False):
-    """Autograde one submission (unless already done) and return its result."""
+    """Autograde one submission (unless already done) and return its result.
+
+    Args:
+        api: the course's NbGraderAPI (``nbapi.make_api``).
+        root: the course folder.
+        assignment: the assignment name.
+        student: the student id.
+        force: grade again even when the receipt matches.
+
+    Returns:
+        SubmissionResult.
+    """
     submitted = Path(root) / "submitted" / student / assignment / NOTEBOOK
     problem = notebook_problem(submitted) if submitted.exists() else \
         f"no {NOTEBOOK} in submitted/{student}/{assignment}/"
@@ -80,16 +62,13 @@ def grade_one(api, root, assignment, student, force=False):
     if problem:
         with api.gradebook as gb:
             add_student(gb, student)
-            return SubmissionResult(student, "not graded", 0.0,
-                                    gb.find_assignment(assignment).max_score, problem)
+            return SubmissionResult.not_graded(student, max_score_of(gb, assignment), problem)
     if force or not is_graded(root, assignment, student):
         missing = course_data_problem(root, assignment)
         if missing:  # never run it without the data: that would blame the learner
             with api.gradebook as gb:
-                return SubmissionResult(student, "not graded", 0.0,
-                                        gb.find_assignment(assignment).max_score, missing)
-        receipt = _receipt(root, assignment, student)
-        receipt.unlink(missing_ok=True)
+                return SubmissionResult.not_graded(student, max_score_of(gb, assignment), missing)
+        clear_receipt(root, assignment, student)
         if out_dir.exists():  # a run killed half-way, or an older submission
             shutil.rmtree(out_dir)
         with api.gradebook as gb:
@@ -97,29 +76,10 @@ def grade_one(api, root, assignment, student, force=False):
         outcome = api.autograde(assignment, student, force=True, create=True)
         if not outcome.get("success"):
             with api.gradebook as gb:
-                max_score = gb.find_assignment(assignment).max_score
+                max_score = max_score_of(gb, assignment)
             log = (outcome.get("error") or outcome.get("log") or "").strip().splitlines()
-            return SubmissionResult(student, "not graded", 0.0, max_score,
-                                    "autograding failed: " + (log[-1] if log else "no details"))
-        receipt.parent.mkdir(parents=True, exist_ok=True)
-        receipt.write_text(_digest(submitted) + "\n")
+            return SubmissionResult.not_graded(
+                student, max_score, "autograding failed: " + (log[-1] if log else "no details"))
+        write_receipt(root, assignment, student, digest(submitted))
     with api.gradebook as gb:
         return read_result(gb, root, assignment, student)
-
-
-def grade_all(assignment, root=COURSE_ROOT, students=None, force=False, db_url=None,
-              progress=True):
-    """Grade every submission (or only ``students``); return their results in order."""
-    from tqdm.auto import tqdm
-
-    # nbgrader's gradebook trips SQLAlchemy warnings that say nothing to a grader
-    warnings.filterwarnings("ignore", module="nbgrader.api")
-    warnings.filterwarnings("ignore", message=".*not in session.*")
-    api = make_api(root, db_url)
-    students = students or submitted_students(root, assignment)
-    results = []
-    bar = tqdm(students, desc=f"grading {assignment}", unit="submission", disable=not progress)
-    for student in bar:
-        bar.set_postfix_str(student)
-        results.append(grade_one(api, root, assignment, student, force))
-    return results

@@ -56,11 +56,15 @@ import time
 import zipfile
 from pathlib import Path
 
+from dnn_course.course.facts import THREADS_ENV
 from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK
+from dnn_course.grading.batch import needs_run, quiet_gradebook_warnings, start_batch
+from dnn_course.grading.receipts import clear_receipt, write_receipt
+from dnn_course.grading.results import SubmissionResult
+from dnn_course.scale.resources import threads_per_worker
 
 BUNDLE_PARTS = ("nbgrader_config.py", "source", "release")
 SKIP = {".ipynb_checkpoints", "__pycache__", "datasets"}
-THREADS_ENV = "DNN_APP_THREADS"
 CONNECT_TIMEOUT = 15      # seconds to reach the scheduler
 WORKER_WAIT = 60          # seconds to wait for a first worker
 
@@ -68,7 +72,6 @@ _templates = {}           # bundle digest -> template course folder (per worker 
 _template_lock = threading.Lock()
 _grading_lock = threading.Lock()   # nbgrader chdirs: one grading per process at a time
 _user_threads = os.environ.get(THREADS_ENV)
-last_run = {}             # student -> {"worker", "pid", "seconds", "waited", "record_s"} (latest grade_dask)
 
 
 class DaskSetupError(Exception):
@@ -142,8 +145,6 @@ def _set_threads(graders_per_host):
         return
     from distributed import get_worker
 
-    from dnn_course.scale.parallel import threads_per_worker
-
     host = get_worker().address.rsplit(":", 1)[0]
     os.environ[THREADS_ENV] = str(threads_per_worker((graders_per_host or {}).get(host, 1)))
 
@@ -157,14 +158,12 @@ def grade_remote(bundle, digest, assignment, student, files, graders_per_host=No
     ``full_run``: run every cell (the client's ``--full-run``; ``skip.py``).
     Pure: the same inputs give the same output."""
     import contextlib
-    import warnings
 
     from dnn_course.course.course_data import data_env, received_folder
-    from dnn_course.grading.submission import grade_one
     from dnn_course.course.nbapi import make_api
+    from dnn_course.grading.submission import grade_one
 
-    warnings.filterwarnings("ignore", module="nbgrader.api")
-    warnings.filterwarnings("ignore", message=".*not in session.*")
+    quiet_gradebook_warnings()
     started = time.monotonic()
     _set_threads(graders_per_host)
     template = _template(bundle, digest)
@@ -266,13 +265,11 @@ def record(api, root, assignment, student, payload, digest):
     from nbgrader.api import Gradebook
     from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 
-    from dnn_course.grading.submission import _receipt
-    from dnn_course.grading.results import SubmissionResult, read_result
+    from dnn_course.grading.results import max_score_of, read_result
 
     root = Path(root)
     out_dir = root / "autograded" / student / assignment
-    receipt = _receipt(root, assignment, student)
-    receipt.unlink(missing_ok=True)
+    clear_receipt(root, assignment, student)
     if out_dir.exists():  # an older grading of this submission (ours, regenerated below)
         shutil.rmtree(out_dir)
     url, course_id = api.coursedir.db_url, api.coursedir.course_id
@@ -283,9 +280,9 @@ def record(api, root, assignment, student, payload, digest):
             gb.update_or_create_submission(assignment, student, timestamp=stamp)
         else:
             gb.update_or_create_submission(assignment, student)
-        max_score = gb.find_assignment(assignment).max_score
+        max_score = max_score_of(gb, assignment)
     if payload["status"] != "graded" or NOTEBOOK not in payload["files"]:
-        return SubmissionResult(student, "not graded", 0.0, max_score, payload["reason"])
+        return SubmissionResult.not_graded(student, max_score, payload["reason"])
     staging = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     _write_files(staging, payload["files"])
@@ -295,99 +292,97 @@ def record(api, root, assignment, student, payload, digest):
                               "student": student, "db_url": url}}
     for step in (SaveAutoGrades, AssignLatePenalties):
         nb, resources = step(config=api.config).preprocess(nb, resources)
-    receipt.parent.mkdir(parents=True, exist_ok=True)
-    receipt.write_text(digest + "\n")
+    write_receipt(root, assignment, student, digest)
     with api.gradebook as gb:
         return read_result(gb, root, assignment, student)
 
 
-def _needs_run(root, assignment, student, force):
-    from dnn_course.grading.submission import is_graded
-    from dnn_course.grading.results import notebook_problem
-
-    submitted = Path(root) / "submitted" / student / assignment / NOTEBOOK
-    if not submitted.is_file() or notebook_problem(submitted):
-        return False
-    return force or not is_graded(root, assignment, student)
-
-
 def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=None, force=False,
                db_url=None, progress=True):
-    """Grade ``students`` (default: all submitted) on the Dask cluster at
-    ``scheduler_address``; return their SubmissionResults in order, as ``grade_all``."""
-    import warnings
+    """Grade ``students`` on the Dask cluster at ``scheduler_address``, as ``grade_all`` grades them.
 
-    from distributed import as_completed
-    from tqdm.auto import tqdm
+    Args:
+        assignment: the assignment name.
+        root: the course folder.
+        students: the ids to grade (default: all submitted).
+        scheduler_address: the scheduler, e.g. ``tcp://10.0.0.5:8786``.
+        force: grade again what is graded already.
+        db_url: the gradebook URL (default: the course's).
+        progress: show a progress bar.
 
-    from dnn_course.course.course_data import course_data_problem, data_payload, find_course_data
-    from dnn_course.course.gradebook_db import course_db_url, open_gradebook, prepare, retry_locked
-    from dnn_course.grading.submission import grade_one, submitted_students
+    Returns:
+        BatchResults: in the order of ``students``; ``runs``: student -> {"worker",
+        "pid", "seconds", "waited", "record_s"} for the submissions the cluster graded.
+    """
+    from dnn_course.course.course_data import course_data_problem
+    from dnn_course.course.gradebook_db import retry_locked
     from dnn_course.grading.order import longest_first
-    from dnn_course.course.nbapi import make_api
-    from dnn_course.grading.results import SubmissionResult
+    from dnn_course.grading.submission import grade_one
 
-    warnings.filterwarnings("ignore", module="nbgrader.api")
-    warnings.filterwarnings("ignore", message=".*not in session.*")
     check_address(scheduler_address)
-    root = Path(root).resolve()
-    students = list(students or submitted_students(root, assignment))
-    url = prepare(course_db_url(root, db_url))
-    retry_locked(lambda: open_gradebook(url, root))
-    api = make_api(root, url)
+    batch = start_batch(assignment, root, students, db_url, force)
+    root, api = batch.root, batch.api
     results = {}
-    last_run.clear()
-    remote = [s for s in students if _needs_run(root, assignment, s, force)]
+    remote = [s for s in batch.students if needs_run(root, assignment, s, force)]
     if remote and course_data_problem(root, assignment):
         remote = []  # nothing can run: grade_one says why, without the cluster
-    # _needs_run read the receipts already: order without checking them again
+    # needs_run read the receipts already: order without checking them again
     remote = longest_first(root, assignment, remote, force=True)
-    for s in students:
+    for s in batch.students:
         if s not in remote:  # invalid, missing or already graded: nothing to run
             results[s] = retry_locked(lambda: grade_one(api, root, assignment, s, force))
     if remote:
-        client = connect(scheduler_address)
-        try:
-            check_cluster(client)
-            bundle, digest = course_bundle(root)
-            # a task, not scattered data: if every copy dies with its worker the
-            # scheduler recomputes it from its spec instead of cancelling the batch
-            shared = client.submit(_unchanged, bundle, key=f"course-bundle-{digest}", pure=False)
-            payload = data_payload(find_course_data(root, assignment))  # the client's data
-            tag = "synthetic" if payload == "synthetic" else payload[0][:16]
-            data = client.submit(_unchanged, payload, key=f"course-data-{tag}", pure=False)
-            hosts = _graders_per_host(client)
-            from dnn_course.grading.skip import full_run_requested
+        results.update(_grade_remote_batch(batch, remote, scheduler_address, progress))
+    return batch.results(results)
 
-            futures, digests = {}, {}
-            for rank, s in enumerate(remote):  # longest first: Dask runs high priority first
-                files = submission_files(root, assignment, s)
-                digests[s] = hashlib.sha256(files[NOTEBOOK]).hexdigest()
-                f = client.submit(grade_remote, shared, digest, assignment, s, files, hosts, data,
-                                  full_run_requested(),
-                                  key=f"grade-{assignment}-{s}-{digests[s][:12]}-{time.time_ns()}",
-                                  pure=False, priority=len(remote) - rank)
-                futures[f] = s
-            bar = tqdm(total=len(remote), desc=f"grading {assignment} on {scheduler_address}",
-                       unit="submission", disable=not progress)
-            for future in as_completed(futures, loop=client.loop):
-                s = futures[future]
-                try:
-                    payload = future.result()
-                    last_run[s] = {k: payload[k] for k in ("worker", "pid", "seconds", "waited")}
-                    t = time.monotonic()
-                    results[s] = retry_locked(
-                        lambda: record(api, root, assignment, s, payload, digests[s]))
-                    last_run[s]["record_s"] = time.monotonic() - t
-                except Exception as e:  # KilledWorker, or a fault on the worker
-                    with api.gradebook as gb:
-                        max_score = gb.find_assignment(assignment).max_score
-                    results[s] = SubmissionResult(s, "not graded", 0.0, max_score,
-                                                  f"grading on the cluster failed: "
-                                                  f"{type(e).__name__}: {e}")
-                bar.update(1)
-                bar.set_postfix_str(s)
-            bar.close()
-        finally:
-            client.close()
-    return [results[s] for s in students]
+
+def _grade_remote_batch(batch, remote, scheduler_address, progress):
+    """Send ``remote`` to the cluster, record each returned grading; return {student: result}."""
+    from distributed import as_completed
+    from tqdm.auto import tqdm
+
+    from dnn_course.course.course_data import data_payload, find_course_data
+    from dnn_course.course.gradebook_db import retry_locked
+    from dnn_course.grading.skip import full_run_requested
+
+    root, assignment, api, results = batch.root, batch.assignment, batch.api, {}
+    client = connect(scheduler_address)
+    try:
+        check_cluster(client)
+        bundle, digest = course_bundle(root)
+        # a task, not scattered data: if every copy dies with its worker the
+        # scheduler recomputes it from its spec instead of cancelling the batch
+        shared = client.submit(_unchanged, bundle, key=f"course-bundle-{digest}", pure=False)
+        payload = data_payload(find_course_data(root, assignment))  # the client's data
+        tag = "synthetic" if payload == "synthetic" else payload[0][:16]
+        data = client.submit(_unchanged, payload, key=f"course-data-{tag}", pure=False)
+        hosts = _graders_per_host(client)
+        futures, digests = {}, {}
+        for rank, s in enumerate(remote):  # longest first: Dask runs high priority first
+            files = submission_files(root, assignment, s)
+            digests[s] = hashlib.sha256(files[NOTEBOOK]).hexdigest()
+            f = client.submit(grade_remote, shared, digest, assignment, s, files, hosts, data,
+                              full_run_requested(),
+                              key=f"grade-{assignment}-{s}-{digests[s][:12]}-{time.time_ns()}",
+                              pure=False, priority=len(remote) - rank)
+            futures[f] = s
+        bar = tqdm(total=len(remote), desc=f"grading {assignment} on {scheduler_address}",
+                   unit="submission", disable=not progress)
+        for future in as_completed(futures, loop=client.loop):
+            s = futures[future]
+            try:
+                payload = future.result()
+                run = batch.runs[s] = {k: payload[k] for k in ("worker", "pid", "seconds", "waited")}
+                t = time.monotonic()
+                results[s] = retry_locked(
+                    lambda: record(api, root, assignment, s, payload, digests[s]))
+                run["record_s"] = time.monotonic() - t
+            except Exception as e:  # KilledWorker, or a fault on the worker
+                results[s] = batch.not_graded(s, "grading on the cluster failed: "
+                                                 f"{type(e).__name__}: {e}")
+            bar.update(1)
+            bar.set_postfix_str(s)
+        bar.close()
+    finally:
+        client.close()
+    return results

@@ -5,8 +5,10 @@ from the parent's threads or open database connections), each with its own
 ``make_api`` and the course's own ``grade_one``, so a submission is graded
 exactly as ``grade_all`` grades it: same autograded notebook, same receipt,
 same gradebook rows. The parent hands out students, the ones expected to take
-longest first (``order.py``: short ones at the end fill the last gaps), shows
-a progress bar and returns the results in the order given.
+longest first (``grading/order.py``: short ones at the end fill the last gaps), shows
+a progress bar and returns the results in the order given, with each
+submission's run (worker pid, start, retries, seconds) in ``.runs``
+(``grading/batch.py``: the set-up all three strategies share).
 
 **The gradebook has several writers.** Each worker writes its own student's
 rows through nbgrader, which opens its own SQLAlchemy engine per call:
@@ -38,31 +40,18 @@ from concurrent.futures.process import BrokenProcessPool
 import multiprocessing
 import os
 import time
-import warnings
-from pathlib import Path
 
+from dnn_course.course.facts import THREADS_ENV
 from dnn_course.course.paths import COURSE_ROOT
+from dnn_course.grading.batch import quiet_gradebook_warnings, start_batch
+from dnn_course.grading.results import SubmissionResult
+from dnn_course.scale.resources import threads_per_worker
 
 ATTEMPTS = 5           # tries per submission when the gradebook stays locked
 BACKOFF = 2.0          # seconds before the 2nd try, doubled each time
-THREADS_ENV = "DNN_APP_THREADS"
 
 _api = None            # the worker's NbGraderAPI (one per process)
 _root = None
-last_run = {}          # student -> {"pid", "started", "retries", "seconds"} of the latest grade_parallel
-
-
-def usable_cores():
-    """CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-def threads_per_worker(workers, cores=None):
-    """``DNN_APP_THREADS`` for each of ``workers`` graders on ``cores`` cores."""
-    return max(1, (cores or usable_cores()) // max(1, workers))
 
 
 class RetryingAPI:
@@ -88,18 +77,12 @@ class RetryingAPI:
         return outcome
 
 
-def _quiet():
-    # nbgrader's gradebook trips SQLAlchemy warnings that say nothing to a grader
-    warnings.filterwarnings("ignore", module="nbgrader.api")
-    warnings.filterwarnings("ignore", message=".*not in session.*")
-
-
 def _start_worker(root, db_url, threads):
     """Pool initializer: the thread setting, then this process's API."""
     global _api, _root
     if threads:
         os.environ[THREADS_ENV] = str(threads)
-    _quiet()
+    quiet_gradebook_warnings()
     from dnn_course.course.nbapi import make_api
 
     _root = root
@@ -128,65 +111,57 @@ def _pool(workers, root, db_url, threads):
                                   initializer=_start_worker, initargs=(str(root), db_url, threads))
 
 
-def _failed(student, max_score, reason):
-    from dnn_course.grading.results import SubmissionResult
-
-    return SubmissionResult(student, "not graded", 0.0, max_score, reason)
-
-
-def _max_score(url, root, assignment):
-    from nbgrader.api import Gradebook
-
-    from dnn_course.course.nbapi import load_config
-
-    with Gradebook(url, load_config(root).CourseDirectory.course_id) as gb:
-        return gb.find_assignment(assignment).max_score
-
-
 def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force=False,
                    db_url=None, progress=True):
-    """Grade ``students`` (default: all submitted) with ``workers`` processes;
-    return their SubmissionResults in the same order as ``grade_all``."""
+    """Grade ``students`` with ``workers`` processes, as ``grade_all`` grades them.
+
+    Args:
+        assignment: the assignment name.
+        root: the course folder.
+        students: the ids to grade (default: all submitted).
+        workers: processes grading at once.
+        force: grade again what is graded already.
+        db_url: the gradebook URL (default: the course's).
+        progress: show a progress bar.
+
+    Returns:
+        BatchResults: in the order of ``students``; ``runs``: student -> {"pid",
+        "started", "retries", "seconds"} for the submissions the workers graded.
+    """
     from tqdm.auto import tqdm
 
     from dnn_course.course.course_data import course_data_problem
-    from dnn_course.course.gradebook_db import course_db_url, open_gradebook, prepare, retry_locked
-    from dnn_course.grading.submission import submitted_students
+    from dnn_course.grading.batch import grade_all
     from dnn_course.grading.order import longest_first
 
-    root = Path(root).resolve()
-    students = list(students or submitted_students(root, assignment))
-    url = prepare(course_db_url(root, db_url))
+    batch = start_batch(assignment, root, students, db_url, force)
+    root, students = batch.root, batch.students
     if course_data_problem(root, assignment):  # nothing can run: no workers to start
-        from dnn_course.grading.submission import grade_all
-
-        return grade_all(assignment, root, students, force, url, progress)
-    retry_locked(lambda: open_gradebook(url, root))  # tables exist before the writers start
-    max_score = retry_locked(lambda: _max_score(url, root, assignment))
+        return grade_all(assignment, root, students, force, batch.url, progress)
+    max_score = batch.max_score()
     (root / "autograded").mkdir(exist_ok=True)  # no two workers race to create it
     workers = max(1, min(workers, len(students) or 1))
     threads = os.environ.get(THREADS_ENV) or threads_per_worker(workers)
     results, tries = {}, {s: 0 for s in students}
-    last_run.clear()
     bar = tqdm(total=len(students), desc=f"grading {assignment} ({workers} workers)",
                unit="submission", disable=not progress)
     todo = longest_first(root, assignment, students, force)
     try:
         while todo:
-            pool = _pool(workers, root, url, threads)
+            pool = _pool(workers, root, batch.url, threads)
             futures = {pool.submit(_grade, assignment, s, force): s for s in todo}
             broken = []
             try:
                 for future in cf.as_completed(futures):
                     student = futures[future]
                     try:
-                        results[student], last_run[student] = future.result()
+                        results[student], batch.runs[student] = future.result()
                     except BrokenProcessPool:
                         broken.append(student)
                         continue
                     except Exception as e:  # a fault of ours or nbgrader's: report, go on
-                        results[student] = _failed(student, max_score,
-                                                   f"grading failed: {type(e).__name__}: {e}")
+                        results[student] = SubmissionResult.not_graded(
+                            student, max_score, f"grading failed: {type(e).__name__}: {e}")
                     bar.update(1)
                     bar.set_postfix_str(student)
             finally:
@@ -195,7 +170,7 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
             for student in broken:
                 tries[student] += 1
                 if tries[student] >= ATTEMPTS:
-                    results[student] = _failed(
+                    results[student] = SubmissionResult.not_graded(
                         student, max_score, f"the grading process died {tries[student]} times "
                         "while grading this submission (killed, or out of memory); grade it "
                         f"alone with dnn-course grade --student {student}")
@@ -204,4 +179,4 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
                     todo.append(student)
     finally:
         bar.close()
-    return [results[s] for s in students]
+    return batch.results(results)
