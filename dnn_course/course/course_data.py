@@ -22,11 +22,10 @@ import tempfile
 import threading
 from pathlib import Path
 
-from dnn_app_utils.data import DATA_ENV, SYNTHETIC, TEST_FILE, TRAIN_FILE
-
+from dnn_course.course.facts import DATA_ENV, DATA_FILES, SYNTHETIC, TEST_FILE, TRAIN_FILE
 from dnn_course.course.paths import ASSIGNMENT, COURSE_ROOT
 
-FILES = (TRAIN_FILE, TEST_FILE)
+FILES = DATA_FILES
 
 
 class CourseDataMissing(Exception):

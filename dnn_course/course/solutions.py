@@ -5,9 +5,10 @@ regions are stubs. Instructor tools and tests load them from ``source/``.
 """
 import nbformat
 
+from dnn_course.course.facts import MODELS
 from dnn_course.course.paths import source_notebook
 
-SOLUTION_IDS = ("two_layer_model", "L_layer_model")
+SOLUTION_IDS = MODELS
 PRELUDE = "import numpy as np\nfrom dnn_app_utils import *\n"
 
 

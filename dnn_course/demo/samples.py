@@ -9,21 +9,22 @@ from pathlib import Path
 import nbformat
 
 from dnn_course.mistakes import MUTANTS, mutate
+from dnn_course.course.facts import L_LAYER_MODEL, TWO_LAYER_MODEL
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK, release_notebook
 from dnn_course.course.solutions import solution_sources
 
 # (student id, function, mistake) for the demo's mistakes.
 DEMO_MISTAKES = (
-    ("demo-wrong-sign-dA2", "two_layer_model", "wrong-sign-dA2"),
-    ("demo-stale-weights", "two_layer_model", "stale-weights"),
-    ("demo-hard-coded-rate", "L_layer_model", "hard-coded-learning-rate"),
-    ("demo-cost-every-iteration", "L_layer_model", "cost-every-iteration"),
+    ("demo-wrong-sign-dA2", TWO_LAYER_MODEL, "wrong-sign-dA2"),
+    ("demo-stale-weights", TWO_LAYER_MODEL, "stale-weights"),
+    ("demo-hard-coded-rate", L_LAYER_MODEL, "hard-coded-learning-rate"),
+    ("demo-cost-every-iteration", L_LAYER_MODEL, "cost-every-iteration"),
 )
 
 HEADER = {
-    "two_layer_model": "def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, "
+    TWO_LAYER_MODEL: "def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, "
                        "num_iterations=3000, print_cost=False):",
-    "L_layer_model": "def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, "
+    L_LAYER_MODEL: "def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, "
                      "num_iterations=3000, print_cost=False):",
 }
 

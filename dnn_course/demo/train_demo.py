@@ -1,4 +1,4 @@
-"""The main job until grading lands: train both models, print the course's numbers.
+"""``dnn-course train``: train both models with the reference solutions, print the course's numbers.
 
 Uses the course data when it is there; otherwise the generated synthetic
 stand-in, announced in a banner (the numbers then differ from the course's).
@@ -11,12 +11,13 @@ from dnn_app_utils import load_data, predict
 from dnn_app_utils.data import SYNTHETIC, DataError, resolve_data_dir
 
 from dnn_course.course import course_numbers as spec
+from dnn_course.course.facts import L_LAYER_DIMS, L_LAYER_MODEL, TWO_LAYER_DIMS, TWO_LAYER_MODEL
 from dnn_course.course.solutions import load_solutions
 
 MODELS = (
-    ("two_layer_model", "2-layer network (12288, 7, 1)", (12288, 7, 1),
+    (TWO_LAYER_MODEL, f"2-layer network {TWO_LAYER_DIMS}", TWO_LAYER_DIMS,
      spec.TWO_LAYER_COSTS, spec.TWO_LAYER_ACCURACY),
-    ("L_layer_model", "L-layer network [12288, 20, 7, 5, 1]", [12288, 20, 7, 5, 1],
+    (L_LAYER_MODEL, f"L-layer network {list(L_LAYER_DIMS)}", list(L_LAYER_DIMS),
      spec.L_LAYER_COSTS, spec.L_LAYER_ACCURACY),
 )
 

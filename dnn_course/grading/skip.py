@@ -29,8 +29,9 @@ from nbformat.v4 import new_output
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from dnn_course.course.facts import FULL_RUN_ENV
+
 SKIP_TAG = "skip-when-grading"
-FULL_RUN_ENV = "DNN_COURSE_FULL_RUN"
 OWN_OUTPUTS = "dnn_course_own_outputs"  # cell metadata, only between sanitize and execute
 LABEL = "From your own run; not re-run during grading."
 # Names through which code can reach globals without naming them.
