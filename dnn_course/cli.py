@@ -78,7 +78,7 @@ def cmd_collect(args):
 
 
 def cmd_grade(args):
-    from dnn_course.grading.submission import grade_all, submitted_students
+    from dnn_course.grading.batch import grade_all, submitted_students
     from dnn_course.course.gradebook_db import GradebookURLError, course_db_url, prepare
 
     students = args.student or submitted_students(args.root, args.assignment)
@@ -100,7 +100,7 @@ def cmd_grade(args):
         return USAGE
     _ensure_released(args)
     if args.full_run:  # read by GuardedExecute in this process and the workers it starts
-        from dnn_course.grading.skip import FULL_RUN_ENV
+        from dnn_course.course.facts import FULL_RUN_ENV
 
         os.environ[FULL_RUN_ENV] = "1"
     from dnn_course.course.course_data import course_data_problem
@@ -132,10 +132,9 @@ def _ensure_released(args):
     """nbgrader needs the assignment in the gradebook before it can grade."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from dnn_course.course.nbapi import load_config
-    from dnn_course.admin.release import default_db_url, generate
+    from dnn_course.admin.release import generate
 
-    url = args.db or load_config(args.root).CourseDirectory.get("db_url") or default_db_url(args.root)
+    url = args.db  # cmd_grade has prepared the URL in force
     with Gradebook(url) as gb:
         try:
             gb.find_assignment(args.assignment)
@@ -160,7 +159,7 @@ def cmd_feedback(args):
 def _class_results(args):
     """Every submitted student's result, read from the gradebook in a few queries."""
     from dnn_course.admin.class_results import read_class
-    from dnn_course.grading.submission import submitted_students
+    from dnn_course.grading.batch import submitted_students
     from dnn_course.course.nbapi import make_api
 
     api = make_api(args.root, args.db)
@@ -217,19 +216,17 @@ def cmd_report(args):
 
 
 def cmd_install_kernel(args):
-    from dnn_course.sandbox.kernelspec import install_kernelspec
+    """``python -m dnn_course.sandbox --install`` (the one way to install the kernelspec)."""
+    from dnn_course.sandbox.cli import main as sandbox_main
 
-    print(f"install-kernel: {install_kernelspec()}")
-    return OK
+    return sandbox_main(["--install"])
 
 
 def cmd_sandbox_status(args):
-    import json
+    """``python -m dnn_course.sandbox --status``."""
+    from dnn_course.sandbox.cli import main as sandbox_main
 
-    from dnn_course.sandbox.launch import sandbox_status
-
-    print(json.dumps(sandbox_status(), indent=2))
-    return OK
+    return sandbox_main(["--status"])
 
 
 def cmd_demo(args):
