@@ -13,7 +13,6 @@ import nbformat
 import pytest
 
 from dnn_course.admin import learner_dist
-
 from dnn_course.course.paths import COURSE_ROOT, release_notebook, source_notebook
 from dnn_course.course.solutions import solution_sources
 

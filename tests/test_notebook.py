@@ -24,7 +24,6 @@ from notebook_fixtures import (CONFIG_FILE, RELEASE_DIR, SOURCE_DIR, cell_by_gra
                                read_nb, stream_text)
 
 from dnn_course.course import course_numbers as spec
-
 from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK
 
 BEGIN, END = "# YOUR CODE STARTS HERE", "# YOUR CODE ENDS HERE"
