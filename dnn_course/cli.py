@@ -10,6 +10,8 @@ import os
 import sys
 from pathlib import Path
 
+from dnn_course.course.context import Course
+from dnn_course.course.gradebook_db import GradebookURLError
 from dnn_course.course.paths import ASSIGNMENT, COURSE_ROOT, NOTEBOOK
 
 OK, ATTENTION, USAGE = 0, 1, 2
@@ -54,24 +56,23 @@ def cmd_check(args):
 
 
 def cmd_collect(args):
-    from dnn_course.admin.collect import (CollectError, collect_download, due_date, format_report, lms_zone,
-                          record_students)
-    from dnn_course.course.gradebook_db import GradebookURLError, course_db_url, open_gradebook, prepare, retry_locked
-    from dnn_course.course.nbapi import load_config
+    from dnn_course.admin.collect import (CollectError, collect_download, due_date, format_report,
+                                          lms_zone, record_students)
+    from dnn_course.course.gradebook_db import retry_locked
 
-    cfg = load_config(args.root)
-    course_id = cfg.CourseDirectory.course_id
-    tz = args.timezone or cfg.Exchange.get("timezone") or "UTC"
+    course = args.course
+    course_id = course.course_id
+    tz = args.timezone or course.config.Exchange.get("timezone") or "UTC"
     try:
         lms_zone(tz)
-        url = prepare(course_db_url(args.root, args.db))
+        url = course.db_url
         report = collect_download(args.source, args.root, args.assignment, NOTEBOOK, args.force,
                                   tz, due_date(url, course_id, args.assignment))
     except (CollectError, GradebookURLError) as e:
         print(f"collect: {e}", file=sys.stderr)
         return USAGE
     if report.collected:
-        open_gradebook(url, args.root)
+        course.open_gradebook()
         retry_locked(lambda: record_students(report, url, course_id))
     print("\n".join(format_report(report)))
     return ATTENTION if report.skipped or report.ids("kept") else OK
@@ -79,7 +80,6 @@ def cmd_collect(args):
 
 def cmd_grade(args):
     from dnn_course.grading.batch import grade_all, submitted_students
-    from dnn_course.course.gradebook_db import GradebookURLError, course_db_url, prepare
 
     students = args.student or submitted_students(args.root, args.assignment)
     if not students:
@@ -94,7 +94,7 @@ def cmd_grade(args):
               "grading with --scheduler).", file=sys.stderr)
         return USAGE
     try:  # a clear message for a bad --db before anything runs
-        args.db = prepare(course_db_url(args.root, args.db))
+        args.db = args.course.db_url
     except GradebookURLError as e:
         print(f"grade: {e}", file=sys.stderr)
         return USAGE
@@ -113,7 +113,7 @@ def cmd_grade(args):
 
         try:
             results = grade_dask(args.assignment, args.root, students, args.scheduler,
-                                 force=args.force, db_url=args.db)
+                                 force=args.force, db_url=args.db, course=args.course)
         except DaskSetupError as e:
             print(f"grade: {e}", file=sys.stderr)
             return USAGE
@@ -121,9 +121,10 @@ def cmd_grade(args):
         from dnn_course.scale.parallel import grade_parallel
 
         results = grade_parallel(args.assignment, args.root, students, args.workers,
-                                 force=args.force, db_url=args.db)
+                                 force=args.force, db_url=args.db, course=args.course)
     else:
-        results = grade_all(args.assignment, args.root, students, force=args.force, db_url=args.db)
+        results = grade_all(args.assignment, args.root, students, force=args.force,
+                            db_url=args.db, course=args.course)
     code = _results_or_table(results)
     return ATTENTION if missing else code
 
@@ -145,9 +146,7 @@ def _ensure_released(args):
 
 
 def cmd_feedback(args):
-    from dnn_course.course.nbapi import make_api
-
-    api = make_api(args.root, args.db)
+    api = args.course.api
     outcome = api.generate_feedback(args.assignment, args.student, force=True)
     if not outcome.get("success"):
         print("feedback: " + (outcome.get("error") or outcome.get("log") or "failed"), file=sys.stderr)
@@ -160,10 +159,8 @@ def _class_results(args):
     """Every submitted student's result, read from the gradebook in a few queries."""
     from dnn_course.admin.class_results import read_class
     from dnn_course.grading.batch import submitted_students
-    from dnn_course.course.nbapi import make_api
 
-    api = make_api(args.root, args.db)
-    with api.gradebook as gb:
+    with args.course.api.gradebook as gb:
         return read_class(gb, args.root, args.assignment,
                           submitted_students(args.root, args.assignment))
 
@@ -323,8 +320,12 @@ def main(argv=None):
               "use --root.", file=sys.stderr)
         return USAGE
     os.chdir(args.root)
+    args.course = Course(args.root, args.db)  # loaded once, on first use, for the whole command
     try:
         return args.func(args)
+    except GradebookURLError as e:  # a bad --db, found when a command first needs the gradebook
+        print(f"{args.command}: {e}", file=sys.stderr)
+        return USAGE
     except KeyboardInterrupt:
         print("Interrupted; run the same command again to carry on.", file=sys.stderr)
         return 130

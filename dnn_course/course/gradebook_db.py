@@ -9,7 +9,7 @@ travels in the URL:
   then raises "database is locked". ``prepare`` adds ``?timeout=120`` (the
   pysqlite ``timeout`` argument, SQLite's busy handler) so concurrent graders
   wait their turn instead; ``is_locked`` recognises the error when a wait is
-  still too long, and the callers retry (``parallel.py``).
+  still too long, and the callers retry (``scale/parallel.py``).
 * **PostgreSQL** (``postgresql+psycopg2://user:password@host:5432/name``, with
   the ``psycopg2-binary`` package): ``prepare`` checks the driver, connects,
   and creates the database when the server has none of that name.
@@ -29,14 +29,23 @@ class GradebookURLError(Exception):
     """A gradebook URL that cannot be used, with the fix in the message."""
 
 
-def course_db_url(root, db_url=None):
-    """The URL in force: ``db_url`` (``--db``), else the course configuration's
-    ``CourseDirectory.db_url``, else ``sqlite:///<root>/gradebook.db``."""
+def course_db_url(root, db_url=None, config=None):
+    """The gradebook URL in force.
+
+    Args:
+        root: the course folder.
+        db_url: ``--db``, which wins when given.
+        config: the course's loaded configuration (default: load it).
+
+    Returns:
+        str: ``db_url``, else the configuration's ``CourseDirectory.db_url``,
+        else ``sqlite:///<root>/gradebook.db``.
+    """
     from dnn_course.course.nbapi import load_config
 
     if db_url:
         return db_url
-    configured = load_config(root).CourseDirectory.get("db_url")
+    configured = (config or load_config(root)).CourseDirectory.get("db_url")
     return configured or f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
 
 
@@ -181,14 +190,24 @@ def ensure_postgres_database(url, connect_timeout=10):
         admin.dispose()
 
 
-def open_gradebook(url, root=None):
+def open_gradebook(url, root=None, course_id=None):
     """Create the gradebook's tables once, before several writers start (two
-    first-time writers would otherwise race to create them)."""
+    first-time writers would otherwise race to create them).
+
+    Args:
+        url: the gradebook URL.
+        root: the course folder, whose configuration names the course.
+        course_id: the course's id when known (then the configuration is not loaded).
+
+    Returns:
+        None.
+    """
     from nbgrader.api import Gradebook
 
     from dnn_course.course.nbapi import load_config, venv_on_path
 
     venv_on_path()  # a new gradebook runs the `alembic` command
-    course_id = load_config(root).CourseDirectory.course_id if root else "default_course"
+    if course_id is None:
+        course_id = load_config(root).CourseDirectory.course_id if root else "default_course"
     with Gradebook(url, course_id):
         pass

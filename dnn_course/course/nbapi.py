@@ -38,13 +38,35 @@ def venv_on_path():
         os.environ["PATH"] = bin_dir + os.pathsep + path
 
 
-def make_api(root=COURSE_ROOT, db_url=None, log_level=logging.WARNING, full_run=False):
-    """An ``NbGraderAPI`` for the course folder ``root`` (``full_run``: see ``load_config``)."""
+def make_api(root=COURSE_ROOT, db_url=None, log_level=logging.WARNING, full_run=False,
+             config=None):
+    """An ``NbGraderAPI`` for the course folder ``root``.
+
+    Args:
+        root: the course folder.
+        db_url: the gradebook URL (default: the configured one).
+        log_level: nbgrader's log level.
+        full_run: run every cell (see ``load_config``).
+        config: the course's configuration loaded already (``context.Course``);
+            a copy gets ``db_url`` and ``full_run``. Default: load it.
+
+    Returns:
+        NbGraderAPI.
+    """
+    import copy
+
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
     venv_on_path()
-    cfg = load_config(root, db_url, full_run)
+    if config is None:
+        cfg = load_config(root, db_url, full_run)
+    else:
+        cfg = copy.deepcopy(config)
+        if db_url:
+            cfg.CourseDirectory.db_url = db_url
+        if full_run:
+            cfg.GuardedExecute.skip_marked_cells = False
     coursedir = CourseDirectory(config=cfg)
     api = NbGraderAPI(coursedir=coursedir, config=cfg)
     api.log_level = log_level

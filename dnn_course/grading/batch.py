@@ -97,7 +97,8 @@ class Batch:
         return BatchResults([by_student[s] for s in self.students], self.runs)
 
 
-def start_batch(assignment, root=COURSE_ROOT, students=None, db_url=None, force=False):
+def start_batch(assignment, root=COURSE_ROOT, students=None, db_url=None, force=False,
+                course=None):
     """The shared set-up of a batch: warnings filter, students, gradebook URL and tables, API.
 
     Args:
@@ -106,23 +107,22 @@ def start_batch(assignment, root=COURSE_ROOT, students=None, db_url=None, force=
         students: the ids to grade (default: all submitted).
         db_url: the gradebook URL (``--db``; default: the course's).
         force: grade again what is graded already.
+        course: the command's ``context.Course`` (then ``root`` and ``db_url`` are its own).
 
     Returns:
         Batch.
     """
-    from dnn_course.course.gradebook_db import course_db_url, open_gradebook, prepare, retry_locked
-    from dnn_course.course.nbapi import make_api
+    from dnn_course.course.context import Course
 
     quiet_gradebook_warnings()
-    root = Path(root).resolve()
-    students = list(students or submitted_students(root, assignment))
-    url = prepare(course_db_url(root, db_url))
-    retry_locked(lambda: open_gradebook(url, root))  # tables exist before any writer starts
-    return Batch(assignment, root, students, url, force, make_api(root, url))
+    course = course or Course(root, db_url)
+    course.open_gradebook()  # tables exist before any writer starts
+    students = list(students or submitted_students(course.root, assignment))
+    return Batch(assignment, course.root, students, course.db_url, force, course.api)
 
 
 def grade_all(assignment, root=COURSE_ROOT, students=None, force=False, db_url=None,
-              progress=True):
+              progress=True, course=None):
     """Grade every submission (or only ``students``) one after another in this process.
 
     Args:
@@ -132,6 +132,7 @@ def grade_all(assignment, root=COURSE_ROOT, students=None, force=False, db_url=N
         force: grade again what is graded already.
         db_url: the gradebook URL (default: the course's).
         progress: show a progress bar.
+        course: the command's ``context.Course`` (default: made from ``root``, ``db_url``).
 
     Returns:
         BatchResults: in the order of ``students``; ``runs``: student -> {"pid",
@@ -141,7 +142,7 @@ def grade_all(assignment, root=COURSE_ROOT, students=None, force=False, db_url=N
 
     from dnn_course.grading.submission import grade_one
 
-    batch = start_batch(assignment, root, students, db_url, force)
+    batch = start_batch(assignment, root, students, db_url, force, course)
     results = {}
     bar = tqdm(batch.students, desc=f"grading {assignment}", unit="submission",
                disable=not progress)

@@ -298,7 +298,7 @@ def record(api, root, assignment, student, payload, digest):
 
 
 def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=None, force=False,
-               db_url=None, progress=True):
+               db_url=None, progress=True, course=None):
     """Grade ``students`` on the Dask cluster at ``scheduler_address``, as ``grade_all`` grades them.
 
     Args:
@@ -309,6 +309,7 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
         force: grade again what is graded already.
         db_url: the gradebook URL (default: the course's).
         progress: show a progress bar.
+        course: the command's ``context.Course`` (default: made from ``root``, ``db_url``).
 
     Returns:
         BatchResults: in the order of ``students``; ``runs``: student -> {"worker",
@@ -320,7 +321,7 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
     from dnn_course.grading.submission import grade_one
 
     check_address(scheduler_address)
-    batch = start_batch(assignment, root, students, db_url, force)
+    batch = start_batch(assignment, root, students, db_url, force, course)
     root, api = batch.root, batch.api
     results = {}
     remote = [s for s in batch.students if needs_run(root, assignment, s, force)]

@@ -112,7 +112,7 @@ def _pool(workers, root, db_url, threads):
 
 
 def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force=False,
-                   db_url=None, progress=True):
+                   db_url=None, progress=True, course=None):
     """Grade ``students`` with ``workers`` processes, as ``grade_all`` grades them.
 
     Args:
@@ -123,6 +123,7 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
         force: grade again what is graded already.
         db_url: the gradebook URL (default: the course's).
         progress: show a progress bar.
+        course: the command's ``context.Course`` (default: made from ``root``, ``db_url``).
 
     Returns:
         BatchResults: in the order of ``students``; ``runs``: student -> {"pid",
@@ -134,10 +135,10 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
     from dnn_course.grading.batch import grade_all
     from dnn_course.grading.order import longest_first
 
-    batch = start_batch(assignment, root, students, db_url, force)
+    batch = start_batch(assignment, root, students, db_url, force, course)
     root, students = batch.root, batch.students
     if course_data_problem(root, assignment):  # nothing can run: no workers to start
-        return grade_all(assignment, root, students, force, batch.url, progress)
+        return grade_all(assignment, root, students, force, batch.url, progress, course)
     max_score = batch.max_score()
     (root / "autograded").mkdir(exist_ok=True)  # no two workers race to create it
     workers = max(1, min(workers, len(students) or 1))
