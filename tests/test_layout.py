@@ -128,3 +128,16 @@ def test_the_console_script_and_python_m_agree():
     run = subprocess.run([sys.executable, "-m", "dnn_course", "--help"], capture_output=True,
                          text=True, timeout=60)
     assert run.returncode == 0 and "install-kernel" in run.stdout, run.stderr
+
+
+def test_the_wheel_holds_every_sub_package():
+    """pyproject.toml finds the packages: a fixed list would ship dnn_course without its
+    sub-packages (an editable install hides that)."""
+    import tomllib
+
+    from setuptools import find_packages
+
+    find = tomllib.loads((COURSE_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = set(find_packages(str(COURSE_ROOT), include=find["packages"]["find"]["include"]))
+    packages = {name for rel, name in modules() if rel.name == "__init__.py"}
+    assert found == packages

@@ -78,7 +78,11 @@ def lost_protections(status):
 # --------------------------------------------------------- file-system view
 
 def package_dirs():
-    """Folders of the course's helper packages (found without importing them)."""
+    """Folders of the course's helper packages (found without importing them).
+
+    Returns:
+        list of str: shown read-only in the sandbox.
+    """
     dirs = []
     for name in HELPER_PACKAGES:
         spec = importlib.util.find_spec(name)
@@ -90,7 +94,11 @@ def package_dirs():
 
 
 def python_dirs():
-    """The Python installation and everything on sys.path (outside the working folder)."""
+    """The Python installation and everything on sys.path (outside the working folder).
+
+    Returns:
+        set of str: shown read-only in the sandbox.
+    """
     dirs = {sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix,
             str(Path(os.path.realpath(sys.executable)).parent.parent)}
     dirs.update(p for p in sys.path if p and os.path.isabs(p))
@@ -105,7 +113,14 @@ def data_dirs(env):
 
     Grading sets DNN_APP_DATA to the folder ``course_data.find_course_data`` found
     (e.g. source/<assignment>/datasets/). The data files are shown too where they
-    really are, so a folder of symbolic links to them works inside the sandbox."""
+    really are, so a folder of symbolic links to them works inside the sandbox.
+
+    Args:
+        env: the kernel's environment, updated in place.
+
+    Returns:
+        list of str: folders (and data files) to show read-only.
+    """
     dirs = []
     data = os.environ.get(DATA_ENV, "")
     if data and data != SYNTHETIC:

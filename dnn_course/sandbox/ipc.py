@@ -53,7 +53,11 @@ def plumb_connection(connection_file, private, inside_run):
 
 def private_folder():
     """A fresh folder for the kernel's /tmp, $HOME and sockets; stale ones of dead
-    launchers are removed first."""
+    launchers are removed first.
+
+    Returns:
+        Path: ``$TMPDIR/dnn-course-kernel-<pid>-*`` with ``tmp/``, ``home/`` and ``run/``.
+    """
     base = Path(tempfile.gettempdir())
     for old in base.glob("dnn-course-kernel-*"):
         try:
@@ -72,7 +76,14 @@ def private_folder():
 
 def remove_private(path):
     """Delete the launcher's own private folder, making read-only parts writable
-    first; never touches a mode outside ``path`` (e.g. /tmp itself)."""
+    first; never touches a mode outside ``path`` (e.g. /tmp itself).
+
+    Args:
+        path: the folder ``private_folder`` made.
+
+    Returns:
+        None.
+    """
     top = os.path.realpath(path)
 
     def unlock(func, p, _):
