@@ -302,14 +302,8 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
     """Grade ``students`` on the Dask cluster at ``scheduler_address``, as ``grade_all`` grades them.
 
     Args:
-        assignment: the assignment name.
-        root: the course folder.
-        students: the ids to grade (default: all submitted).
-        scheduler_address: the scheduler, e.g. ``tcp://10.0.0.5:8786``.
-        force: grade again what is graded already.
-        db_url: the gradebook URL (default: the course's).
-        progress: show a progress bar.
-        course: the command's ``context.Course`` (default: made from ``root``, ``db_url``).
+        scheduler_address: the scheduler, e.g. ``tcp://10.0.0.5:8786``; the others as
+            for ``grading.batch.grade_all``.
 
     Returns:
         BatchResults: in the order of ``students``; ``runs``: student -> {"worker",

@@ -116,14 +116,7 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
     """Grade ``students`` with ``workers`` processes, as ``grade_all`` grades them.
 
     Args:
-        assignment: the assignment name.
-        root: the course folder.
-        students: the ids to grade (default: all submitted).
-        workers: processes grading at once.
-        force: grade again what is graded already.
-        db_url: the gradebook URL (default: the course's).
-        progress: show a progress bar.
-        course: the command's ``context.Course`` (default: made from ``root``, ``db_url``).
+        workers: processes grading at once; the others as for ``grading.batch.grade_all``.
 
     Returns:
         BatchResults: in the order of ``students``; ``runs``: student -> {"pid",
