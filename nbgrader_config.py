@@ -52,16 +52,16 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     DeduplicateIds, GetGrades, IgnorePattern, LimitOutput,
                                     OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
-from dnn_course.execute import GuardedExecute  # noqa: E402
-from dnn_course.feedback import HideHiddenTests  # noqa: E402
-from dnn_course.skip import KeepOwnOutputs  # noqa: E402
-from dnn_course.tamper import RestoreTestCells  # noqa: E402
-from dnn_course.verify import VerifyResults  # noqa: E402
+from dnn_course.preprocessors.execute import GuardedExecute  # noqa: E402
+from dnn_course.preprocessors.feedback import HideHiddenTests  # noqa: E402
+from dnn_course.grading.skip import KeepOwnOutputs  # noqa: E402
+from dnn_course.preprocessors.tamper import RestoreTestCells  # noqa: E402
+from dnn_course.preprocessors.verify import VerifyResults  # noqa: E402
 
 # Before grading: renamed, copied, edited or deleted test cells are restored
 # and noted instead of crashing nbgrader.
 # KeepOwnOutputs first: the learner's outputs of the cells grading will not
-# re-run (tagged skip-when-grading in the source; dnn_course/skip.py).
+# re-run (tagged skip-when-grading in the source; dnn_course/grading/skip.py).
 c.Autograde.sanitize_preprocessors = [
     KeepOwnOutputs, ClearOutput, RestoreTestCells, DeduplicateIds, OverwriteKernelspec,
     OverwriteCells, CheckCellMetadata,
@@ -74,12 +74,12 @@ c.Autograde.autograde_preprocessors = [
     GuardedExecute, VerifyResults, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
-# Every submission's kernel runs in the course sandbox (dnn_course/sandbox.py:
+# Every submission's kernel runs in the course sandbox (dnn_course/sandbox/:
 # no network, no view of the course folder but its own working copy, memory and
 # CPU caps, its own process tree). It talks to the grader over unix sockets,
 # since its network is cut off. Validation of the source notebook (instructors)
 # keeps the plain python3 kernel set above.
-from dnn_course.sandbox import ipc_prefix  # noqa: E402
+from dnn_course.sandbox.ipc import ipc_prefix  # noqa: E402
 
 c.GuardedExecute.kernel_name = "dnn-course-sandbox"
 c.KernelManager.transport = "ipc"
@@ -89,7 +89,7 @@ c.GuardedExecute.after_timeout = 5
 c.GuardedExecute.submission_timeout = 1200
 # Cells tagged skip-when-grading in the source (the trainings and what only
 # uses their results) keep the learner's own outputs instead of running again,
-# unless a cell the learner wrote could depend on them (dnn_course/skip.py).
+# unless a cell the learner wrote could depend on them (dnn_course/grading/skip.py).
 # False (or DNN_COURSE_FULL_RUN=1, or `dnn-course grade --full-run`) runs all.
 c.GuardedExecute.skip_marked_cells = True
 c.Execute.error_on_timeout = {
@@ -104,7 +104,7 @@ c.Execute.error_on_timeout = {
 # message, so no hidden test reaches a learner (nbgrader shows them by default:
 # jupyter/nbgrader#917); FeedbackPage then puts a summary of the failed tests
 # (score, reason, first wrong step) at the top and makes the page fit 1024 px.
-from dnn_course.feedback_page import FeedbackPage  # noqa: E402
+from dnn_course.preprocessors.feedback_page import FeedbackPage  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor,
                                     FeedbackPage]

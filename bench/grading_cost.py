@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 import nbformat  # noqa: E402
 
-from dnn_course.nbapi import make_api  # noqa: E402
-from dnn_course.paths import ASSIGNMENT, NOTEBOOK  # noqa: E402
+from dnn_course.course.nbapi import make_api  # noqa: E402
+from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK  # noqa: E402
 
 STUDENT = "bench-correct"
 
@@ -45,7 +45,7 @@ def _timed_steps(log):
     """Wrap nbgrader's preprocessors and the guard's cells with timers writing into ``log``."""
     from nbconvert.preprocessors import Preprocessor
 
-    from dnn_course import execute
+    from dnn_course.preprocessors import execute
 
     def wrap(cls, name, key):
         original = getattr(cls, name)
@@ -102,7 +102,7 @@ def learner_run(root):
 
 
 def autograde(root, full_run):
-    from dnn_course.grading import grade_one
+    from dnn_course.grading.submission import grade_one
 
     log = defaultdict(float)
     saved = _timed_steps(log)
@@ -120,8 +120,8 @@ def autograde(root, full_run):
 
 
 def main(argv=None):
-    from dnn_course.release import course_copy
-    from dnn_course.samples import write_samples
+    from dnn_course.admin.release import course_copy
+    from dnn_course.demo.samples import write_samples
 
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--repeats", type=int, default=3, help="interleaved rounds (default 3)")

@@ -16,7 +16,7 @@ measures, each case in a fresh subprocess (so BLAS thread settings never leak):
     - the project's helpers in the default environment (no DNN_APP_* set);
   medians of ``--repeats`` runs, the worst run / median (stalls), the speed-up,
   the achieved GFLOP/s, peak memory (max RSS) and the numbers check (costs vs
-  the course's, dnn_course/course_numbers.py, relative; accuracy lines);
+  the course's, dnn_course/course/course_numbers.py, relative; accuracy lines);
 * the machine's limits: float64 matmul peak (big square dgemm, default threads
   and 1 thread) and streaming bandwidth (array copy, 1 thread and all cores);
   from them the floor per iteration, max(bytes moved / bandwidth,
@@ -66,7 +66,7 @@ CASES = {
 
 def _spec():
     """The course's cost curve (every 100 iterations) and accuracy lines, per model."""
-    from dnn_course import course_numbers as n
+    from dnn_course.course import course_numbers as n
 
     return {"2-layer": (n.TWO_LAYER_COSTS, list(n.TWO_LAYER_ACCURACY)),
             "L-layer": (n.L_LAYER_COSTS, list(n.L_LAYER_ACCURACY))}
@@ -84,11 +84,11 @@ def _data():
 def _namespace(helpers):
     """The reference student functions, calling the chosen helpers."""
     if helpers == "project":
-        from dnn_course.solutions import load_solutions
+        from dnn_course.course.solutions import load_solutions
         return load_solutions()
     import numpy as np
     from baseline import HELPERS
-    from dnn_course.solutions import solution_sources
+    from dnn_course.course.solutions import solution_sources
     ns = {"__name__": "bench_baseline", "np": np, **HELPERS}
     for gid, src in solution_sources().items():
         exec(compile(src, f"<source notebook: {gid}>", "exec"), ns)
@@ -205,10 +205,10 @@ def autograde_hook():
     Grades in a scratch copy of the course folder, so the real gradebook and
     submitted/ are never touched.
     """
-    from dnn_course.grading import grade_all
-    from dnn_course.paths import ASSIGNMENT
-    from dnn_course.release import course_copy
-    from dnn_course.samples import write_samples
+    from dnn_course.grading.batch import grade_all
+    from dnn_course.course.paths import ASSIGNMENT
+    from dnn_course.admin.release import course_copy
+    from dnn_course.demo.samples import write_samples
 
     with tempfile.TemporaryDirectory() as tmp:
         course = course_copy(Path(tmp) / "course", ROOT)

@@ -63,9 +63,9 @@ def make_batch(size, scratch):
     """A scratch course with ``size`` submissions; returns (root, {student: kind})."""
     import nbformat
 
-    from dnn_course.paths import ASSIGNMENT, NOTEBOOK
-    from dnn_course.release import course_copy
-    from dnn_course.samples import sample_notebooks
+    from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
+    from dnn_course.admin.release import course_copy
+    from dnn_course.demo.samples import sample_notebooks
 
     root = course_copy(scratch / "template")
     samples = sample_notebooks()
@@ -84,8 +84,8 @@ def nbclient_baseline(scratch):
     """Seconds plain nbclient takes to run one correct submission's notebook."""
     from nbclient import NotebookClient
 
-    from dnn_course.paths import release_notebook
-    from dnn_course.samples import sample_notebooks
+    from dnn_course.course.paths import release_notebook
+    from dnn_course.demo.samples import sample_notebooks
 
     folder = scratch / "nbclient"
     shutil.copytree(release_notebook().parent, folder)
@@ -98,9 +98,9 @@ def nbclient_baseline(scratch):
 
 def run_sequential(root, students, threads=None):
     """One submission after another; ``threads`` sets DNN_APP_THREADS for the kernels."""
-    from dnn_course.grading import grade_one
-    from dnn_course.nbapi import make_api
-    from dnn_course.paths import ASSIGNMENT
+    from dnn_course.grading.submission import grade_one
+    from dnn_course.course.nbapi import make_api
+    from dnn_course.course.paths import ASSIGNMENT
 
     saved = os.environ.get("DNN_APP_THREADS")
     if threads is not None:
@@ -121,12 +121,11 @@ def run_sequential(root, students, threads=None):
 
 
 def run_parallel(root, students, workers):
-    from dnn_course import parallel
-    from dnn_course.paths import ASSIGNMENT
+    from dnn_course.course.paths import ASSIGNMENT
+    from dnn_course.scale.parallel import grade_parallel
 
-    results = parallel.grade_parallel(ASSIGNMENT, root, students, workers, force=True,
-                                      progress=False)
-    return results, {s: r["seconds"] for s, r in parallel.last_run.items()}
+    results = grade_parallel(ASSIGNMENT, root, students, workers, force=True, progress=False)
+    return results, {s: r["seconds"] for s, r in results.runs.items()}
 
 
 def free_port():
@@ -171,8 +170,8 @@ def stop_cluster(procs):
 
 
 def run_dask(root, students, n, logs):
-    from dnn_course import distributed
-    from dnn_course.paths import ASSIGNMENT
+    from dnn_course.course.paths import ASSIGNMENT
+    from dnn_course.scale import distributed
 
     address, procs = start_cluster(n, logs)
     try:
@@ -182,11 +181,11 @@ def run_dask(root, students, n, logs):
         wall = time.monotonic() - t
     finally:
         stop_cluster(procs)
-    record = [r.get("record_s", 0) for r in distributed.last_run.values()]
+    record = [r.get("record_s", 0) for r in results.runs.values()]
     if record:
         print(f"dask client: recording one result in the gradebook took "
               f"{sum(record) / len(record):.2f} s on average", flush=True)
-    return results, {s: r["seconds"] for s, r in distributed.last_run.items()}, wall
+    return results, {s: r["seconds"] for s, r in results.runs.items()}, wall
 
 
 def summarize(name, wall, seconds, size, load_before, load_after, base_wall, single_wall,

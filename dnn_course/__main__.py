@@ -1,3 +1,4 @@
-from .cli import main
+"""``python -m dnn_course``: the same as the ``dnn-course`` command."""
+from dnn_course.cli import main
 
 raise SystemExit(main())

@@ -10,13 +10,15 @@ import os
 import sys
 from pathlib import Path
 
-from .paths import ASSIGNMENT, COURSE_ROOT, NOTEBOOK
+from dnn_course.course.context import Course
+from dnn_course.course.gradebook_db import GradebookURLError
+from dnn_course.course.paths import ASSIGNMENT, COURSE_ROOT, NOTEBOOK
 
 OK, ATTENTION, USAGE = 0, 1, 2
 
 
 def _results_or_table(results):
-    from .export import table
+    from dnn_course.admin.export import table
 
     print(table(results))
     bad = [r for r in results if r.status != "graded"]
@@ -25,8 +27,8 @@ def _results_or_table(results):
 
 
 def cmd_release(args):
-    from .learner_dist import DistError, write
-    from .release import ReleaseError, generate
+    from dnn_course.admin.learner_dist import DistError, write
+    from dnn_course.admin.release import ReleaseError, generate
 
     try:
         status = generate(args.root, force=args.force, db_url=args.db)
@@ -40,13 +42,13 @@ def cmd_release(args):
 
 
 def cmd_check(args):
-    from .release import check
+    from dnn_course.admin.release import check
 
     problems = check(args.root)
     for p in problems:
         print(f"check: {p}", file=sys.stderr)
     if not problems:
-        from .course_data import find_course_data
+        from dnn_course.course.course_data import find_course_data
 
         print(f"check: grading finds the course data in {find_course_data(args.root)}; the source "
               "notebook passes validation and the release fails it, as it should.")
@@ -54,32 +56,30 @@ def cmd_check(args):
 
 
 def cmd_collect(args):
-    from .collect import (CollectError, collect_download, due_date, format_report, lms_zone,
-                          record_students)
-    from .gradebook_db import GradebookURLError, course_db_url, open_gradebook, prepare, retry_locked
-    from .nbapi import load_config
+    from dnn_course.admin.collect import (CollectError, collect_download, due_date, format_report,
+                                          lms_zone, record_students)
+    from dnn_course.course.gradebook_db import retry_locked
 
-    cfg = load_config(args.root)
-    course_id = cfg.CourseDirectory.course_id
-    tz = args.timezone or cfg.Exchange.get("timezone") or "UTC"
+    course = args.course
+    course_id = course.course_id
+    tz = args.timezone or course.config.Exchange.get("timezone") or "UTC"
     try:
         lms_zone(tz)
-        url = prepare(course_db_url(args.root, args.db))
+        url = course.db_url
         report = collect_download(args.source, args.root, args.assignment, NOTEBOOK, args.force,
                                   tz, due_date(url, course_id, args.assignment))
     except (CollectError, GradebookURLError) as e:
         print(f"collect: {e}", file=sys.stderr)
         return USAGE
     if report.collected:
-        open_gradebook(url, args.root)
+        course.open_gradebook()
         retry_locked(lambda: record_students(report, url, course_id))
     print("\n".join(format_report(report)))
     return ATTENTION if report.skipped or report.ids("kept") else OK
 
 
 def cmd_grade(args):
-    from .grading import grade_all, submitted_students
-    from .gradebook_db import GradebookURLError, course_db_url, prepare
+    from dnn_course.grading.batch import grade_all, submitted_students
 
     students = args.student or submitted_students(args.root, args.assignment)
     if not students:
@@ -94,36 +94,37 @@ def cmd_grade(args):
               "grading with --scheduler).", file=sys.stderr)
         return USAGE
     try:  # a clear message for a bad --db before anything runs
-        args.db = prepare(course_db_url(args.root, args.db))
+        args.db = args.course.db_url
     except GradebookURLError as e:
         print(f"grade: {e}", file=sys.stderr)
         return USAGE
     _ensure_released(args)
     if args.full_run:  # read by GuardedExecute in this process and the workers it starts
-        from .skip import FULL_RUN_ENV
+        from dnn_course.course.facts import FULL_RUN_ENV
 
         os.environ[FULL_RUN_ENV] = "1"
-    from .course_data import course_data_problem
+    from dnn_course.course.course_data import course_data_problem
 
     missing = course_data_problem(args.root, args.assignment)
     if missing:  # said once here; each submission to grade is "not graded", never run
         print(f"grade: nothing will be graded: {missing}.", file=sys.stderr)
     if args.scheduler:
-        from .distributed import DaskSetupError, grade_dask
+        from dnn_course.scale.distributed import DaskSetupError, grade_dask
 
         try:
             results = grade_dask(args.assignment, args.root, students, args.scheduler,
-                                 force=args.force, db_url=args.db)
+                                 force=args.force, db_url=args.db, course=args.course)
         except DaskSetupError as e:
             print(f"grade: {e}", file=sys.stderr)
             return USAGE
     elif args.workers > 1:
-        from .parallel import grade_parallel
+        from dnn_course.scale.parallel import grade_parallel
 
         results = grade_parallel(args.assignment, args.root, students, args.workers,
-                                 force=args.force, db_url=args.db)
+                                 force=args.force, db_url=args.db, course=args.course)
     else:
-        results = grade_all(args.assignment, args.root, students, force=args.force, db_url=args.db)
+        results = grade_all(args.assignment, args.root, students, force=args.force,
+                            db_url=args.db, course=args.course)
     code = _results_or_table(results)
     return ATTENTION if missing else code
 
@@ -132,10 +133,9 @@ def _ensure_released(args):
     """nbgrader needs the assignment in the gradebook before it can grade."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from .nbapi import load_config
-    from .release import default_db_url, generate
+    from dnn_course.admin.release import generate
 
-    url = args.db or load_config(args.root).CourseDirectory.get("db_url") or default_db_url(args.root)
+    url = args.db  # cmd_grade has prepared the URL in force
     with Gradebook(url) as gb:
         try:
             gb.find_assignment(args.assignment)
@@ -146,9 +146,7 @@ def _ensure_released(args):
 
 
 def cmd_feedback(args):
-    from .nbapi import make_api
-
-    api = make_api(args.root, args.db)
+    api = args.course.api
     outcome = api.generate_feedback(args.assignment, args.student, force=True)
     if not outcome.get("success"):
         print("feedback: " + (outcome.get("error") or outcome.get("log") or "failed"), file=sys.stderr)
@@ -159,18 +157,16 @@ def cmd_feedback(args):
 
 def _class_results(args):
     """Every submitted student's result, read from the gradebook in a few queries."""
-    from .class_results import read_class
-    from .grading import submitted_students
-    from .nbapi import make_api
+    from dnn_course.admin.class_results import read_class
+    from dnn_course.grading.batch import submitted_students
 
-    api = make_api(args.root, args.db)
-    with api.gradebook as gb:
+    with args.course.api.gradebook as gb:
         return read_class(gb, args.root, args.assignment,
                           submitted_students(args.root, args.assignment))
 
 
 def cmd_export(args):
-    from .export import write_canvas, write_csv, write_json, write_moodle
+    from dnn_course.admin.export import write_canvas, write_csv, write_json, write_moodle
 
     cls = _class_results(args)
     results, a = cls.results, args.assignment
@@ -202,7 +198,7 @@ def cmd_export(args):
 
 
 def cmd_report(args):
-    from .report import write_report
+    from dnn_course.admin.report import write_report
 
     cls = _class_results(args)
     if not cls.results:
@@ -217,29 +213,27 @@ def cmd_report(args):
 
 
 def cmd_install_kernel(args):
-    from .kernelspec import install_kernelspec
+    """``python -m dnn_course.sandbox --install`` (the one way to install the kernelspec)."""
+    from dnn_course.sandbox.cli import main as sandbox_main
 
-    print(f"install-kernel: {install_kernelspec()}")
-    return OK
+    return sandbox_main(["--install"])
 
 
 def cmd_sandbox_status(args):
-    import json
+    """``python -m dnn_course.sandbox --status``."""
+    from dnn_course.sandbox.cli import main as sandbox_main
 
-    from .sandbox import sandbox_status
-
-    print(json.dumps(sandbox_status(), indent=2))
-    return OK
+    return sandbox_main(["--status"])
 
 
 def cmd_demo(args):
-    from .demo import run
+    from dnn_course.demo.demo import run
 
     return run(args.root, data_dir=args.data, synthetic=args.synthetic, db_url=args.db)
 
 
 def cmd_train(args):
-    from .train_demo import run
+    from dnn_course.demo.train_demo import run
 
     return run(data_dir=args.data, synthetic=args.synthetic,
                require_course_data=args.require_course_data)
@@ -326,8 +320,12 @@ def main(argv=None):
               "use --root.", file=sys.stderr)
         return USAGE
     os.chdir(args.root)
+    args.course = Course(args.root, args.db)  # loaded once, on first use, for the whole command
     try:
         return args.func(args)
+    except GradebookURLError as e:  # a bad --db, found when a command first needs the gradebook
+        print(f"{args.command}: {e}", file=sys.stderr)
+        return USAGE
     except KeyboardInterrupt:
         print("Interrupted; run the same command again to carry on.", file=sys.stderr)
         return 130

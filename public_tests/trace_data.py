@@ -7,7 +7,7 @@ value]}``; dicts as JSON objects (as ``{"d": [[key, value], ...]}`` when
 their keys could be read as one of these markers). Floats keep their full
 ``repr``, so ``loads(dumps(x))`` gives back the same bits. ``load(name)``
 reads the shipped file ``reference_trace.json`` that
-``python -m dnn_course.make_expected`` writes.
+``python -m dnn_course.admin.make_expected`` writes.
 """
 import json
 from dataclasses import dataclass, field

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from dnn_app_utils.data import DATA_ENV, SYNTHETIC, TEST_FILE, TRAIN_FILE
+from dnn_course.course import facts
 
-TWO_LAYER_DIMS = (12288, 7, 1)
-L_LAYER_DIMS = [12288, 20, 7, 5, 1]
+TWO_LAYER_DIMS = facts.TWO_LAYER_DIMS
+L_LAYER_DIMS = list(facts.L_LAYER_DIMS)  # as the notebook passes it
 
 
 def course_data_dir(value=None):
@@ -45,7 +46,7 @@ def course_data():
 @pytest.fixture(scope="session")
 def reference():
     """The reference solutions, read from the source notebook."""
-    from dnn_course.solutions import load_solutions
+    from dnn_course.course.solutions import load_solutions
 
     return load_solutions()
 
@@ -73,13 +74,13 @@ def _full_run(reference, course_data, name, dims):
 @pytest.fixture(scope="session")
 def two_layer_run(reference, course_data):
     """The 2-layer model trained 2500 iterations on the course data."""
-    return _full_run(reference, course_data, "two_layer_model", TWO_LAYER_DIMS)
+    return _full_run(reference, course_data, facts.TWO_LAYER_MODEL, TWO_LAYER_DIMS)
 
 
 @pytest.fixture(scope="session")
 def l_layer_run(reference, course_data):
     """The L-layer model trained 2500 iterations on the course data."""
-    return _full_run(reference, course_data, "L_layer_model", L_LAYER_DIMS)
+    return _full_run(reference, course_data, facts.L_LAYER_MODEL, L_LAYER_DIMS)
 
 
 @pytest.fixture

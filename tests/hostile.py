@@ -7,7 +7,7 @@ the network get its path and the port of a loopback listener the test opens.
 """
 import nbformat
 
-from dnn_course.samples import HEADER, sample_notebooks
+from dnn_course.demo.samples import HEADER, sample_notebooks
 
 FAST_WRONG = {  # right initialization, no training: wrong numbers, but instantly
     "two_layer_model": HEADER["two_layer_model"] + '''

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from dnn_course.paths import COURSE_ROOT
+from dnn_course.course.paths import COURSE_ROOT
 
 INSTALL_TIMEOUT = 1800        # seconds; a cold pip cache on a slow line needs minutes
 # Variables that would let the outer environment leak into the learner's.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from dnn_course.paths import ASSIGNMENT, COURSE_ROOT
+from dnn_course.course.paths import ASSIGNMENT, COURSE_ROOT
 
 from conftest import course_data_dir  # noqa: F401 (re-exported for test_notebook.py)
 from dnn_app_utils.data import DATA_ENV
@@ -34,7 +34,7 @@ def generate_release(dest):
 
     Never touches the real course folder or its gradebook.
     """
-    from dnn_course.release import build_release
+    from dnn_course.admin.release import build_release
 
     return build_release(COURSE_ROOT, db_url=f"sqlite:///{Path(dest).resolve()}.db", out=dest)
 

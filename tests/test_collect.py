@@ -12,9 +12,9 @@ from nbgrader.api import Gradebook
 from nbgrader.utils import parse_utc
 
 from dnn_course.cli import main
-from dnn_course.gradebook_db import open_gradebook
-from dnn_course.lms import Ignored, Unusable, identify, split_name
-from dnn_course.paths import COURSE_ROOT
+from dnn_course.course.gradebook_db import open_gradebook
+from dnn_course.admin.lms import Ignored, Unusable, identify, split_name
+from dnn_course.course.paths import COURSE_ROOT
 
 CANVAS_LATE = "leedana_LATE_123456_7891011_dnn_app.ipynb"
 CANVAS = "smithjohn_123457_7891012_dnn_app.ipynb"
@@ -125,7 +125,7 @@ def test_one_download_with_every_lms(course, tmp_path, capsys):
 def test_a_learner_graded_before_collect_gets_the_downloads_name(course, tmp_path):
     """Grading names a learner it meets first by its id (grading.add_student): that is no
     name, and a later collect fills in the LMS's."""
-    from dnn_course.grading import add_student
+    from dnn_course.grading.submission import add_student
 
     with Gradebook(DB(course), "dnn-cat-course") as gb:
         add_student(gb, "555")

@@ -2,7 +2,7 @@
 (never low) when it finds none.
 
 Places, in order: DNN_APP_DATA, source/<assignment>/datasets/, datasets/ at the
-course's top (dnn_course/course_data.py). The grading tests run `dnn-course` and
+course's top (dnn_course/course/course_data.py). The grading tests run `dnn-course` and
 `nbgrader` as subprocesses without DNN_APP_DATA, on scratch courses whose data,
 if any, is two symbolic links in source/dnn_app/datasets/ to the real files.
 """
@@ -16,12 +16,12 @@ import pytest
 
 from conftest import course_data_dir
 from dnn_app_utils.data import DATA_ENV, TEST_FILE, TRAIN_FILE
-from dnn_course.course_data import CourseDataMissing, find_course_data
-from dnn_course.nbapi import make_api
-from dnn_course.paths import ASSIGNMENT, NOTEBOOK
-from dnn_course.release import course_copy
-from dnn_course.results import read_result
-from dnn_course.samples import write_samples
+from dnn_course.course.course_data import CourseDataMissing, find_course_data
+from dnn_course.course.nbapi import make_api
+from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
+from dnn_course.admin.release import course_copy
+from dnn_course.grading.results import read_result
+from dnn_course.demo.samples import write_samples
 
 FILES = (TRAIN_FILE, TEST_FILE)
 NOT_FOUND = "the course data was not found"
@@ -131,7 +131,7 @@ def test_a_truncated_file_is_not_course_data(tmp_path, real, no_env):
 
 def test_the_sandbox_shows_a_folder_of_links(tmp_path, monkeypatch):
     """A kernel in the grading sandbox loads data from a folder of symbolic links."""
-    from dnn_course.sandbox import command_prefix
+    from dnn_course.sandbox.launch import command_prefix
 
     data = link_data(tmp_path / "source" / ASSIGNMENT / "datasets")
     work = tmp_path / "autograded" / "alice" / ASSIGNMENT
@@ -229,7 +229,7 @@ def test_dask_workers_without_data_grade_with_the_clients(course_with_source_dat
     """Workers with no DNN_APP_DATA and no copy of the course: the client sends
     the data it found in source/dnn_app/datasets/ (a submission that skips the
     2500-iteration trainings keeps this quick; its test cells need the data)."""
-    from dnn_course.distributed import grade_dask
+    from dnn_course.scale.distributed import grade_dask
     from test_scale import Cluster, fast_samples, write
 
     root = course_with_source_data

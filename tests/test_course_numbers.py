@@ -1,5 +1,5 @@
 """The reference solutions on the course data reproduce the course's numbers
-(docs/course-facts.md, "Exact numbers"; the values: dnn_course/course_numbers.py)."""
+(docs/course-facts.md, "Exact numbers"; the values: dnn_course/course/course_numbers.py)."""
 import re
 from collections import namedtuple
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import L_LAYER_DIMS, TWO_LAYER_DIMS, run_printing
-from dnn_course import course_numbers as course
+from dnn_course.course import course_numbers as course
 
 REL = 1e-9
 pytestmark = pytest.mark.slow

@@ -13,7 +13,7 @@ CASES = sorted(STEP)
 
 @pytest.fixture(scope="module")
 def sources():
-    from dnn_course.solutions import solution_sources
+    from dnn_course.course.solutions import solution_sources
 
     return solution_sources()
 

@@ -8,8 +8,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 from traitlets.config import Config
 
-from dnn_course.feedback import HIDDEN_NOTE, HideHiddenTests, strip_hidden
-from dnn_course.feedback_page import FeedbackPage
+from dnn_course.preprocessors.feedback import HIDDEN_NOTE, HideHiddenTests, strip_hidden
+from dnn_course.preprocessors.feedback_page import FeedbackPage
 
 STEP = ("start of the backward pass: in iteration 0, dA has the opposite sign")
 HIDDEN_REASON = "f: wrong values in W1 (layers_dims=(5, 3, 1)). First step that differs from the method: "
@@ -132,8 +132,8 @@ def test_exchange_is_the_course_own():
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange.default.list import ExchangeList
 
-    from dnn_course.nbapi import load_config
-    from dnn_course.paths import COURSE_ROOT
+    from dnn_course.course.nbapi import load_config
+    from dnn_course.course.paths import COURSE_ROOT
 
     cfg = load_config()
     assert cfg.Exchange.root == str(COURSE_ROOT / "exchange")
@@ -188,11 +188,11 @@ def add_wide_outputs(path):
 def graded(tmp_path_factory):
     """A scratch course with one submission autograded through dnn-course and its feedback."""
     from conftest import course_data_dir
-    from dnn_course.grading import grade_one
-    from dnn_course.nbapi import make_api
-    from dnn_course.paths import ASSIGNMENT, NOTEBOOK
-    from dnn_course.release import course_copy
-    from dnn_course.samples import write_samples
+    from dnn_course.grading.submission import grade_one
+    from dnn_course.course.nbapi import make_api
+    from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
+    from dnn_course.admin.release import course_copy
+    from dnn_course.demo.samples import write_samples
 
     mp = pytest.MonkeyPatch()
     mp.setenv("DNN_APP_DATA", str(course_data_dir()))
@@ -225,7 +225,7 @@ def test_autograde_and_feedback_logs_are_quiet(graded):
 def test_feedback_page_summary_and_no_hidden_lines(graded):
     """The page opens with the summary naming the wrong step; the hidden cells' printed
     lines are gone while the learner's own printed costs stay."""
-    from dnn_course.paths import ASSIGNMENT, NOTEBOOK
+    from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 
     root = graded[0]
     page = (root / "feedback" / STUDENT / ASSIGNMENT / NOTEBOOK.replace(".ipynb", ".html")).read_text()
@@ -248,8 +248,8 @@ def test_student_named_by_id_unless_named(tmp_path):
     gradebook (e.g. from the LMS) stay."""
     from nbgrader.api import Gradebook
 
-    from dnn_course.grading import add_student
-    from dnn_course.nbapi import venv_on_path
+    from dnn_course.grading.submission import add_student
+    from dnn_course.course.nbapi import venv_on_path
 
     venv_on_path()
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:

@@ -12,12 +12,12 @@ import nbformat
 import pytest
 
 from conftest import course_data_dir
-from dnn_course.grading import grade_all
+from dnn_course.grading.batch import grade_all
 from dnn_course.mistakes import STEP
-from dnn_course.nbapi import make_api
-from dnn_course.paths import ASSIGNMENT, NOTEBOOK, source_notebook
-from dnn_course.release import course_copy
-from dnn_course.samples import DEMO_MISTAKES, sample_notebooks, write_samples
+from dnn_course.course.nbapi import make_api
+from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK, source_notebook
+from dnn_course.admin.release import course_copy
+from dnn_course.demo.samples import DEMO_MISTAKES, sample_notebooks, write_samples
 
 pytestmark = pytest.mark.slow
 
@@ -61,7 +61,7 @@ def feedback_text(root, student):
 def hidden_lines():
     """Every substantial line of the source notebook's hidden tests that the
     release does not show anyway (the solution cells' given lines are public)."""
-    from dnn_course.paths import release_notebook
+    from dnn_course.course.paths import release_notebook
 
     public = {line.strip() for cell in nbformat.read(str(release_notebook()), as_version=4).cells
               for line in cell.source.splitlines()}

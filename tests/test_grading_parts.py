@@ -5,14 +5,14 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from dnn_course.collect import CollectError, collect
-from dnn_course.execute import GuardedExecute
-from dnn_course.feedback import HIDDEN_NOTE, HideHiddenTests
+from dnn_course.admin.collect import CollectError, collect
+from dnn_course.preprocessors.execute import GuardedExecute
+from dnn_course.preprocessors.feedback import HIDDEN_NOTE, HideHiddenTests
 from dnn_course.mistakes import MUTANTS, mutate
-from dnn_course.results import notebook_problem
-from dnn_course.tamper import remove_importable_extras
-from dnn_course.verify import CASES, judge, run_learner
-from dnn_course.verify_runner import definitions_only
+from dnn_course.grading.results import notebook_problem
+from dnn_course.preprocessors.tamper import remove_importable_extras
+from dnn_course.preprocessors.verify import CASES, judge, run_learner
+from dnn_course.preprocessors.verify_runner import definitions_only
 
 
 def _meta(cell, **kw):
@@ -133,7 +133,7 @@ def test_verification_passes_the_reference_and_catches_a_mistake(reference, monk
     """The independent re-run agrees with the reference and disagrees with a wrong solution."""
     import conftest
     monkeypatch.setenv("DNN_APP_DATA", str(conftest.course_data_dir()))
-    from dnn_course.solutions import solution_sources
+    from dnn_course.course.solutions import solution_sources
 
     src = solution_sources()
     cases = [c for cs in CASES.values() for c in cs]

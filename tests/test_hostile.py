@@ -14,11 +14,11 @@ import nbformat
 import pytest
 
 from conftest import course_data_dir
-from dnn_course.grading import grade_all
-from dnn_course.nbapi import make_api
-from dnn_course.paths import ASSIGNMENT, NOTEBOOK
-from dnn_course.release import course_copy
-from dnn_course.samples import write_samples
+from dnn_course.grading.batch import grade_all
+from dnn_course.course.nbapi import make_api
+from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
+from dnn_course.admin.release import course_copy
+from dnn_course.demo.samples import write_samples
 import hostile
 
 pytestmark = pytest.mark.slow

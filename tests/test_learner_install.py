@@ -12,9 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from dnn_course import learner_dist
-from dnn_course.paths import COURSE_ROOT, release_notebook, source_notebook
-from dnn_course.solutions import solution_sources
+from dnn_course.admin import learner_dist
+from dnn_course.course.paths import COURSE_ROOT, release_notebook, source_notebook
+from dnn_course.course.solutions import solution_sources
 
 from conftest import course_data_dir
 from notebook_fixtures import nbgrader_config
@@ -128,7 +128,7 @@ def test_a_missing_pin_is_named(tmp_path):
 
 
 def test_release_keeps_edits_unless_forced(tmp_path):
-    from dnn_course.release import learner_dist_problems
+    from dnn_course.admin.release import learner_dist_problems
 
     copy = _project_copy(tmp_path)
     assert learner_dist.write(copy) == {"dnn_app_learner-0.1.0-py3-none-any.whl": "created",
@@ -153,7 +153,7 @@ def test_release_keeps_edits_unless_forced(tmp_path):
 def test_a_course_folder_apart_gets_this_projects_wheel(tmp_path, monkeypatch):
     """A course folder without the packages (dnn-course --root) gets the wheel of the project
     dnn_course comes from; with no project either, check names what is missing."""
-    from dnn_course.release import learner_dist_problems
+    from dnn_course.admin.release import learner_dist_problems
 
     (tmp_path / "release").mkdir()
     assert learner_dist.write(tmp_path)["requirements.txt"] == "created"

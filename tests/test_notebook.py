@@ -23,8 +23,8 @@ from notebook_fixtures import (CONFIG_FILE, RELEASE_DIR, SOURCE_DIR, cell_by_gra
                                generate_release, grade_id, nbgrader_config,
                                read_nb, stream_text)
 
-from dnn_course import course_numbers as course
-from dnn_course.paths import COURSE_ROOT, NOTEBOOK
+from dnn_course.course import course_numbers as course
+from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK
 
 BEGIN, END = "# YOUR CODE STARTS HERE", "# YOUR CODE ENDS HERE"
 SOLUTION_IDS = ("two_layer_model", "L_layer_model")
@@ -166,8 +166,8 @@ def test_source_structure(source_nb):
 
 
 def test_solution_cells_unchanged_by_reference_loader(source_nb):
-    """dnn_course.solutions reads the same solution cells (the one truth)."""
-    from dnn_course.solutions import solution_sources
+    """dnn_course.course.solutions reads the same solution cells (the one truth)."""
+    from dnn_course.course.solutions import solution_sources
 
     assert solution_sources() == {g: cell_by_grade_id(source_nb, g).source for g in SOLUTION_IDS}
 
@@ -219,7 +219,7 @@ def test_release_is_self_contained():
 
 def test_release_is_what_regenerating_gives(tmp_path):
     """The committed release is exactly what generate_assignment makes from source/."""
-    from dnn_course.release import same_tree
+    from dnn_course.admin.release import same_tree
 
     fresh = generate_release(tmp_path / "release")
     assert same_tree(fresh, RELEASE_DIR), (

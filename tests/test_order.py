@@ -4,10 +4,10 @@ from pathlib import Path
 
 import nbformat
 
-from dnn_course.order import expected_work, longest_first
-from dnn_course.paths import ASSIGNMENT, NOTEBOOK, release_notebook
-from dnn_course.samples import _filled, write_samples
-from dnn_course.solutions import solution_sources
+from dnn_course.grading.order import expected_work, longest_first
+from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK, release_notebook
+from dnn_course.demo.samples import _filled, write_samples
+from dnn_course.course.solutions import solution_sources
 
 
 def course(tmp_path):
@@ -39,7 +39,7 @@ def test_filled_in_first_blank_and_broken_last(tmp_path):
 
 def test_graded_submission_costs_nothing_unless_forced(tmp_path):
     """A matching receipt means grade_one will skip it: last, unless --force."""
-    from dnn_course.grading import _digest, _receipt
+    from dnn_course.grading.receipts import digest as _digest, receipt_path as _receipt
 
     root = course(tmp_path)
     submitted = root / "submitted" / "demo-correct" / ASSIGNMENT / NOTEBOOK

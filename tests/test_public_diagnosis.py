@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import public_tests
-from dnn_course.make_expected import build_traces
+from dnn_course.admin.make_expected import build_traces
 from dnn_course.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
 from public_tests import make_inputs, trace_data
 from public_tests.checks import PublicTestFailure
@@ -53,7 +53,7 @@ VARIANT_CASES = [(n, v) for n, table in VARIANTS.items() for v in table]
 
 @pytest.fixture(scope="module")
 def sources():
-    from dnn_course.solutions import solution_sources
+    from dnn_course.course.solutions import solution_sources
 
     return solution_sources()
 
@@ -199,10 +199,10 @@ def test_stored_trace_is_what_the_reference_does_now(reference, stored):
         assert (kept.call, kept.learning_rate, kept.num_iterations) == (
             DIAGNOSTIC_CALL[name], *public_tests.PLANS[name][DIAGNOSTIC_CALL[name] - 1][1:])
         assert [c.name for c in kept.calls] == [c.name for c in t.calls], \
-            "reference_trace.json is stale; run python -m dnn_course.make_expected"
+            "reference_trace.json is stale; run python -m dnn_course.admin.make_expected"
         for a, b in zip(kept.calls, t.calls):
             assert _same(a.args, b.args) and _same(a.result, b.result), \
-                f"{name}, {a.name}: stale; run python -m dnn_course.make_expected"
+                f"{name}, {a.name}: stale; run python -m dnn_course.admin.make_expected"
         assert _same(kept.output, t.output)
 
 

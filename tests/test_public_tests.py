@@ -9,8 +9,8 @@ import public_tests
 from public_tests import L_layer_model_test, two_layer_model_test
 from public_tests.checks import Failure, compare, compare_pair
 from public_tests.expected import EXPECTED
-from dnn_course import course_numbers
-from dnn_course.make_expected import build_expected, render
+from dnn_course.course import course_numbers
+from dnn_course.admin.make_expected import build_expected, render
 from dnn_course.mistakes import (FAKE_GLOBALS, L_LAYER_MUTANTS, TWO_LAYER_MUTANTS, build,
                                  mutate)
 
@@ -34,7 +34,7 @@ def printed_lines(capsys):
 
 @pytest.fixture(scope="module")
 def sources():
-    from dnn_course.solutions import solution_sources
+    from dnn_course.course.solutions import solution_sources
 
     return solution_sources()
 
@@ -83,7 +83,7 @@ def test_expected_matches_reference(reference):
     """expected.py holds what the reference computes now."""
     fresh = build_expected(reference)
     failures = compare(fresh, EXPECTED, "EXPECTED", rtol=1e-12, atol=1e-15)
-    assert not failures, "expected.py is stale; run python -m dnn_course.make_expected\n" + \
+    assert not failures, "expected.py is stale; run python -m dnn_course.admin.make_expected\n" + \
         "\n".join(map(str, failures))
 
 

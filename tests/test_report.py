@@ -11,14 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dnn_course.class_results import ClassResults, Person
-from dnn_course.export import CANVAS_HEADER, MOODLE_HEADER, write_canvas, write_json, write_moodle
-from dnn_course.mistake_groups import group_mistakes
+from dnn_course.admin.class_results import ClassResults, Person
+from dnn_course.admin.export import CANVAS_HEADER, MOODLE_HEADER, write_canvas, write_json, write_moodle
+from dnn_course.admin.mistake_groups import group_mistakes
 from dnn_course.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
-from dnn_course.paths import ASSIGNMENT, NOTEBOOK
-from dnn_course.report import render
-from dnn_course.results import SubmissionResult
-from dnn_course.results import TestResult as CellResult
+from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
+from dnn_course.admin.report import render
+from dnn_course.grading.results import SubmissionResult
+from dnn_course.grading.results import TestResult as CellResult
 from public_tests.diagnose import diagnose
 from public_tests.hidden import small_inputs
 from public_tests.signature import MARKER, NOT_NAMED, read_reason
@@ -70,7 +70,7 @@ CASES = sorted(STEP)
 
 @pytest.fixture(scope="module")
 def sources():
-    from dnn_course.solutions import solution_sources
+    from dnn_course.course.solutions import solution_sources
 
     return solution_sources()
 
@@ -201,11 +201,12 @@ def graded_class(tmp_path_factory):
     from nbgrader.api import Gradebook
 
     from conftest import course_data_dir
-    from dnn_course.distributed import record
-    from dnn_course.grading import _digest, grade_all
-    from dnn_course.nbapi import make_api
-    from dnn_course.release import course_copy
-    from dnn_course.samples import write_samples
+    from dnn_course.scale.distributed import record
+    from dnn_course.grading.batch import grade_all
+    from dnn_course.grading.receipts import digest as _digest
+    from dnn_course.course.nbapi import make_api
+    from dnn_course.admin.release import course_copy
+    from dnn_course.demo.samples import write_samples
 
     mp = pytest.MonkeyPatch()
     mp.setenv("DNN_APP_DATA", str(course_data_dir()))
@@ -267,9 +268,9 @@ def test_class_read_in_a_few_queries_matches_read_result(graded_class):
     """read_class gives read_result's results and asks the gradebook a fixed number of questions."""
     from sqlalchemy import event
 
-    from dnn_course.class_results import read_class
-    from dnn_course.nbapi import make_api
-    from dnn_course.results import read_result
+    from dnn_course.admin.class_results import read_class
+    from dnn_course.course.nbapi import make_api
+    from dnn_course.grading.results import read_result
 
     root, students = graded_class
     with make_api(root).gradebook as gb:

@@ -1,4 +1,4 @@
-"""The grading sandbox (dnn_course/sandbox.py): each protection, checked from
+"""The grading sandbox (dnn_course/sandbox/): each protection, checked from
 inside a kernel started through the dnn-course-sandbox kernelspec, in a scratch
 course folder with source/, a gradebook and other learners' folders."""
 import json
@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from dnn_course import sandbox
-from dnn_course.kernelspec import install_kernelspec, kernelspec
-from dnn_course.paths import COURSE_ROOT
+
+from dnn_course.sandbox.kernelspec import install_kernelspec, kernelspec
+from dnn_course.course.paths import COURSE_ROOT
 
 SECRET = "hidden-test-secret-7f3a"
 
@@ -344,7 +345,7 @@ def test_watchdog_counts_a_process_tree_and_stops_past_the_limit():
     """_count_tree sees children of children, and reads no further than needed."""
     import signal
 
-    from dnn_course.sandbox import _count_tree
+    from dnn_course.sandbox.watchdog import _count_tree
 
     if not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children"):
         pytest.skip("this kernel does not list children (CONFIG_PROC_CHILDREN)")

@@ -24,12 +24,12 @@ import nbformat
 import pytest
 
 from conftest import course_data_dir
-from dnn_course.grading import grade_all
+from dnn_course.grading.batch import grade_all
 from dnn_course.mistakes import MUTANTS, mutate
-from dnn_course.paths import ASSIGNMENT, NOTEBOOK
-from dnn_course.release import course_copy
-from dnn_course.samples import RAISES, sample_notebooks, write_samples
-from dnn_course.solutions import solution_sources
+from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
+from dnn_course.admin.release import course_copy
+from dnn_course.demo.samples import RAISES, sample_notebooks, write_samples
+from dnn_course.course.solutions import solution_sources
 
 pytestmark = pytest.mark.slow
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -127,13 +127,14 @@ def autograded_files(root):
 
 def test_two_workers_grade_like_one(template, baseline, tmp_path):
     """--workers 2: same results, same autograded files, two processes at work."""
-    from dnn_course.parallel import grade_parallel, last_run
+    from dnn_course.scale.parallel import grade_parallel
 
     root = fresh(template, tmp_path)
     results = grade_parallel(ASSIGNMENT, root, workers=2, progress=False)
     assert [r.student for r in results] == [r.student for r in baseline[1]]
     assert key(results) == key(baseline[1])
     assert autograded_files(root) == autograded_files(baseline[0])
+    last_run = results.runs  # run statistics come back with the results
     assert len({run["pid"] for run in last_run.values()}) == 2
     # longest first: the blank and the invalid one (alphabetically first) wait
     # until a filled-in submission is done
@@ -146,7 +147,7 @@ def test_two_workers_grade_like_one(template, baseline, tmp_path):
 
 
 def test_worker_threads_share_the_cores():
-    from dnn_course.parallel import threads_per_worker
+    from dnn_course.scale.resources import threads_per_worker
 
     assert [threads_per_worker(n, cores=2) for n in (1, 2, 3)] == [2, 1, 1]
     assert threads_per_worker(2, cores=8) == 4
@@ -178,8 +179,8 @@ def test_busy_timeout_waits_where_a_plain_url_fails(tmp_path):
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import OperationalError
 
-    from dnn_course.gradebook_db import prepare
-    from dnn_course.nbapi import venv_on_path
+    from dnn_course.course.gradebook_db import prepare
+    from dnn_course.course.nbapi import venv_on_path
 
     venv_on_path()  # a new gradebook runs `alembic`
     db = tmp_path / "gb.db"
@@ -202,7 +203,7 @@ def test_concurrent_grading_under_lock_contention_loses_no_grade(template, basel
     """Two workers grade while another process keeps taking the gradebook's
     exclusive lock for longer than the writers' busy timeout: "database is
     locked" happens, the submissions are graded again, and every grade arrives."""
-    from dnn_course.parallel import ATTEMPTS, BACKOFF, grade_parallel, last_run
+    from dnn_course.scale.parallel import ATTEMPTS, BACKOFF, grade_parallel
 
     root = fresh(template, tmp_path)
     db = root / "gradebook.db"
@@ -231,7 +232,7 @@ def test_concurrent_grading_under_lock_contention_loses_no_grade(template, basel
         stop.set()
         t.join()
     assert key(results) == key(baseline[1])
-    assert sum(run["retries"] for run in last_run.values()) > 0, last_run
+    assert sum(run["retries"] for run in results.runs.values()) > 0, results.runs
 
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -305,9 +306,9 @@ def test_postgres_gradebook_graded_concurrently(template, baseline, tmp_path, pg
     """Two workers grade into one PostgreSQL gradebook (created if missing): same results."""
     from nbgrader.api import Gradebook
 
-    from dnn_course.gradebook_db import prepare
-    from dnn_course.parallel import grade_parallel
-    from dnn_course.release import generate
+    from dnn_course.course.gradebook_db import prepare
+    from dnn_course.scale.parallel import grade_parallel
+    from dnn_course.admin.release import generate
 
     root = fresh(template, tmp_path)
     url = prepare(pg_url)  # creates the database
@@ -320,7 +321,7 @@ def test_postgres_gradebook_graded_concurrently(template, baseline, tmp_path, pg
 
 
 def test_bad_db_urls_are_explained(tmp_path):
-    from dnn_course.gradebook_db import GradebookURLError, prepare
+    from dnn_course.course.gradebook_db import GradebookURLError, prepare
 
     for url, words in (("not a url", "not a database URL"),
                        ("mysql://u@h/db", "SQLite and PostgreSQL"),
@@ -387,22 +388,22 @@ def cluster(data_env):
 def test_dask_cluster_grades_like_local(template, baseline, tmp_path, cluster):
     """Two loopback Dask workers, submissions and results through Dask: the same
     results, autograded files and gradebook as local grading."""
-    from dnn_course.distributed import grade_dask, last_run
+    from dnn_course.scale.distributed import grade_dask
 
     root = fresh(template, tmp_path)
     results = grade_dask(ASSIGNMENT, root, scheduler_address=cluster.address, progress=False)
     assert key(results) == key(baseline[1])
     assert autograded_files(root) == autograded_files(baseline[0])
-    assert len({run["worker"] for run in last_run.values()}) == 2
+    assert len({run["worker"] for run in results.runs.values()}) == 2
     assert (root / "submitted" / "fast-correct" / ASSIGNMENT / NOTEBOOK).is_file()
     # a second run finds everything graded (receipts) and sends nothing
     again = grade_dask(ASSIGNMENT, root, scheduler_address=cluster.address, progress=False)
-    assert key(again) == key(baseline[1]) and not last_run
+    assert key(again) == key(baseline[1]) and not again.runs
 
 
 def test_bad_scheduler_address_is_explained(tmp_path):
     _dask()
-    from dnn_course.distributed import DaskSetupError, connect
+    from dnn_course.scale.distributed import DaskSetupError, connect
 
     with pytest.raises(DaskSetupError, match="dask scheduler"):
         connect(f"tcp://127.0.0.1:{free_port()}", timeout=2)
@@ -446,7 +447,7 @@ def test_killed_dask_worker_submission_is_graded_elsewhere(template, baseline, t
     import psutil
     from distributed import Client
 
-    from dnn_course.distributed import grade_dask, last_run
+    from dnn_course.scale.distributed import grade_dask
 
     root = fresh(template, tmp_path)
     nb = sample_notebooks()["demo-blank"]
@@ -494,7 +495,7 @@ def test_killed_dask_worker_submission_is_graded_elsewhere(template, baseline, t
         cluster.close()
     assert not t.is_alive() and "r" in box, box
     [result] = box["r"]
-    assert last_run["sleepy"]["worker"] != killed["worker"]
+    assert box["r"].runs["sleepy"]["worker"] != killed["worker"]
     raises = {r.student: r for r in baseline[1]}["demo-raises"]
     # its tests fail as the raising sample's do (the sleep is before the same raise)
     assert (result.status, result.score, result.max_score, result.tests) == \

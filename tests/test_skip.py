@@ -5,9 +5,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_output
 
-from dnn_course.paths import source_notebook
-from dnn_course.samples import sample_notebooks
-from dnn_course.skip import (FULL_RUN_ENV, LABEL, OWN_OUTPUTS, SKIP_TAG, KeepOwnOutputs,
+from dnn_course.course.paths import source_notebook
+from dnn_course.demo.samples import sample_notebooks
+from dnn_course.grading.skip import (FULL_RUN_ENV, LABEL, OWN_OUTPUTS, SKIP_TAG, KeepOwnOutputs,
                              full_run_requested, global_names, marked_cells, own_outputs,
                              plan_skips)
 
@@ -146,8 +146,8 @@ OWN_LINE = "Cost after iteration 0: 0.693049735659989\n"
 def _catalogue():
     """student id -> notebook: every catalogued mistake, the correct solution and variants."""
     from dnn_course.mistakes import MUTANTS, mutate
-    from dnn_course.samples import _filled
-    from dnn_course.solutions import solution_sources
+    from dnn_course.demo.samples import _filled
+    from dnn_course.course.solutions import solution_sources
 
     right = solution_sources()
     books = {}
@@ -166,9 +166,9 @@ def _catalogue():
 
 def _grade(tmp_path_factory, name, books, full_run):
     from conftest import course_data_dir
-    from dnn_course.paths import ASSIGNMENT, NOTEBOOK
-    from dnn_course.parallel import grade_parallel
-    from dnn_course.release import course_copy
+    from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
+    from dnn_course.scale.parallel import grade_parallel
+    from dnn_course.admin.release import course_copy
 
     mp = pytest.MonkeyPatch()
     mp.setenv("DNN_APP_DATA", str(course_data_dir()))
@@ -211,8 +211,8 @@ def test_same_scores_and_reasons_with_and_without_skipping(both_ways):
 
 @pytest.mark.slow
 def test_a_skipped_cell_shows_the_learners_own_output_labelled(both_ways):
-    from dnn_course.nbapi import make_api
-    from dnn_course.paths import ASSIGNMENT, NOTEBOOK
+    from dnn_course.course.nbapi import make_api
+    from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 
     (root, _), (full_root, _) = both_ways
     graded = nbformat.read(str(root / "autograded" / "correct" / ASSIGNMENT / NOTEBOOK), as_version=4)
@@ -236,7 +236,7 @@ def test_a_skipped_cell_shows_the_learners_own_output_labelled(both_ways):
 
 
 def test_full_run_reaches_the_grading_config():
-    from dnn_course.nbapi import load_config
+    from dnn_course.course.nbapi import load_config
 
     assert load_config().GuardedExecute.skip_marked_cells is True  # nbgrader_config.py's default
     assert load_config(full_run=True).GuardedExecute.skip_marked_cells is False

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import course_data_dir
-from dnn_course.paths import ASSIGNMENT, NOTEBOOK
+from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 from notebook_fixtures import RELEASE_DIR, copy_assignment
 
 from .pages import launch, new_page, shot
@@ -94,8 +94,8 @@ def graded_class(tmp_path_factory):
     from nbgrader.api import Gradebook
 
     from dnn_course import cli
-    from dnn_course.release import course_copy
-    from dnn_course.samples import write_samples
+    from dnn_course.admin.release import course_copy
+    from dnn_course.demo.samples import write_samples
 
     data = course_data_dir()
     mp = pytest.MonkeyPatch()

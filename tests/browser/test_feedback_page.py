@@ -3,7 +3,7 @@ import nbformat
 import pytest
 
 from dnn_course.mistakes import STEP
-from dnn_course.paths import release_notebook, source_notebook
+from dnn_course.course.paths import release_notebook, source_notebook
 
 from .pages import assert_no_horizontal_scroll, clipped_boxes, open_page, shot
 

@@ -1,7 +1,7 @@
 """The instructor's formgrader lists the graded submissions with the gradebook's scores."""
 import pytest
 
-from dnn_course.paths import ASSIGNMENT
+from dnn_course.course.paths import ASSIGNMENT
 
 from .conftest import CORRECT, MISTAKE
 from .pages import shot

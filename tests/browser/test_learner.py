@@ -6,8 +6,8 @@ import nbformat
 import pytest
 
 from dnn_course.mistakes import MUTANTS, mutate
-from dnn_course.paths import NOTEBOOK
-from dnn_course.solutions import solution_sources
+from dnn_course.course.paths import NOTEBOOK
+from dnn_course.course.solutions import solution_sources
 
 from .lab import code_cell, fill_regions, open_notebook, output_text, regions, run_all, save, validate
 from .pages import shot

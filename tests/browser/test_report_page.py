@@ -1,8 +1,8 @@
 """The class report page in Chromium at 1280 px: no page errors, no sideways scrolling."""
 import pytest
 
-from dnn_course.report import write_report
-from dnn_course.results import SubmissionResult
+from dnn_course.admin.report import write_report
+from dnn_course.grading.results import SubmissionResult
 
 from .pages import assert_no_horizontal_scroll, open_page, shot
 

@@ -1,0 +1,1 @@
+"""Instructor commands: release and check, collect from the LMS, export grades, class report."""

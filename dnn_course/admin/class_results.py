@@ -1,0 +1,155 @@
+"""A whole class's results in a few gradebook queries, for reports and LMS exports.
+
+``read_result`` (results.py) asks the gradebook about one student at a time,
+which is fine for grading but means tens of thousands of queries for a big
+class. ``read_class`` asks three questions (the students, every grade of the
+assignment, its maximum) and reads each autograded notebook once, as plain
+JSON, for the failed tests' reasons, tampering notes and the time the
+notebook took to run (nbclient's per-cell timestamps). The results are the
+same ``SubmissionResult`` objects, with the same reasons and summaries.
+"""
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from dnn_course.course.paths import NOTEBOOK
+from dnn_course.grading.results import SubmissionResult, TestResult, notebook_problem
+
+
+@dataclass
+class Person:
+    first_name: str = ""
+    last_name: str = ""
+    lms_user_id: str = ""
+
+    @property
+    def name(self):
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+@dataclass
+class ClassResults:
+    assignment: str
+    max_score: float
+    results: list                                  # SubmissionResult, in student order
+    people: dict = field(default_factory=dict)     # student id -> Person
+    seconds: dict = field(default_factory=dict)    # student id -> run time of the notebook
+    notes: dict = field(default_factory=dict)      # student id -> tampering notes
+    order: list = field(default_factory=list)      # test grade ids in notebook order
+
+
+def _parse_time(text):
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def read_autograded(path):
+    """What one autograded notebook says beyond the gradebook.
+
+    Args:
+        path: ``autograded/<student>/<assignment>/<notebook>``.
+
+    Returns:
+        ``(reasons, order, notes, seconds)``: grade id -> one-line reason of the
+        error its cell raised (formatted as ``results._cell_reasons`` does),
+        grade ids in notebook order, tampering notes, and the seconds from the
+        first cell's start to the last cell's reply (None if not recorded).
+        All empty when the file is missing or unreadable.
+    """
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}, [], [], None
+    reasons, order, start, end = {}, [], None, None
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {})
+        gid = meta.get("nbgrader", {}).get("grade_id")
+        if gid:
+            order.append(gid)
+        timing = meta.get("execution", {})  # cells run in order: the first start, the last reply
+        start = start or timing.get("iopub.status.busy")
+        end = timing.get("shell.execute_reply") or end
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if gid and errors:
+            e = errors[-1]
+            first = str(e.get("evalue", "")).strip().split("\n")[0]
+            reasons[gid] = f"{e.get('ename', 'Error')}: {first}" if first else e.get("ename", "Error")
+    start, end = _parse_time(start), _parse_time(end)
+    seconds = (end - start).total_seconds() if start and end else None
+    notes = list(nb.get("metadata", {}).get("dnn_course", {}).get("tampering", []))
+    return reasons, order, notes, seconds
+
+
+def _query(gb, assignment):
+    """(people, {student: [(grade id, score, max score)]}, max score): three queries."""
+    from nbgrader.api import (Assignment, Grade, GradeCell, Student, SubmittedAssignment,
+                              SubmittedNotebook)
+
+    people = {sid: Person(first or "", last or "", lms or "") for sid, first, last, lms in
+              gb.db.query(Student.id, Student.first_name, Student.last_name, Student.lms_user_id)}
+    grades = {}
+    rows = (gb.db.query(SubmittedAssignment.student_id, GradeCell.name, Grade.score, GradeCell.max_score)
+            .select_from(Grade)
+            .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+            .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+            .join(GradeCell, Grade.cell_id == GradeCell.id)
+            .filter(Assignment.name == assignment))
+    for student, name, score, max_score in rows:
+        grades.setdefault(student, []).append((name, score or 0.0, max_score or 0.0))
+    found = gb.db.query(Assignment).filter(Assignment.name == assignment).one_or_none()
+    return people, grades, (found.max_score if found else 0.0)
+
+
+def read_class(gb, root, assignment, students):
+    """Every student's result, as ``read_result`` gives it, in a few queries.
+
+    Args:
+        gb: an open nbgrader ``Gradebook``.
+        root: the course folder.
+        assignment: the assignment's name.
+        students: student ids (those with a folder in submitted/).
+
+    Returns:
+        A ``ClassResults``. A submission whose notebook changed after it was
+        graded, or that has no grades, is checked as ``read_result`` checks it.
+    """
+    root = Path(root)
+    people, grades, max_score = _query(gb, assignment)
+    out = ClassResults(assignment, max_score, [], people)
+    position = {}
+    for student in students:
+        submitted = root / "submitted" / student / assignment / NOTEBOOK
+        graded_nb = root / "autograded" / student / assignment / NOTEBOOK
+        problem = None
+        if not submitted.exists():
+            problem = f"no {NOTEBOOK} in submitted/{student}/{assignment}/"
+        elif student not in grades or not graded_nb.exists() \
+                or submitted.stat().st_mtime > graded_nb.stat().st_mtime:
+            problem = notebook_problem(submitted)
+        if problem or student not in grades:
+            out.results.append(SubmissionResult(student, "not graded", 0.0, max_score,
+                                                problem or "not graded yet: run dnn-course grade"))
+            continue
+        reasons, order, notes, seconds = read_autograded(graded_nb)
+        for gid in order:
+            position.setdefault(gid, len(position))
+        tests = []
+        for name, score, top in sorted(grades[student], key=lambda g: (position.get(g[0], len(position)), g[0])):
+            tests.append(TestResult(name, score, top, "" if score >= top else reasons.get(name, "did not pass")))
+        failed = [t for t in tests if t.reason]
+        summary = "all tests passed" if not failed else f"{len(failed)} of {len(tests)} tests failed"
+        if notes:
+            summary += "; tampering: " + " ".join(notes)
+            out.notes[student] = notes
+        out.seconds[student] = seconds
+        out.results.append(SubmissionResult(student, "graded", sum(t.score for t in tests),
+                                            sum(t.max_score for t in tests), summary, tests))
+    tested = {name for rows in grades.values() for name, _, _ in rows}
+    out.order = [g for g in sorted(position, key=position.get) if g in tested]
+    return out

@@ -1,0 +1,158 @@
+"""Grades out of the course: a table on screen, CSV and JSON files, LMS gradebook imports.
+
+The JSON gives each failed test the step its feedback names and its failure
+signature (mistake_groups.test_signature), as the class report groups them.
+``write_canvas`` and ``write_moodle`` write the files Canvas's gradebook
+import and Moodle's assignment "upload grading worksheet" read, matched by
+the LMS ids ``dnn-course collect`` stores on the gradebook's students.
+"""
+import csv
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+MOODLE_HEADER = ["Identifier", "Full name", "Grade", "Maximum Grade", "Last modified (grade)"]
+
+
+def table(results):
+    """A plain-text score table with one row per submission."""
+    rows = [("student", "score", "status", "reason")]
+    for r in results:
+        rows.append((r.student, f"{r.score:g} / {r.max_score:g}", r.status, r.reason))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = []
+    for n, row in enumerate(rows):
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row[:3], widths)) + "  " + row[3])
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 6)
+    return "\n".join(lines)
+
+
+def write_csv(results, path):
+    """One row per submission: student, score, max_score, status, reason."""
+    path = Path(path)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["student", "score", "max_score", "status", "reason"])
+        for r in results:
+            w.writerow([r.student, r.score, r.max_score, r.status, r.reason])
+    return path
+
+
+def write_json(results, path, assignment):
+    """Every submission with its per-test scores and reasons."""
+    path = Path(path)
+    from dnn_course.admin.mistake_groups import test_signature
+
+    submissions = [r.as_dict() for r in results]
+    for sub in submissions:
+        for t in sub["tests"]:
+            if t["reason"]:
+                t.update(test_signature(t["reason"]))
+    data = {"assignment": assignment, "submissions": submissions}
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def lms_rows(results, people):
+    """Pair each result with its learner's LMS id.
+
+    Args:
+        results: ``SubmissionResult`` objects.
+        people: student id -> ``class_results.Person``.
+
+    Returns:
+        ``(rows, missing, blank)``: (result, person) for every learner with an
+        LMS id; the student ids without one; the ids whose grade is left blank
+        because their submission is not graded (the LMS keeps what it has).
+    """
+    from dnn_course.admin.class_results import Person
+
+    rows, missing, blank = [], [], []
+    for r in results:
+        person = people.get(r.student) or Person()
+        if not (person.lms_user_id or "").strip():
+            missing.append(r.student)
+            continue
+        rows.append((r, person))
+        if r.status != "graded":
+            blank.append(r.student)
+    return rows, missing, blank
+
+
+def _grade(r):
+    return f"{r.score:g}" if r.status == "graded" else ""
+
+
+def write_canvas(results, people, path, column, points_possible):
+    """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, <column>.
+
+    The second row is ``Points Possible``; Canvas matches learners by ``ID``
+    (the LMS user id) and the assignment by the column's title: give it
+    "<name> (<Canvas assignment id>)" as Canvas's own export does to update an
+    existing assignment; another title creates a new one on import.
+
+    Args:
+        results: ``SubmissionResult`` objects.
+        people: student id -> ``class_results.Person``.
+        path: the CSV file to write.
+        column: the assignment column's title.
+        points_possible: the assignment's maximum score.
+
+    Returns:
+        ``(path, missing, blank)`` as ``lms_rows`` says.
+    """
+    rows, missing, blank = lms_rows(results, people)
+    path = Path(path)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(CANVAS_HEADER + [column])
+        w.writerow(["Points Possible", "", "", "", "", f"{points_possible:g}"])
+        for r, person in rows:
+            name = ", ".join(p for p in (person.last_name, person.first_name) if p) or r.student
+            w.writerow([name, person.lms_user_id.strip(), "", "", "", _grade(r)])
+    return path, missing, blank
+
+
+def moodle_identifier(lms_user_id):
+    """``"Participant <n>"``, as Moodle's grading worksheet names each learner.
+
+    Args:
+        lms_user_id: the stored id: ``"555"`` or already ``"Participant 555"``.
+
+    Returns:
+        The Identifier cell.
+    """
+    text = lms_user_id.strip()
+    return text if text.lower().startswith("participant ") else f"Participant {text}"
+
+
+def write_moodle(results, people, path, max_score, now=None):
+    """Moodle's assignment grading worksheet, for "Upload grading worksheet".
+
+    Moodle needs the Identifier ("Participant <n>", from the worksheet it
+    lets you download), Grade and "Last modified (grade)" columns; it skips a
+    row whose grade was changed in Moodle after that time unless told to
+    overwrite, so the time written is the export's.
+
+    Args:
+        results: ``SubmissionResult`` objects.
+        people: student id -> ``class_results.Person``.
+        path: the CSV file to write.
+        max_score: the assignment's maximum score.
+        now: the time to write (default: now, UTC).
+
+    Returns:
+        ``(path, missing, blank)`` as ``lms_rows`` says.
+    """
+    rows, missing, blank = lms_rows(results, people)
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%S%z")
+    path = Path(path)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(MOODLE_HEADER)
+        for r, person in rows:
+            w.writerow([moodle_identifier(person.lms_user_id), person.name or r.student,
+                        _grade(r), f"{max_score:g}", stamp])
+    return path, missing, blank

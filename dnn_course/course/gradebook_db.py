@@ -1,0 +1,213 @@
+"""The gradebook's database: which URL, made ready for several writers.
+
+nbgrader's ``Gradebook`` builds its own SQLAlchemy engine from a URL
+(``create_engine(db_url)`` in ``nbgrader/api.py``), so everything we need
+travels in the URL:
+
+* **SQLite** (the default, ``sqlite:///<course>/gradebook.db``): one file that
+  one writer at a time may change. Python's sqlite3 waits only 5 s for a lock,
+  then raises "database is locked". ``prepare`` adds ``?timeout=120`` (the
+  pysqlite ``timeout`` argument, SQLite's busy handler) so concurrent graders
+  wait their turn instead; ``is_locked`` recognises the error when a wait is
+  still too long, and the callers retry (``scale/parallel.py``).
+* **PostgreSQL** (``postgresql+psycopg2://user:password@host:5432/name``, with
+  the ``psycopg2-binary`` package): ``prepare`` checks the driver, connects,
+  and creates the database when the server has none of that name.
+
+Every problem is raised as ``GradebookURLError`` with what is wrong and how to
+fix it, never a bare SQLAlchemy traceback.
+"""
+from pathlib import Path
+from urllib.parse import quote
+
+BUSY_TIMEOUT = 120          # seconds an SQLite writer waits for the lock
+EXAMPLES = ("sqlite:////path/to/gradebook.db or "
+            "postgresql+psycopg2://user:password@127.0.0.1:5432/gradebook")
+
+
+class GradebookURLError(Exception):
+    """A gradebook URL that cannot be used, with the fix in the message."""
+
+
+def course_db_url(root, db_url=None, config=None):
+    """The gradebook URL in force.
+
+    Args:
+        root: the course folder.
+        db_url: ``--db``, which wins when given.
+        config: the course's loaded configuration (default: load it).
+
+    Returns:
+        str: ``db_url``, else the configuration's ``CourseDirectory.db_url``,
+        else ``sqlite:///<root>/gradebook.db``.
+    """
+    from dnn_course.course.nbapi import load_config
+
+    if db_url:
+        return db_url
+    configured = (config or load_config(root)).CourseDirectory.get("db_url")
+    return configured or f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
+
+
+def parse(url):
+    """The SQLAlchemy URL object of ``url``, or a GradebookURLError saying why not."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as e:
+        raise GradebookURLError(f"--db {url!r} is not a database URL ({e}); give e.g. "
+                                f"{EXAMPLES}") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise GradebookURLError(f"--db {safe(url)}: the gradebook supports SQLite and PostgreSQL "
+                                f"here, not {parsed.get_backend_name()!r}; give e.g. {EXAMPLES}")
+    return parsed
+
+
+def safe(url):
+    """``url`` with its password hidden, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unreadable URL>"
+
+
+def with_busy_timeout(url, seconds=BUSY_TIMEOUT):
+    """An SQLite URL with a ``timeout`` (unless it has one already)."""
+    parsed = parse(url)
+    if parsed.get_backend_name() != "sqlite" or "timeout" in parsed.query:
+        return url
+    return url + ("&" if "?" in url else "?") + f"timeout={quote(str(seconds))}"
+
+
+def is_locked(error):
+    """True when ``error`` (an exception or a log text) is SQLite's lock timeout."""
+    return "database is locked" in str(error) or "database table is locked" in str(error)
+
+
+def retry_locked(fn, attempts=5, backoff=2.0, on_retry=None):
+    """``fn()``, called again (after 2, 4, 8... s) while it fails because SQLite
+    stayed locked longer than the busy timeout; other errors pass through."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except OperationalError as e:
+            if not is_locked(e) or attempt == attempts - 1:
+                raise
+            if on_retry:
+                on_retry()
+            time.sleep(backoff * 2 ** attempt)
+
+
+def prepare(url):
+    """Check ``url`` and make it ready for (possibly concurrent) grading; return
+    the URL to use. SQLite gets a busy timeout and must sit in an existing
+    folder; PostgreSQL must be reachable, and its database is created if missing."""
+    parsed = parse(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database
+        if path and path != ":memory:" and not Path(path).resolve().parent.is_dir():
+            raise GradebookURLError(f"--db {url}: the folder {Path(path).resolve().parent} does "
+                                    "not exist; create it or give another path (four slashes "
+                                    "for an absolute one: sqlite:////abs/path/gradebook.db)")
+        return with_busy_timeout(url)
+    ensure_postgres_database(url)
+    return url
+
+
+def _driver(parsed):
+    """Import the DBAPI driver the URL names; explain how to install it if absent."""
+    driver = parsed.get_driver_name()
+    module = {"psycopg2": "psycopg2", "psycopg": "psycopg", "pg8000": "pg8000"}.get(driver, driver)
+    try:
+        __import__(module)
+    except ImportError:
+        package = {"psycopg2": "psycopg2-binary", "psycopg": "psycopg[binary]"}.get(module, module)
+        raise GradebookURLError(f"--db {safe(str(parsed))} needs the Python package {package!r}, "
+                                f"which is not installed: pip install {package} (or pip "
+                                "install -r requirements.txt)") from None
+
+
+def _explain_connect_error(url, error):
+    text = str(getattr(error, "orig", error)).strip()
+    first = text.splitlines()[0] if text else type(error).__name__
+    if "password authentication failed" in text or "no password supplied" in text:
+        fix = "check the user name and password in the URL"
+    elif "does not exist" in text and "role" in text:
+        fix = "create that role (createuser) or use an existing one"
+    elif "Connection refused" in text or "could not connect" in text or "timeout" in text:
+        fix = ("is the PostgreSQL server running and listening there? Check the host and port "
+               "(pg_isready -h HOST -p PORT)")
+    elif "could not translate host name" in text or "Name or service not known" in text:
+        fix = "the host name is wrong or unknown to this machine"
+    elif "permission denied to create database" in text:
+        fix = ("create the database once as a superuser (createdb -O USER NAME), or give the "
+               "role CREATEDB")
+    else:
+        fix = "check the URL and the server"
+    return GradebookURLError(f"--db {safe(url)}: cannot use the PostgreSQL gradebook ({first}); {fix}.")
+
+
+def ensure_postgres_database(url, connect_timeout=10):
+    """Create the PostgreSQL database of ``url`` if the server does not have it."""
+    import sqlalchemy as sa
+
+    parsed = parse(url)
+    _driver(parsed)
+    if not parsed.database:
+        raise GradebookURLError(f"--db {safe(url)} names no database; end it with /NAME, e.g. "
+                                f"{EXAMPLES}")
+    args = {"connect_timeout": connect_timeout} if parsed.get_driver_name() in ("psycopg2", "psycopg") else {}
+    engine = sa.create_engine(url, connect_args=args)
+    try:
+        with engine.connect():
+            return
+    except sa.exc.OperationalError as e:
+        if f'database "{parsed.database}" does not exist' not in str(e):
+            raise _explain_connect_error(url, e) from None
+    finally:
+        engine.dispose()
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT",
+                             connect_args=args)
+    try:
+        with admin.connect() as conn:
+            quoted = admin.dialect.identifier_preparer.quote(parsed.database)
+            try:
+                conn.execute(sa.text(f"CREATE DATABASE {quoted}"))
+            except sa.exc.ProgrammingError as e:  # created meanwhile by someone else
+                if "already exists" not in str(e):
+                    raise
+    except sa.exc.DBAPIError as e:
+        raise _explain_connect_error(url, e) from None
+    finally:
+        admin.dispose()
+
+
+def open_gradebook(url, root=None, course_id=None):
+    """Create the gradebook's tables once, before several writers start (two
+    first-time writers would otherwise race to create them).
+
+    Args:
+        url: the gradebook URL.
+        root: the course folder, whose configuration names the course.
+        course_id: the course's id when known (then the configuration is not loaded).
+
+    Returns:
+        None.
+    """
+    from nbgrader.api import Gradebook
+
+    from dnn_course.course.nbapi import load_config, venv_on_path
+
+    venv_on_path()  # a new gradebook runs the `alembic` command
+    if course_id is None:
+        course_id = load_config(root).CourseDirectory.course_id if root else "default_course"
+    with Gradebook(url, course_id):
+        pass

@@ -1,0 +1,1 @@
+"""Grading: one submission (submission), a batch (batch), results, work order and cells left unrun (skip)."""

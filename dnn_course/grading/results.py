@@ -1,0 +1,133 @@
+"""Per-submission results, read from the gradebook and the autograded notebook.
+
+Scores come from nbgrader's gradebook (a test cell scores when it runs
+without error), never from printed text. Reasons come from the error each
+failed test cell raised; the course's tests write those for learners.
+"""
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from dnn_course.course.paths import NOTEBOOK
+
+
+@dataclass
+class TestResult:
+    grade_id: str
+    score: float
+    max_score: float
+    reason: str = ""  # empty when passed
+
+
+@dataclass
+class SubmissionResult:
+    student: str
+    status: str  # "graded", "not graded"
+    score: float = 0.0
+    max_score: float = 0.0
+    reason: str = ""
+    tests: list = field(default_factory=list)
+
+    def as_dict(self):
+        return asdict(self)
+
+    @classmethod
+    def not_graded(cls, student, max_score, reason):
+        """The result of a submission that was not graded, with the reason (for the grader)."""
+        return cls(student, "not graded", 0.0, max_score, reason)
+
+
+def notebook_problem(path):
+    """A learner-readable reason why the submitted notebook cannot be graded, or None."""
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return "the file is not text (UTF-8); submit the .ipynb file saved by JupyterLab"
+    except OSError as e:
+        return f"the notebook could not be read ({e.strerror})"
+    try:
+        json.loads(raw)
+    except json.JSONDecodeError as e:
+        return (f"the notebook is not valid JSON (line {e.lineno}, column {e.colno}): it was "
+                "damaged, e.g. edited outside Jupyter; download it again from JupyterLab "
+                "(File > Download) and resubmit")
+    try:
+        nbformat.validate(nbformat.reads(raw, as_version=4))
+    except Exception as e:  # nbformat raises several kinds
+        return f"the notebook is not a valid Jupyter notebook ({str(e).splitlines()[0]})"
+    return None
+
+
+def _cell_reasons(autograded_nb):
+    """(grade_id -> one-line reason of the error its cell raised, grade ids in notebook
+    order, tampering notes)."""
+    from dnn_course.preprocessors.tamper import tampering_notes
+
+    reasons, order = {}, []
+    if not Path(autograded_nb).is_file():
+        return reasons, order, []
+    nb = nbformat.read(str(autograded_nb), as_version=4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        order.append(gid)
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if gid and errors:
+            e = errors[-1]
+            first = str(e.get("evalue", "")).strip().split("\n")[0]
+            reasons[gid] = f"{e.get('ename', 'Error')}: {first}" if first else e.get("ename", "Error")
+    return reasons, order, tampering_notes(nb)
+
+
+def read_result(gradebook, root, assignment, student):
+    """The SubmissionResult of one student, from the gradebook and autograded/."""
+    from nbgrader.api import MissingEntry
+
+    submitted = Path(root) / "submitted" / student / assignment / NOTEBOOK
+    problem = notebook_problem(submitted) if submitted.exists() else \
+        f"no {NOTEBOOK} in submitted/{student}/{assignment}/"
+    try:
+        sub = gradebook.find_submission(assignment, student)
+    except MissingEntry:
+        sub = None
+    if problem or sub is None or not _scored(sub):
+        try:
+            max_score = max_score_of(gradebook, assignment)
+        except Exception:  # no such assignment in this gradebook
+            max_score = 0.0
+        return SubmissionResult.not_graded(student, max_score,
+                                           problem or "not graded yet: run dnn-course grade")
+    reasons, order, notes = _cell_reasons(Path(root) / "autograded" / student / assignment / NOTEBOOK)
+    position = {gid: i for i, gid in enumerate(order)}
+    tests = []
+    for nb in sub.notebooks:
+        for g in sorted(nb.grades, key=lambda g: (position.get(g.name, len(position)), g.name)):
+            score = g.score or 0.0
+            reason = "" if score >= g.max_score else reasons.get(g.name, "did not pass")
+            tests.append(TestResult(g.name, score, g.max_score, reason))
+    failed = [t for t in tests if t.reason]
+    summary = "all tests passed" if not failed else f"{len(failed)} of {len(tests)} tests failed"
+    if notes:
+        summary += "; tampering: " + " ".join(notes)
+    return SubmissionResult(student, "graded", sub.score, sub.max_score, summary, tests)
+
+
+def _scored(sub):
+    """True when some grade of the submission was given: an autograde that failed
+    before running (e.g. no course data) leaves grades that were never given."""
+    return any(g.auto_score is not None or g.manual_score is not None
+               for nb in sub.notebooks for g in nb.grades)
+
+
+def max_score_of(gradebook, assignment):
+    """The assignment's maximum score.
+
+    Args:
+        gradebook: an open nbgrader Gradebook.
+        assignment: the assignment name.
+
+    Returns:
+        float (nbgrader's MissingEntry when the gradebook has no such assignment).
+    """
+    return gradebook.find_assignment(assignment).max_score

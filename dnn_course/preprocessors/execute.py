@@ -1,0 +1,152 @@
+"""Notebook execution for grading: per-cell and per-submission time limits.
+
+``GuardedExecute`` is nbgrader's ``Execute`` with two additions, configured in
+``nbgrader_config.py`` so plain ``nbgrader autograde`` uses it too:
+  - test cells and solution cells get ``test_cell_timeout`` seconds, other
+    cells ``timeout`` (the long trainings); once any cell has timed out, every
+    later cell gets only ``after_timeout`` seconds, so a submission that never
+    ends costs minutes, not hours;
+  - when ``submission_timeout`` seconds have passed, the remaining cells are not
+    run: each gets an error output saying why, and scores 0;
+  - when grading, the course data is looked up first (``course_data.py``):
+    without it ``CourseDataMissing`` is raised before any cell runs, so no
+    grade is recorded and nothing blames the learner; with it, the kernel gets
+    ``DNN_APP_DATA`` naming the found folder;
+  - when the kernel dies (``os._exit``, a crash, the memory cap) or will not
+    stop after a timeout (a loop that ignores SIGINT), the cell gets an error
+    output saying so, a fresh kernel is started, the set-up cells before the
+    first solution cell are run again, and grading goes on.
+"""
+import math
+import time
+from pathlib import Path
+
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_sync
+from nbformat.v4 import new_output
+from traitlets import Bool, Integer
+
+from nbgrader.preprocessors import Execute
+
+
+def _error(ename, evalue):
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def _is_short_cell(cell):
+    """Test cells and solution cells (which only define functions) run in seconds."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade") or meta.get("solution"))
+
+
+class GuardedExecute(Execute):
+    test_cell_timeout = Integer(30, help="Seconds a test or solution cell may run.").tag(config=True)
+    after_timeout = Integer(5, help="Seconds each later cell may run once a cell has "
+                            "timed out.").tag(config=True)
+    submission_timeout = Integer(1200, help="Seconds a whole submission may run.").tag(config=True)
+    skip_marked_cells = Bool(True, help="Leave the cells tagged skip-when-grading in the source "
+                             "as the learner ran them, where no graded cell can depend on them "
+                             "(dnn_course/skip.py); False runs every cell.").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        from dnn_course.preprocessors.tamper import add_notes, remove_importable_extras
+
+        folder = (resources or {}).get("metadata", {}).get("path")
+        if folder and "nbgrader" in (resources or {}) and "autograded" in Path(folder).resolve().parts:
+            # autograding a copy in autograded/: never let a submission's numpy.py
+            # or public_tests.py shadow the real ones (submitted/ keeps the original)
+            removed = remove_importable_extras(folder)
+            if removed:
+                add_notes(nb, [f"Files that could replace Python packages were ignored: "
+                               f"{', '.join(removed)}."])
+        self._started = time.monotonic()
+        self._timed_out = False
+        self._setup_cells = []
+        for index, cell in enumerate(nb.cells):
+            if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+                break
+            if cell.cell_type == "code":
+                self._setup_cells.append(index)
+        self.timeout_func = self._cell_timeout
+        self._skip = self._cells_to_skip(nb, resources)
+        if "nbgrader" not in (resources or {}):
+            return super().preprocess(nb, resources, km)
+        # grading: the course data first (CourseDataMissing, before any cell runs,
+        # so nbgrader records no grade); the kernel is started with DNN_APP_DATA
+        # naming the found folder, which the sandbox binds read-only
+        from dnn_course.course.course_data import course_data_env, course_root_for
+        from dnn_course.course.paths import ASSIGNMENT
+
+        root = course_root_for(self.config, folder)
+        with course_data_env(root, resources["nbgrader"].get("assignment") or ASSIGNMENT):
+            return super().preprocess(nb, resources, km)
+
+    def _cells_to_skip(self, nb, resources):
+        """Cells left as the learner ran them (``skip.py``): only when autograding."""
+        from dnn_course.grading.skip import full_run_requested, plan_skips, read_marked_cells
+
+        info = (resources or {}).get("nbgrader", {})
+        if not (self.skip_marked_cells and info.get("notebook")) or full_run_requested():
+            return set()
+        from dnn_course.course.course_data import course_root_for
+
+        root = course_root_for(self.config, (resources or {}).get("metadata", {}).get("path"))
+        source_dir = self.config.get("CourseDirectory", {}).get("source_directory", "source")
+        source = Path(root) / source_dir / info.get("assignment", "") / f"{info['notebook']}.ipynb"
+        return plan_skips(nb, read_marked_cells(source))
+
+    def _cell_timeout(self, cell):
+        if self._timed_out:
+            return self.after_timeout
+        limit = self.test_cell_timeout if _is_short_cell(cell) else self.timeout
+        left = self.submission_timeout - (time.monotonic() - self._started)
+        return max(1, math.ceil(min(limit, left)))
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        from dnn_course.grading.skip import forget_own_outputs, own_outputs
+
+        if index in self._skip:
+            cell.outputs, cell.execution_count = own_outputs(cell), None
+            forget_own_outputs(cell)
+            return cell, resources
+        forget_own_outputs(cell)
+        if time.monotonic() - self._started >= self.submission_timeout:
+            cell.outputs = [_error("SubmissionTimeout",
+                                   f"not run: the notebook used its {self.submission_timeout} s "
+                                   "time limit before reaching this cell")]
+            return cell, resources
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            cell.outputs = list(cell.get("outputs", [])) + [_error(
+                "KernelDied", "the Python process stopped while running this cell (os._exit, "
+                "a crash, or more memory than allowed); later cells ran in a fresh one")]
+            self._restart(index)
+            return cell, resources
+        except CellTimeoutError:  # still busy after the interrupt (e.g. SIGINT ignored)
+            self._timed_out = True
+            cell.outputs = list(cell.get("outputs", [])) + [_error(
+                "CellTimeoutError", "this cell ran longer than its time limit and did not stop "
+                "when interrupted; its Python process was replaced by a fresh one")]
+            self._restart(index)
+            return cell, resources
+        if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
+            self._timed_out = True
+        return cell, resources
+
+    def _restart(self, failed_index):
+        """A fresh kernel, with the set-up cells before ``failed_index`` run again
+        (their outputs dropped)."""
+        run_sync(self.km.restart_kernel)(now=True)
+        run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
+        for index in self._setup_cells:
+            if index >= failed_index:
+                return
+            cell = self.nb.cells[index].copy()
+            cell.outputs = []
+            try:
+                self.execute_cell(cell, index, store_history=False)
+            except (DeadKernelError, CellTimeoutError):
+                return

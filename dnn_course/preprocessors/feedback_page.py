@@ -1,0 +1,141 @@
+"""The feedback page's summary and layout: what failed and why, readable at 1024 px.
+
+``FeedbackPage`` runs last in ``GenerateFeedback`` (after nbgrader's
+``GetGrades`` has put each test cell's score in its metadata, and after
+``CSSHTMLHeaderPreprocessor`` has collected the page's CSS). It adds:
+  - a summary cell at the top: the score, then each failed test with its
+    score and its one-line reason, the first wrong step first when the
+    hidden tests named one;
+  - CSS so that output text wraps inside its box and images fit the page
+    (nbgrader's page keeps each reason on one line thousands of pixels wide).
+"""
+import html
+
+from nbformat.v4 import new_markdown_cell
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import List
+
+from dnn_course.preprocessors.feedback import PUBLIC_ERRORS
+
+STEP = " First step that differs from the method: "
+PAGE_CSS = """
+div.output_area pre, div.output_subarea pre, div.output_text pre {
+  white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal;
+}
+div.output_area img, div.output_area svg, div.text_cell_render img { max-width: 100%; height: auto; }
+div.output_html { overflow-x: auto; }
+div.output_subarea { max-width: 100%; min-width: 0; }
+div.input_area pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+div.dnn-summary { border-left: 4px solid #d9534f; background: #fdf7f7; padding: 0.6em 1em;
+  margin-bottom: 1em; }
+div.dnn-summary.dnn-all-passed { border-left-color: #5cb85c; background: #f6fbf6; }
+div.dnn-summary ul { padding-left: 1.2em; }
+div.dnn-summary li { margin: 0.5em 0; overflow-wrap: anywhere; }
+div.dnn-summary .dnn-points { font-weight: bold; white-space: nowrap; }
+div.dnn-summary .dnn-check { color: #555; }
+"""
+
+
+def _fmt(x):
+    return format(float(x or 0), "g")
+
+
+def describe(cell):
+    """The test's description: the first line of its cell when it is a comment, else its id."""
+    first = cell.source.strip().split("\n")[0]
+    if first.startswith("#") and not first.startswith("###"):
+        return first.lstrip("# ").rstrip(".")
+    return cell.metadata["nbgrader"]["grade_id"]
+
+
+def reason_of(cell):
+    """(first wrong step or None, the failed check's one-line reason) of a failed test cell."""
+    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    if not errors:
+        return None, "This test did not pass."
+    error = errors[-1]
+    first = str(error.get("evalue", "")).split("\n")[0].strip() or error.get("ename", "Error")
+    if error.get("ename") not in PUBLIC_ERRORS + ("AssertionError",):
+        first = f"{error.get('ename', 'Error')}: {first}"
+    if STEP in first:
+        check, step = first.split(STEP, 1)
+        return step, check
+    return None, first
+
+
+def failed_tests(nb):
+    """The failed test cells of a graded notebook, in order.
+
+    Args:
+        nb: the notebook after nbgrader's GetGrades (scores in the cells' metadata).
+
+    Returns:
+        list of dict: grade_id, description, score, points, step (or None), reason.
+    """
+    out = []
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if not meta.get("grade") or meta.get("solution") or cell.cell_type != "code":
+            continue
+        score, points = float(meta.get("score") or 0), float(meta.get("points") or 0)
+        if score >= points:
+            continue
+        step, reason = reason_of(cell)
+        out.append({"grade_id": meta["grade_id"], "description": describe(cell), "score": score,
+                    "points": points, "step": step, "reason": reason})
+    return out
+
+
+def summary_html(failed, score, max_score, total):
+    """The summary's HTML: the score, then one item per failed test (first wrong step first).
+
+    Args:
+        failed: failed_tests(nb).
+        score, max_score: the notebook's score and maximum.
+        total: the number of test cells.
+
+    Returns:
+        str: an HTML block for a markdown cell.
+    """
+    e = html.escape
+    if not failed:
+        return (f'<div class="dnn-summary dnn-all-passed"><p><b>Score: {_fmt(score)} / '
+                f'{_fmt(max_score)}.</b> All {total} tests passed.</p></div>')
+    items, previous = [], {"step": None, "reason": None}
+    for t in failed:
+        lead = ""
+        if t["step"] and t["step"] == previous["step"]:
+            lead = "First wrong step: the same as above.<br>"
+        elif t["step"]:
+            name, _, said = t["step"].partition(": ")
+            lead = f"First wrong step: <b>{e(name)}</b>{': ' + e(said) if said else ''}<br>"
+        reason = "The same reason as above." if not t["step"] and t["reason"] == previous["reason"] \
+            else t["reason"]
+        previous = t
+        items.append(
+            f'<li><span class="dnn-points">{_fmt(t["score"])} / {_fmt(t["points"])}</span> '
+            f'<a href="#{e(t["grade_id"])}">{e(t["description"])}</a>.<br>{lead}'
+            f'<span class="dnn-check">{e(reason)}</span></li>')
+    return (f'<div class="dnn-summary"><p><b>Score: {_fmt(score)} / {_fmt(max_score)}.</b> '
+            f'{len(failed)} of {total} tests did not pass; each one below says what to look '
+            f'at first.</p><ul>{"".join(items)}</ul></div>')
+
+
+class FeedbackPage(NbGraderPreprocessor):
+    """Put the summary cell at the top of the feedback and add the page's CSS."""
+
+    # see HideHiddenTests: without config=True traitlets warns on every run
+    display_data_priority = List(["text/html", "application/pdf", "text/latex", "image/svg+xml",
+                                  "image/png", "image/jpeg", "text/plain"]).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        grades = resources.get("nbgrader", {})
+        total = sum(1 for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")
+                    and not c.metadata["nbgrader"].get("solution") and c.cell_type == "code")
+        cell = new_markdown_cell(summary_html(failed_tests(nb), grades.get("score", 0),
+                                              grades.get("max_score", 0), total))
+        cell.metadata["dnn_course_summary"] = True
+        nb.cells.insert(0, cell)
+        inlining = resources.setdefault("inlining", {})
+        inlining["css"] = list(inlining.get("css", [])) + [PAGE_CSS]
+        return nb, resources

@@ -1,0 +1,176 @@
+"""Grade several submissions at once on this machine: ``--workers N``.
+
+N worker processes (``spawn``: a clean interpreter each, nothing inherited
+from the parent's threads or open database connections), each with its own
+``make_api`` and the course's own ``grade_one``, so a submission is graded
+exactly as ``grade_all`` grades it: same autograded notebook, same receipt,
+same gradebook rows. The parent hands out students, the ones expected to take
+longest first (``grading/order.py``: short ones at the end fill the last gaps), shows
+a progress bar and returns the results in the order given, with each
+submission's run (worker pid, start, retries, seconds) in ``.runs``
+(``grading/batch.py``: the set-up all three strategies share).
+
+**The gradebook has several writers.** Each worker writes its own student's
+rows through nbgrader, which opens its own SQLAlchemy engine per call:
+
+* SQLite: the URL gets a busy timeout (``gradebook_db.prepare``), so a writer
+  waits for the lock instead of failing after Python's default 5 s; if a wait
+  still ends in "database is locked", the worker grades that submission again
+  (``ATTEMPTS`` times, backing off), so no grade is lost. A result is
+  returned only once its grades are in the gradebook.
+* PostgreSQL: concurrent writers are the server's normal business; the
+  workers write disjoint rows (one student each).
+
+**Threads.** ``dnn_app_utils`` splits big products over the cores
+(``DNN_APP_THREADS``). With N workers on C cores each worker's environment,
+which the notebook kernels inherit, gets ``DNN_APP_THREADS=max(1, C // N)``,
+so N kernels do not fight over the cores; a value the user set is kept.
+
+**Course data.** Each worker's ``grade_one`` finds it with
+``course_data.find_course_data`` (the workers inherit ``DNN_APP_DATA``);
+without it no worker is started and every submission to grade is "not
+graded" with the reason.
+
+A worker process that dies (killed, out of memory) breaks the pool: the
+submissions it had not finished are handed to a new pool, at most
+``ATTEMPTS`` times each.
+"""
+import concurrent.futures as cf
+from concurrent.futures.process import BrokenProcessPool
+import multiprocessing
+import os
+import time
+
+from dnn_course.course.facts import THREADS_ENV
+from dnn_course.course.paths import COURSE_ROOT
+from dnn_course.grading.batch import quiet_gradebook_warnings, start_batch
+from dnn_course.grading.results import SubmissionResult
+from dnn_course.scale.resources import threads_per_worker
+
+ATTEMPTS = 5           # tries per submission when the gradebook stays locked
+BACKOFF = 2.0          # seconds before the 2nd try, doubled each time
+
+_api = None            # the worker's NbGraderAPI (one per process)
+_root = None
+
+
+class RetryingAPI:
+    """An NbGraderAPI whose ``autograde`` grades again when SQLite stayed locked."""
+
+    def __init__(self, api, attempts=ATTEMPTS, backoff=BACKOFF):
+        self._api, self._attempts, self._backoff = api, attempts, backoff
+        self.retries = 0
+
+    def __getattr__(self, name):
+        return getattr(self._api, name)
+
+    def autograde(self, *args, **kwargs):
+        from dnn_course.course.gradebook_db import is_locked
+
+        for attempt in range(self._attempts):
+            outcome = self._api.autograde(*args, **kwargs)
+            if outcome.get("success") or not is_locked(outcome.get("error", "")
+                                                       + outcome.get("log", "")):
+                return outcome
+            self.retries += 1
+            time.sleep(self._backoff * 2 ** attempt)
+        return outcome
+
+
+def _start_worker(root, db_url, threads):
+    """Pool initializer: the thread setting, then this process's API."""
+    global _api, _root
+    if threads:
+        os.environ[THREADS_ENV] = str(threads)
+    quiet_gradebook_warnings()
+    from dnn_course.course.nbapi import make_api
+
+    _root = root
+    _api = RetryingAPI(make_api(root, db_url))
+
+
+def _grade(assignment, student, force):
+    """One submission in a worker: ``grade_one``, again if the gradebook was locked."""
+    from dnn_course.course.gradebook_db import retry_locked
+    from dnn_course.grading.submission import grade_one
+
+    started, wall, retries = time.monotonic(), time.time(), _api.retries
+
+    def count():
+        _api.retries += 1
+
+    result = retry_locked(lambda: grade_one(_api, _root, assignment, student, force),
+                          ATTEMPTS, BACKOFF, on_retry=count)
+    return result, {"pid": os.getpid(), "started": wall, "retries": _api.retries - retries,
+                    "seconds": time.monotonic() - started}
+
+
+def _pool(workers, root, db_url, threads):
+    return cf.ProcessPoolExecutor(max_workers=workers,
+                                  mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=_start_worker, initargs=(str(root), db_url, threads))
+
+
+def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force=False,
+                   db_url=None, progress=True, course=None):
+    """Grade ``students`` with ``workers`` processes, as ``grade_all`` grades them.
+
+    Args:
+        workers: processes grading at once; the others as for ``grading.batch.grade_all``.
+
+    Returns:
+        BatchResults: in the order of ``students``; ``runs``: student -> {"pid",
+        "started", "retries", "seconds"} for the submissions the workers graded.
+    """
+    from tqdm.auto import tqdm
+
+    from dnn_course.course.course_data import course_data_problem
+    from dnn_course.grading.batch import grade_all
+    from dnn_course.grading.order import longest_first
+
+    batch = start_batch(assignment, root, students, db_url, force, course)
+    root, students = batch.root, batch.students
+    if course_data_problem(root, assignment):  # nothing can run: no workers to start
+        return grade_all(assignment, root, students, force, batch.url, progress, course)
+    max_score = batch.max_score()
+    (root / "autograded").mkdir(exist_ok=True)  # no two workers race to create it
+    workers = max(1, min(workers, len(students) or 1))
+    threads = os.environ.get(THREADS_ENV) or threads_per_worker(workers)
+    results, tries = {}, {s: 0 for s in students}
+    bar = tqdm(total=len(students), desc=f"grading {assignment} ({workers} workers)",
+               unit="submission", disable=not progress)
+    todo = longest_first(root, assignment, students, force)
+    try:
+        while todo:
+            pool = _pool(workers, root, batch.url, threads)
+            futures = {pool.submit(_grade, assignment, s, force): s for s in todo}
+            broken = []
+            try:
+                for future in cf.as_completed(futures):
+                    student = futures[future]
+                    try:
+                        results[student], batch.runs[student] = future.result()
+                    except BrokenProcessPool:
+                        broken.append(student)
+                        continue
+                    except Exception as e:  # a fault of ours or nbgrader's: report, go on
+                        results[student] = SubmissionResult.not_graded(
+                            student, max_score, f"grading failed: {type(e).__name__}: {e}")
+                    bar.update(1)
+                    bar.set_postfix_str(student)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+            todo = []
+            for student in broken:
+                tries[student] += 1
+                if tries[student] >= ATTEMPTS:
+                    results[student] = SubmissionResult.not_graded(
+                        student, max_score, f"the grading process died {tries[student]} times "
+                        "while grading this submission (killed, or out of memory); grade it "
+                        f"alone with dnn-course grade --student {student}")
+                    bar.update(1)
+                else:
+                    todo.append(student)
+    finally:
+        bar.close()
+    return batch.results(results)

@@ -1,0 +1,143 @@
+"""The package layout (issue 16): small modules, no import cycles, the entry points others rely on."""
+import ast
+import importlib
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+from dnn_course.course.paths import COURSE_ROOT
+
+MAX_LINES = 400
+PACKAGES = ("dnn_course", "dnn_app_utils", "public_tests")
+GENERATED = {Path("public_tests/expected.py")}  # written by make_expected, data more than code
+# The class paths of nbgrader_config.py before the sub-packages: instructors' copies use them.
+OLD_PATHS = {"dnn_course.execute": "GuardedExecute", "dnn_course.feedback": "HideHiddenTests",
+             "dnn_course.feedback_page": "FeedbackPage", "dnn_course.skip": "KeepOwnOutputs",
+             "dnn_course.tamper": "RestoreTestCells", "dnn_course.verify": "VerifyResults"}
+
+
+def modules():
+    """(path relative to the course folder, dotted name) of every module of the packages."""
+    for package in PACKAGES:
+        for path in sorted((COURSE_ROOT / package).rglob("*.py")):
+            rel = path.relative_to(COURSE_ROOT)
+            parts = rel.with_suffix("").parts
+            yield rel, ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_every_module_is_at_most_400_lines():
+    long = {str(rel): n for rel, _ in modules() if rel not in GENERATED
+            and (n := len((COURSE_ROOT / rel).read_text().splitlines())) > MAX_LINES}
+    assert not long, f"split these modules (at most {MAX_LINES} lines each): {long}"
+
+
+def test_every_dnn_course_module_opens_with_a_docstring():
+    bare = [str(rel) for rel, _ in modules() if rel.parts[0] == "dnn_course"
+            and not ast.get_docstring(ast.parse((COURSE_ROOT / rel).read_text()))]
+    assert not bare, f"add a one-line docstring atop: {bare}"
+
+
+def _imports(rel, name):
+    """The dnn_course modules that module ``name`` imports (anywhere in it)."""
+    package = name if rel.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse((COURSE_ROOT / rel).read_text())):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join(up + ([node.module] if node.module else []))
+            for alias in node.names:
+                yield base, f"{base}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, alias.name
+
+
+def test_dnn_course_has_no_import_cycles():
+    """Also imports inside functions: a cycle there still ties the two modules together."""
+    names = {name: rel for rel, name in modules() if name.startswith("dnn_course")}
+    graph = {name: {sub if sub in names else base for base, sub in _imports(rel, name)
+                    if sub in names or base in names} - {name}
+             for name, rel in names.items()}
+    done, path, cycles = set(), [], []
+
+    def visit(node):
+        if node in path:
+            cycles.append(path[path.index(node):] + [node])
+            return
+        if node in done:
+            return
+        path.append(node)
+        for nxt in sorted(graph[node]):
+            visit(nxt)
+        path.pop()
+        done.add(node)
+
+    for name in sorted(graph):
+        visit(name)
+    assert not cycles, cycles
+
+
+@pytest.mark.parametrize("old, name", sorted(OLD_PATHS.items()))
+def test_old_nbgrader_config_paths_still_resolve_with_a_warning(old, name):
+    sys.modules.pop(old, None)
+    with pytest.warns(DeprecationWarning, match=old.replace(".", r"\.")):
+        module = importlib.import_module(old)
+    new = getattr(module, name)
+    assert new.__module__.startswith(("dnn_course.preprocessors.", "dnn_course.grading."))
+
+
+def test_nbgrader_config_uses_the_new_paths():
+    text = (COURSE_ROOT / "nbgrader_config.py").read_text()
+    for old in OLD_PATHS:
+        assert f"from {old} import" not in text
+
+
+def test_the_kernelspec_command_runs():
+    """The installed kernelspec starts ``python -P -m dnn_course.sandbox``; so does the Makefile's
+    ``--install``: the package must stay runnable by that name."""
+    from dnn_course.sandbox.kernelspec import kernelspec
+
+    argv = kernelspec()["argv"]
+    module = argv[argv.index("-m") + 1]
+    assert module == "dnn_course.sandbox"
+    run = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "--install" in run.stdout and "-f CONNECTION_FILE" in run.stdout
+
+
+def test_the_verification_runner_keeps_its_module_path():
+    """verify.py starts ``python -I -m dnn_course.verify_runner``."""
+    run = subprocess.run([sys.executable, "-I", "-c", "import importlib.util as u; "
+                          "print(u.find_spec('dnn_course.verify_runner').origin)"],
+                         capture_output=True, text=True, timeout=60, cwd="/")
+    assert run.returncode == 0 and run.stdout.strip().endswith("verify_runner.py"), run.stderr
+
+
+def test_the_console_script_and_python_m_agree():
+    from dnn_course.cli import main
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        importlib.import_module("dnn_course.cli")
+    assert callable(main)
+    run = subprocess.run([sys.executable, "-m", "dnn_course", "--help"], capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 0 and "install-kernel" in run.stdout, run.stderr
+
+
+def test_the_wheel_holds_every_sub_package():
+    """pyproject.toml finds the packages: a fixed list would ship dnn_course without its
+    sub-packages (an editable install hides that)."""
+    import tomllib
+
+    from setuptools import find_packages
+
+    find = tomllib.loads((COURSE_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = set(find_packages(str(COURSE_ROOT), include=find["packages"]["find"]["include"]))
+    packages = {name for rel, name in modules() if rel.name == "__init__.py"}
+    assert found == packages
