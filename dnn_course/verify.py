@@ -27,7 +27,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 TWO, DEEP = "two_layer_model", "L_layer_model"
 # What a case checks, as its test cell does: "all" (parameters, costs, printed
 # lines, X and Y unchanged), "parameters" (parameters only, the pair's form
-# included) or "runs" (it runs and returns a well-formed pair: no comparison).
+# included) or "runs" (without the notebook's globals it runs without an error;
+# no comparison: the cell compares the function with itself, with and without them).
 COMPARES = ("all", "parameters", "runs")
 
 
@@ -186,15 +187,17 @@ def judge(case, out):
         return f"{_describe(case)} did not finish (time limit, or the process stopped)"
     if str(out.get("error", "")):
         return f"{_describe(case)} raised {out['error']}"
-    if str(out.get("form", "")):
-        return f"{_describe(case)} returned a badly formed result: {out['form']}"
     if case.compare == "runs":
         return None
+    parts = PAIR if case.compare == "all" else PARAMETERS
+    form = str(out.get("form" if parts == PAIR else "form_parameters", ""))
+    if form:
+        return f"{_describe(case)} returned a badly formed result: {form}"
     ref_params, ref_costs, ref_printed = reference_output(case)
-    got = ({k[len("param/"):]: v for k, v in out.items() if k.startswith("param/")},
-           [float(c) for c in out["costs"]])
+    costs = [float(c) for c in out["costs"]] if "costs" in out else []
+    got = ({k[len("param/"):]: v for k, v in out.items() if k.startswith("param/")}, costs)
     want = (ref_params, [float(c) for c in ref_costs])
-    failures = differences(got, want, PAIR if case.compare == "all" else PARAMETERS)
+    failures = differences(got, want, parts)
     if failures:
         return f"{_describe(case)}: {failures[0].path} differs"
     if case.compare == "all":

@@ -92,13 +92,12 @@ def main(job_dir):
             out["inputs_changed"] = np.array(not (np.array_equal(X, X0) and np.array_equal(Y, Y0)))
             if case["inputs"] == "course":
                 course = (X0, Y0)
-            problem = pair_problem(result)
-            if problem:
-                out["form"] = np.array(problem)
-            else:
-                parameters, costs = result
-                out.update({f"param/{k}": np.asarray(v, dtype=float) for k, v in parameters.items()})
-                out["costs"] = np.array([float(np.squeeze(c)) for c in costs], dtype=float)
+            out["form"] = np.array(pair_problem(result) or "")
+            out["form_parameters"] = np.array(pair_problem(result, ("parameters",)) or "")
+            if not str(out["form_parameters"]):
+                out.update({f"param/{k}": np.asarray(v, dtype=float) for k, v in result[0].items()})
+            if not str(out["form"]):
+                out["costs"] = np.array([float(np.squeeze(c)) for c in result[1]], dtype=float)
             out["printed"] = np.array(printed.getvalue())
         except BaseException as e:  # noqa: BLE001 -- the learner's error is the result
             out["error"] = np.array(f"{type(e).__name__}: {e}"[:500])
