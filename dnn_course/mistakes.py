@@ -163,8 +163,8 @@ def grade_id(function, cell):
 # Exactly which graded cells each catalogued mistake fails (tests/test_cell_matrix.py
 # runs the notebook's test cells against every mistake). Each hidden cell has one
 # concern: a fixed learning rate or a cost recorded every iteration fails only the
-# public test and the hyperparameters cell; only reading the notebook's globals
-# fails the no-globals cell.
+# public test and the hyperparameters cell; only reading the notebook's globals,
+# or returning no (parameters, costs) pair at all, fails the no-globals cell.
 _FAILS = {
     ("two_layer_model", "missing-update"): LOOP,
     ("two_layer_model", "swapped-forward-activations"): LOOP,
@@ -177,8 +177,8 @@ _FAILS = {
     ("two_layer_model", "stale-weights"): LOOP,
     ("two_layer_model", "global-train_x"): (P, S, H, G),  # the course-data cell trains on train_x itself
     ("two_layer_model", "global-train_y"): (P, S, H, G),
-    ("two_layer_model", "returns-parameters-only"): LOOP,
-    ("two_layer_model", "returns-costs-first"): LOOP,
+    ("two_layer_model", "returns-parameters-only"): LOOP + (G,),  # not a (parameters, costs) pair
+    ("two_layer_model", "returns-costs-first"): LOOP + (G,),  # not a (parameters, costs) pair
     ("two_layer_model", "unseeded-own-init"): LOOP,
     ("two_layer_model", "cost-not-averaged"): (P, H),
     ("two_layer_model", "cost-mean-wrong-axis"): (P, H),
@@ -197,8 +197,8 @@ _FAILS = {
     ("L_layer_model", "flipped-labels-backward"): LOOP,
     ("L_layer_model", "forward-outside-loop"): LOOP,
     ("L_layer_model", "reinitialized-every-iteration"): LOOP,
-    ("L_layer_model", "returns-parameters-only"): LOOP,
-    ("L_layer_model", "returns-costs-first"): LOOP,
+    ("L_layer_model", "returns-parameters-only"): LOOP + (G,),  # not a (parameters, costs) pair
+    ("L_layer_model", "returns-costs-first"): LOOP + (G,),  # not a (parameters, costs) pair
     ("L_layer_model", "two-layer-initializer"): LOOP,
     ("L_layer_model", "cost-not-averaged"): (P, H),
     ("L_layer_model", "cost-arguments-swapped"): (P, H),
@@ -207,6 +207,10 @@ _FAILS = {
     ("L_layer_model", "return-inside-loop"): LOOP,
 }
 FAILS = {(f, m): frozenset(grade_id(f, c) for c in cells) for (f, m), cells in _FAILS.items()}
+
+
+# Mistakes whose result is no (parameters, costs) pair: the no-globals cell needs one.
+NOT_A_PAIR = ("returns-parameters-only", "returns-costs-first")
 
 
 def score(function, failed):

@@ -27,8 +27,9 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 TWO, DEEP = "two_layer_model", "L_layer_model"
 # What a case checks, as its test cell does: "all" (parameters, costs, printed
 # lines, X and Y unchanged), "parameters" (parameters only, the pair's form
-# included) or "runs" (without the notebook's globals it runs without an error;
-# no comparison: the cell compares the function with itself, with and without them).
+# included) or "runs" (without the notebook's globals it runs and returns a
+# well-formed pair for its layers_dims; no comparison with the reference: the
+# cell compares the function with itself, with and without the globals).
 COMPARES = ("all", "parameters", "runs")
 
 
@@ -188,7 +189,8 @@ def judge(case, out):
     if str(out.get("error", "")):
         return f"{_describe(case)} raised {out['error']}"
     if case.compare == "runs":
-        return None
+        form = str(out.get("form_runs", ""))
+        return f"{_describe(case)} returned a badly formed result: {form}" if form else None
     parts = PAIR if case.compare == "all" else PARAMETERS
     form = str(out.get("form" if parts == PAIR else "form_parameters", ""))
     if form:

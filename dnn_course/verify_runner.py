@@ -49,7 +49,7 @@ def data_globals():
 
 
 def main(job_dir):
-    from public_tests.hidden import pair_problem
+    from public_tests.hidden import WELL_FORMED, pair_problem
 
     job_dir = Path(job_dir)
     job = json.loads((job_dir / "job.json").read_text())
@@ -94,6 +94,7 @@ def main(job_dir):
                 course = (X0, Y0)
             out["form"] = np.array(pair_problem(result) or "")
             out["form_parameters"] = np.array(pair_problem(result, ("parameters",)) or "")
+            out["form_runs"] = np.array(pair_problem(result, WELL_FORMED) or "")
             if not str(out["form_parameters"]):
                 out.update({f"param/{k}": np.asarray(v, dtype=float) for k, v in result[0].items()})
             if not str(out["form"]):

@@ -20,6 +20,7 @@ RTOL, ATOL = 1e-7, 1e-12
 PAIR = ("parameters", "costs")
 PARAMETERS = ("parameters",)  # what the shapes and course-data tests compare
 EVERYTHING = PAIR
+WELL_FORMED = ("the pair's form",)  # what the no-globals test asks of the result
 
 
 def run_quiet(fn, *args, **kwargs):
@@ -89,7 +90,9 @@ def assert_same_result(name, got, want, what):
 def pair_problem(got, parts=EVERYTHING):
     """Why got is not a well-formed (parameters, costs) pair in ``parts``, or None.
 
-    Well-formed: a tuple of a dict of numpy arrays and a list of numbers.
+    Well-formed: a tuple of a dict of numpy arrays and a list of numbers. For
+    ``parts=WELL_FORMED`` (the no-globals test): a tuple of a non-empty dict
+    of numpy arrays and a list, whatever the entries of the list.
     """
     if not isinstance(got, tuple) or len(got) != 2:
         return "it must return the pair (parameters, costs)"
@@ -98,12 +101,23 @@ def pair_problem(got, parts=EVERYTHING):
         return "it must return parameters, a dict, first"
     if not all(isinstance(v, np.ndarray) and v.ndim for v in parameters.values()):
         return "every value in parameters must be a numpy array"
+    if parts == WELL_FORMED:
+        if not parameters:
+            return "parameters must hold the trained W1, b1, ..."
+        if not isinstance(costs, list):
+            return "it must return costs, a list, second"
     if "costs" in parts:
         if not isinstance(costs, list):
             return "it must return costs, a list, second"
         if not all(np.ndim(c) == 0 and np.issubdtype(np.asarray(c).dtype, np.number) for c in costs):
             return "every entry of costs must be a number"
     return None
+
+
+def assert_well_formed(name, got, what):
+    """Fail unless got is a (parameters, costs) pair: a non-empty dict of arrays, then a list."""
+    problem = pair_problem(got, WELL_FORMED)
+    assert problem is None, f"{name}: {problem} ({what})"
 
 
 def small_inputs(name):
