@@ -14,6 +14,9 @@ RECORD = "        if i % 100 == 0:\n            costs.append(cost)\n"
 REREAD = ('        # YOUR CODE ENDS HERE\n\n'
           '        W1 = parameters["W1"]\n        b1 = parameters["b1"]\n'
           '        W2 = parameters["W2"]\n        b2 = parameters["b2"]\n')
+RETURN = "            costs.append(cost)\n\n    return parameters, costs"
+DA2 = "dA2 = - (np.divide(Y, A2) - np.divide(1 - Y, 1 - A2))"
+COST_2L, COST_L = "cost = compute_cost(A2, Y)", "cost = compute_cost(AL, Y)"
 
 TWO_LAYER_MUTANTS = {
     "missing-update": [(UPDATE, "pass")],
@@ -38,6 +41,20 @@ TWO_LAYER_MUTANTS = {
         ("initialize_parameters(n_x, n_h, n_y)",
          '{"W1": np.random.randn(n_h, n_x) * 0.01, "b1": np.zeros((n_h, 1)), '
          '"W2": np.random.randn(n_y, n_h) * 0.01, "b2": np.zeros((n_y, 1))}')],
+    # the cost by hand: summed, not averaged over the m examples
+    "cost-not-averaged": [(COST_2L, "cost = -np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))")],
+    # the cost by hand: averaged over the wrong axis (one value per example)
+    "cost-mean-wrong-axis": [(COST_2L, "cost = np.mean(-(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)), axis=0)")],
+    # only the first layer's weights read back after the update
+    "second-layer-not-read-back": [(REREAD, '        # YOUR CODE ENDS HERE\n\n'
+                                            '        W1 = parameters["W1"]\n        b1 = parameters["b1"]\n')],
+    # the learning rate divided by m, as if update_parameters did not average
+    "learning-rate-divided-by-m": [(UPDATE, "parameters = update_parameters(parameters, grads, "
+                                           "learning_rate / X.shape[1])")],
+    "return-inside-loop": [(RETURN, "            costs.append(cost)\n\n        return parameters, costs")],
+    "dA2-plus-instead-of-minus": [(DA2, "dA2 = - (np.divide(Y, A2) + np.divide(1 - Y, 1 - A2))")],
+    # dZ2 = A2 - Y given where dA2 belongs
+    "dA2-is-dZ2": [(DA2, "dA2 = A2 - Y")],
 }
 
 L_LAYER_MUTANTS = {
@@ -56,6 +73,13 @@ L_LAYER_MUTANTS = {
         (LOOP_2L, LOOP_2L + "        parameters = initialize_parameters_deep(layers_dims)\n")],
     "returns-parameters-only": [("return parameters, costs", "return parameters")],
     "returns-costs-first": [("return parameters, costs", "return costs, parameters")],
+    "two-layer-initializer": [("parameters = initialize_parameters_deep(layers_dims)",
+                               "parameters = initialize_parameters(layers_dims[0], layers_dims[1], layers_dims[-1])")],
+    "cost-not-averaged": [(COST_L, "cost = -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))")],
+    "cost-arguments-swapped": [(COST_L, "cost = compute_cost(Y, AL)")],
+    "backward-arguments-swapped": [("L_model_backward(AL, Y, caches)", "L_model_backward(Y, AL, caches)")],
+    "learning-rate-squared": [(UPDATE, "parameters = update_parameters(parameters, grads, learning_rate ** 2)")],
+    "return-inside-loop": [(RETURN, "            costs.append(cost)\n\n        return parameters, costs")],
 }
 
 # The step the feedback names for each mistake (see public_tests.diagnose.STEPS).
@@ -74,6 +98,13 @@ STEP = {
     ("two_layer_model", "returns-parameters-only"): "the return value",
     ("two_layer_model", "returns-costs-first"): "the return value",
     ("two_layer_model", "unseeded-own-init"): "initialization",
+    ("two_layer_model", "cost-not-averaged"): "cost",
+    ("two_layer_model", "cost-mean-wrong-axis"): "cost",
+    ("two_layer_model", "second-layer-not-read-back"): "the update",
+    ("two_layer_model", "learning-rate-divided-by-m"): "the learning rate",
+    ("two_layer_model", "return-inside-loop"): "the iteration count",
+    ("two_layer_model", "dA2-plus-instead-of-minus"): "start of the backward pass",
+    ("two_layer_model", "dA2-is-dZ2"): "start of the backward pass",
     ("L_layer_model", "missing-update"): "the update",
     ("L_layer_model", "gradient-ascent"): "the learning rate",
     ("L_layer_model", "hard-coded-learning-rate"): "the learning rate",
@@ -86,9 +117,105 @@ STEP = {
     ("L_layer_model", "reinitialized-every-iteration"): "initialization",
     ("L_layer_model", "returns-parameters-only"): "the return value",
     ("L_layer_model", "returns-costs-first"): "the return value",
+    ("L_layer_model", "two-layer-initializer"): "initialization",
+    ("L_layer_model", "cost-not-averaged"): "cost",
+    ("L_layer_model", "cost-arguments-swapped"): "cost",
+    ("L_layer_model", "backward-arguments-swapped"): "start of the backward pass",
+    ("L_layer_model", "learning-rate-squared"): "the learning rate",
+    ("L_layer_model", "return-inside-loop"): "the iteration count",
 }
 
 MUTANTS = {"two_layer_model": TWO_LAYER_MUTANTS, "L_layer_model": L_LAYER_MUTANTS}
+
+# Right solutions written differently: they must lose no point.
+CORRECT_VARIANTS = {
+    "two_layer_model": {
+        "range-without-start": [(LOOP_2L, "    for i in range(num_iterations):\n")],
+        "keyword-learning-rate": [(UPDATE, "parameters = update_parameters(parameters, grads, "
+                                          "learning_rate=learning_rate)")],
+        "reads-parameters-directly": [
+            ('linear_activation_forward(X, W1, b1, "relu")',
+             'linear_activation_forward(X, parameters["W1"], parameters["b1"], "relu")'),
+            ('linear_activation_forward(A1, W2, b2, "sigmoid")',
+             'linear_activation_forward(A1, parameters["W2"], parameters["b2"], "sigmoid")')],
+    },
+    "L_layer_model": {
+        "range-without-start": [(LOOP_2L, "    for i in range(num_iterations):\n")],
+        "keyword-learning-rate": [(UPDATE, "parameters = update_parameters(parameters, grads, "
+                                          "learning_rate=learning_rate)")],
+        "dims-as-a-list": [("initialize_parameters_deep(layers_dims)",
+                            "initialize_parameters_deep(list(layers_dims))")],
+    },
+}
+
+# The graded cells of each function and their points (10 per function).
+POINTS = {"correct": 4, "hidden_shapes": 2, "hidden_hyperparameters": 2, "hidden_course_data": 1,
+          "hidden_no_globals": 1}
+P, S, H, C, G = POINTS  # public test, shapes, hyperparameters, course data, no globals
+LOOP = (P, S, H, C)  # a wrong training loop: every cell that compares trained parameters
+
+
+def grade_id(function, cell):
+    """The nbgrader grade_id of `function`'s graded cell `cell` (a key of POINTS)."""
+    return f"correct_{function}" if cell == P else f"{function}_{cell}"
+
+
+# Exactly which graded cells each catalogued mistake fails (tests/test_cell_matrix.py
+# runs the notebook's test cells against every mistake). Each hidden cell has one
+# concern: a fixed learning rate or a cost recorded every iteration fails only the
+# public test and the hyperparameters cell; only reading the notebook's globals,
+# or returning no (parameters, costs) pair at all, fails the no-globals cell.
+_FAILS = {
+    ("two_layer_model", "missing-update"): LOOP,
+    ("two_layer_model", "swapped-forward-activations"): LOOP,
+    ("two_layer_model", "swapped-backward-activations"): LOOP,
+    ("two_layer_model", "wrong-sign-dA2"): LOOP,
+    ("two_layer_model", "hard-coded-learning-rate"): (P, H),
+    ("two_layer_model", "cost-every-iteration"): (P, H),
+    ("two_layer_model", "one-iteration-short"): LOOP,
+    ("two_layer_model", "loop-starts-at-1"): LOOP,
+    ("two_layer_model", "stale-weights"): LOOP,
+    ("two_layer_model", "global-train_x"): (P, S, H, G),  # the course-data cell trains on train_x itself
+    ("two_layer_model", "global-train_y"): (P, S, H, G),
+    ("two_layer_model", "returns-parameters-only"): LOOP + (G,),  # not a (parameters, costs) pair
+    ("two_layer_model", "returns-costs-first"): LOOP + (G,),  # not a (parameters, costs) pair
+    ("two_layer_model", "unseeded-own-init"): LOOP,
+    ("two_layer_model", "cost-not-averaged"): (P, H),
+    ("two_layer_model", "cost-mean-wrong-axis"): (P, H),
+    ("two_layer_model", "second-layer-not-read-back"): LOOP,
+    ("two_layer_model", "learning-rate-divided-by-m"): LOOP,  # wrong at the default rate too
+    ("two_layer_model", "return-inside-loop"): LOOP,
+    ("two_layer_model", "dA2-plus-instead-of-minus"): LOOP,
+    ("two_layer_model", "dA2-is-dZ2"): LOOP,
+    ("L_layer_model", "missing-update"): LOOP,
+    ("L_layer_model", "gradient-ascent"): LOOP,
+    ("L_layer_model", "hard-coded-learning-rate"): (P, H),
+    ("L_layer_model", "cost-every-iteration"): (P, H),
+    ("L_layer_model", "one-iteration-short"): LOOP,
+    ("L_layer_model", "loop-starts-at-1"): LOOP,
+    ("L_layer_model", "global-train_x"): (P, S, H, G),
+    ("L_layer_model", "flipped-labels-backward"): LOOP,
+    ("L_layer_model", "forward-outside-loop"): LOOP,
+    ("L_layer_model", "reinitialized-every-iteration"): LOOP,
+    ("L_layer_model", "returns-parameters-only"): LOOP + (G,),  # not a (parameters, costs) pair
+    ("L_layer_model", "returns-costs-first"): LOOP + (G,),  # not a (parameters, costs) pair
+    ("L_layer_model", "two-layer-initializer"): LOOP,
+    ("L_layer_model", "cost-not-averaged"): (P, H),
+    ("L_layer_model", "cost-arguments-swapped"): (P, H),
+    ("L_layer_model", "backward-arguments-swapped"): LOOP,
+    ("L_layer_model", "learning-rate-squared"): LOOP,
+    ("L_layer_model", "return-inside-loop"): LOOP,
+}
+FAILS = {(f, m): frozenset(grade_id(f, c) for c in cells) for (f, m), cells in _FAILS.items()}
+
+
+# Mistakes whose result is no (parameters, costs) pair: the no-globals cell needs one.
+NOT_A_PAIR = ("returns-parameters-only", "returns-costs-first")
+
+
+def score(function, failed):
+    """Points `function` keeps (of 10) when the graded cells `failed` (grade_ids) fail."""
+    return sum(p for cell, p in POINTS.items() if grade_id(function, cell) not in failed)
 
 # A same-shaped stand-in for the notebook's global training data.
 FAKE_GLOBALS = {"train_x": np.random.RandomState(0).randn(10, 10),

@@ -15,7 +15,7 @@ from .checks import compare_pair
 from .trace import recording, snapshot
 
 STEPS = ("use of globals", "initialization", "forward activations", "cost",
-         "start of the backward pass", "backward activations", "the update",
+         "start of the backward pass", "backward activations", "the caches", "the update",
          "the learning rate", "cost recording", "the iteration count",
          "the return value", "an error")
 GLOBAL_NAMES = ("train_x", "train_y", "test_x", "test_y", "train_x_orig", "test_x_orig")
@@ -111,6 +111,85 @@ def _layer_of(calls, k, name):
     return len(same)
 
 
+def _versus(got, want):
+    """'got vs want' in a few values, or their shapes when those differ."""
+    if got is None:
+        return f"missing vs {_first_values(want)}"
+    g, w = np.shape(got), np.shape(want)
+    if g != w:
+        return f"shape {g} vs {w}"
+    return f"{_first_values(got)} vs {_first_values(want)}"
+
+
+def _number(x):
+    """A number in at most 6 significant digits (0.01, not 0.010000000000000002); other things as repr."""
+    try:
+        return format(float(x), ".6g")
+    except (TypeError, ValueError):
+        return repr(x)
+
+
+def _examples(calls):
+    """The number of examples (columns of X) the traced function trained on, if seen."""
+    for c in calls:
+        x = c.args.get("A_prev", c.args.get("X")) if "forward" in c.name else None
+        if x is not None and np.ndim(x) == 2:
+            return np.shape(x)[1]
+    return None
+
+
+def _learning_rate_relation(got, learning_rate, calls):
+    """How the rate given to update_parameters derives from the function's own, as advice, or None."""
+    try:
+        g, lr = float(got), float(learning_rate)
+    except (TypeError, ValueError):
+        return None
+    if lr == 0 or g == 0:
+        return None
+    if np.isclose(g, -lr):
+        return "update_parameters already subtracts, so pass learning_rate as it is."
+    if np.isclose(g, lr * lr):
+        return "It is learning_rate squared: pass learning_rate as it is."
+    ratio = lr / g
+    if ratio > 1.5 and np.isclose(ratio, round(ratio)):
+        n = int(round(ratio))
+        if n == _examples(calls):
+            return (f"It is learning_rate divided by the number of examples ({n}): the gradients "
+                    "are already averages, so pass learning_rate as it is.")
+        return f"It is learning_rate divided by {n}: pass learning_rate as it is."
+    return None
+
+
+def _swapped(r, m):
+    """True when the learner's call gives AL and Y the other way round."""
+    return _same(m.args.get("AL"), r.args.get("Y")) and _same(m.args.get("Y"), r.args.get("AL"))
+
+
+FORWARD = ("linear_activation_forward", "L_model_forward")
+
+
+def _cache_finding(k, m, arg, got, want, mine, where):
+    """The backward call m got a cache (or caches) other than the matching forward step's."""
+    start = k
+    while start > 0 and mine[start - 1].name != "update_parameters":
+        start -= 1
+    forward = [c for c in mine[start:k] if c.name in FORWARD]
+    if arg == "caches":
+        if isinstance(got, (list, tuple)) and _same(list(got)[::-1], list(want)):
+            detail = "the caches are in reverse order; pass them as L_model_forward returned them."
+        elif any(_same(c.result[1], got) for c in mine[:start] if c.name in FORWARD and c.result):
+            detail = "the caches come from an earlier iteration; pass the ones of this iteration's forward pass."
+        else:
+            detail = "the caches are not the ones L_model_forward returned in this iteration."
+        return Finding("the caches", f"{where}: {detail}")
+    made = [i for i, c in enumerate(forward, 1) if c.result and _same(c.result[1], got)]
+    meant = [i for i, c in enumerate(forward, 1) if c.result and _same(c.result[1], want)]
+    if made and meant:
+        return Finding("the caches", f"{where} got the cache of forward layer {made[0]}, expected the one "
+                       f"of layer {meant[0]}: each backward step takes the cache of its own layer's forward step.")
+    return Finding("the caches", f"{where}: the cache is not one this iteration's forward pass returned.")
+
+
 def _compare_call(k, r, m, mine, learning_rate):
     """Explain how the learner's call m differs from the reference call r."""
     it = _iteration_of(mine, k)
@@ -126,12 +205,17 @@ def _compare_call(k, r, m, mine, learning_rate):
                            f"the {_ordinal(n)} call of {m.name} in iteration {it} uses "
                            f"activation {got!r}, expected {want!r}.")
         if arg == "learning_rate":
-            fix = ("update_parameters already subtracts, so pass learning_rate as it is."
-                   if _same(got, -learning_rate) else
-                   "Pass the argument on instead of a fixed number.")
+            fix = _learning_rate_relation(got, learning_rate, mine) or \
+                "Pass the argument on instead of a fixed number."
             return Finding("the learning rate",
-                           f"update_parameters got learning_rate={got!r}, but the function was "
+                           f"update_parameters got learning_rate={_number(got)}, but the function was "
                            f"called with learning_rate={learning_rate!r}. {fix}")
+        if arg in ("cache", "caches"):
+            return _cache_finding(k, m, arg, got, want, mine, where)
+        if arg in ("AL", "Y") and m.name in ("compute_cost", "L_model_backward") and _swapped(r, m):
+            return Finding("cost" if m.name == "compute_cost" else "start of the backward pass",
+                           f"{where}: AL and Y are given in the wrong order; the last layer's "
+                           "output comes first, then the labels Y.")
         if m.name in ("linear_activation_backward", "L_model_backward") and arg in ("dA", "AL", "Y"):
             first_backward = all(c.name not in ("linear_activation_backward", "L_model_backward")
                                  for c in mine[k - _layer_of(mine, k, m.name) + 1:k]) \
@@ -162,8 +246,7 @@ def _compare_call(k, r, m, mine, learning_rate):
             return Finding("forward activations", f"{where}: argument {arg} differs "
                            f"({_first_values(got) if got is not None else 'missing'} vs {_first_values(want)}).")
         if m.name == "compute_cost":
-            return Finding("cost", f"{where}: argument {arg} differs "
-                           f"({_first_values(got) if got is not None else 'missing'} vs {_first_values(want)}); "
+            return Finding("cost", f"{where}: argument {arg} differs ({_versus(got, want)}); "
                            "pass the last layer's output and the labels Y.")
         if m.name.startswith("initialize"):
             return Finding("initialization",

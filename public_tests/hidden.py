@@ -6,12 +6,21 @@ turn any failure into a message that names the first wrong step.
 """
 import contextlib
 import io
+import re
 
 import numpy as np
 
+from .checks import compare, compare_pair
 from .diagnose import diagnose
 
-RTOL = 1e-7
+# "The same computation as the reference": float noise only. The hidden tests
+# and the re-run outside the kernel (dnn_course/verify.py) both use it; the
+# public tests compare with stored numbers and use checks.RTOL, checks.ATOL.
+RTOL, ATOL = 1e-7, 1e-12
+PAIR = ("parameters", "costs")
+PARAMETERS = ("parameters",)  # what the shapes and course-data tests compare
+EVERYTHING = PAIR
+WELL_FORMED = ("the pair's form",)  # what the no-globals test asks of the result
 
 
 def run_quiet(fn, *args, **kwargs):
@@ -22,26 +31,93 @@ def run_quiet(fn, *args, **kwargs):
     return result, out.getvalue().splitlines()
 
 
-def assert_same(name, got, want, what):
-    """got and want are (parameters, costs) pairs; fail with a learner-readable message."""
-    assert isinstance(got, tuple) and len(got) == 2, \
-        f"{name} must return the pair (parameters, costs) ({what})"
-    params, costs = got
-    ref_params, ref_costs = want
-    assert isinstance(params, dict), f"{name}: parameters must be a dict ({what})"
-    assert sorted(params) == sorted(ref_params), \
-        f"{name}: parameters has keys {sorted(params)}, expected {sorted(ref_params)} ({what})"
-    for k in ref_params:
-        assert np.shape(params[k]) == ref_params[k].shape, \
-            f"{name}: {k} has shape {np.shape(params[k])}, expected {ref_params[k].shape} ({what})"
-        assert np.allclose(params[k], ref_params[k], rtol=RTOL, atol=1e-12), \
-            f"{name}: wrong values in {k} ({what})"
-    assert isinstance(costs, list), f"{name}: costs must be a list ({what})"
-    assert len(costs) == len(ref_costs), (f"{name}: costs has {len(costs)} entries, expected "
-                                          f"{len(ref_costs)}, one per 100 iterations ({what})")
-    assert np.allclose(np.squeeze(np.array(costs, dtype=float)),
-                       np.squeeze(np.array(ref_costs, dtype=float)), rtol=RTOL), \
-        f"{name}: wrong costs ({what})"
+def differences(got, want, parts=EVERYTHING, level="values"):
+    """The checks.Failure list of got against want, two (parameters, costs) pairs.
+
+    The pair's form is always checked (a tuple of parameters and costs, in that
+    order); the types, keys, shapes and values only of the ``parts`` named.
+    """
+    failures = [f for f in compare_pair(want, got, PAIR, level="type", rtol=RTOL, atol=ATOL)
+                if f.path.split("[")[0] in parts or f.path == "result"]
+    if failures or level == "type":
+        return failures
+    return [f for part in parts
+            for f in compare(want[PAIR.index(part)], got[PAIR.index(part)], part, level, RTOL, ATOL)]
+
+
+def _short(failure):
+    """One short line for a failure; values are not shown (they are the reference's)."""
+    if failure.kind == "values":
+        where = re.sub(r"^(?:result\[0\]|parameters)\['(\w+)'\]$", r"\1", failure.path)
+        return f"wrong values in {re.sub(r'^(?:result.1.|costs).*', 'costs', where)}"
+    return str(failure)
+
+
+def assert_same(name, got, want, what, parts=EVERYTHING):
+    """Fail with a learner-readable message unless got matches want in ``parts``."""
+    failures = differences(got, want, parts)
+    assert not failures, f"{name}: {_short(failures[0])} ({what})"
+
+
+def _nan_parts(x):
+    """(x with NaN as 0, where x is NaN): NaN then compares equal to NaN."""
+    if isinstance(x, dict):
+        pairs = {k: _nan_parts(v) for k, v in x.items()}
+        return {k: a for k, (a, _) in pairs.items()}, {k: b for k, (_, b) in pairs.items()}
+    if isinstance(x, (list, tuple)):
+        pairs = [_nan_parts(v) for v in x]
+        return type(x)(a for a, _ in pairs), type(x)(b for _, b in pairs)
+    try:
+        a = np.asarray(x)
+    except Exception:  # noqa: BLE001 -- not numeric: compared as it is
+        return x, None
+    if a.dtype.kind != "f":
+        return x, None
+    nan = np.isnan(a)
+    filled = np.where(nan, 0.0, a)
+    return (filled if isinstance(x, np.ndarray) and a.ndim else filled[()]), nan.astype(float)
+
+
+def assert_same_result(name, got, want, what):
+    """Fail unless got equals want whatever its form (NaN equal to NaN); for comparing
+    a function with itself, so only a difference between the two runs counts."""
+    (got_v, got_nan), (want_v, want_nan) = _nan_parts(got), _nan_parts(want)
+    failures = compare(want_nan, got_nan, "result", "values", RTOL, ATOL) or \
+        compare(want_v, got_v, "result", "values", RTOL, ATOL)
+    assert not failures, f"{name}: {_short(failures[0])} ({what})"
+
+
+def pair_problem(got, parts=EVERYTHING):
+    """Why got is not a well-formed (parameters, costs) pair in ``parts``, or None.
+
+    Well-formed: a tuple of a dict of numpy arrays and a list of numbers. For
+    ``parts=WELL_FORMED`` (the no-globals test): a tuple of a non-empty dict
+    of numpy arrays and a list, whatever the entries of the list.
+    """
+    if not isinstance(got, tuple) or len(got) != 2:
+        return "it must return the pair (parameters, costs)"
+    parameters, costs = got
+    if not isinstance(parameters, dict):
+        return "it must return parameters, a dict, first"
+    if not all(isinstance(v, np.ndarray) and v.ndim for v in parameters.values()):
+        return "every value in parameters must be a numpy array"
+    if parts == WELL_FORMED:
+        if not parameters:
+            return "parameters must hold the trained W1, b1, ..."
+        if not isinstance(costs, list):
+            return "it must return costs, a list, second"
+    if "costs" in parts:
+        if not isinstance(costs, list):
+            return "it must return costs, a list, second"
+        if not all(np.ndim(c) == 0 and np.issubdtype(np.asarray(c).dtype, np.number) for c in costs):
+            return "every entry of costs must be a number"
+    return None
+
+
+def assert_well_formed(name, got, what):
+    """Fail unless got is a (parameters, costs) pair: a non-empty dict of arrays, then a list."""
+    problem = pair_problem(got, WELL_FORMED)
+    assert problem is None, f"{name}: {problem} ({what})"
 
 
 def small_inputs(name):
@@ -52,23 +128,49 @@ def small_inputs(name):
     return X, Y, ((6, 3, 1) if name == "two_layer_model" else [6, 4, 3, 1])
 
 
+class Diagnosis:
+    """What a hidden test is checking now: the learning rate and iteration count of its call.
+
+    The test cell says it with ``case(...)`` before each call; on a failure the
+    step-by-step diagnosis repeats that call's hyperparameters on a small input.
+    """
+    DEFAULT = {"learning_rate": 0.0075, "num_iterations": 3}
+    MAX_ITERATIONS = 300  # enough to see costs recorded at i = 0, 100, 200
+
+    def __init__(self):
+        self.hyperparameters = dict(self.DEFAULT)
+
+    def case(self, learning_rate, num_iterations):
+        """The call the test checks next (learning_rate, num_iterations)."""
+        self.hyperparameters = {"learning_rate": learning_rate,
+                                "num_iterations": min(num_iterations, self.MAX_ITERATIONS)}
+
+
 @contextlib.contextmanager
 def explained(target, reference, name):
     """On any failure inside the block, raise one AssertionError that also names
-    the first step where target departs from reference."""
+    the first step where target departs from reference.
+
+    Yields a ``Diagnosis``: call its ``case(learning_rate, num_iterations)``
+    before each checked call, so the diagnosis uses that call's hyperparameters.
+    """
+    diagnosis = Diagnosis()
     try:
-        yield
+        yield diagnosis
     except Exception as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         if not isinstance(exc, AssertionError):
             first = f"{name} raised {type(exc).__name__}: {first}"
+        hp = diagnosis.hyperparameters
         try:
             with np.errstate(all="ignore"):
-                finding = diagnose(target, reference, small_inputs(name))
+                finding = diagnose(target, reference, small_inputs(name), **hp)
         except Exception:  # the diagnosis must never hide the original failure
             finding = None
         useful = finding and finding.step != "an error"  # an error is already said
-        step = f" First step that differs from the method: {finding}" if useful else ""
+        on = (f" (seen on a small input with learning_rate={hp['learning_rate']}, "
+              f"num_iterations={hp['num_iterations']})")
+        step = f" First step that differs from the method: {finding}{on}" if useful else ""
         raise AssertionError(first + "." * (not first.endswith(".")) + step) from None
 
 

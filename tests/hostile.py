@@ -9,16 +9,19 @@ import nbformat
 
 from dnn_course.demo.samples import HEADER, sample_notebooks
 
-FAST_WRONG = {  # right initialization, no training: wrong numbers, but instantly
+# Right initialization, no training, costs a tuple: every test cell fails, instantly
+# (the no-globals cell too: it asks for a (parameters, costs) pair with costs a
+# list), yet the public-test cell gets as far as calling the public test.
+FAST_WRONG = {
     "two_layer_model": HEADER["two_layer_model"] + '''
     # YOUR CODE STARTS HERE
     parameters = initialize_parameters(*layers_dims)
-    return parameters, [0.5]
+    return parameters, (0.5,)
     # YOUR CODE ENDS HERE''',
     "L_layer_model": HEADER["L_layer_model"] + '''
     # YOUR CODE STARTS HERE
     parameters = initialize_parameters_deep(layers_dims)
-    return parameters, [0.5]
+    return parameters, (0.5,)
     # YOUR CODE ENDS HERE''',
 }
 SLEEP_SECONDS = 613  # a recognisable child process

@@ -73,3 +73,63 @@ def test_recording_restores_the_helpers(reference):
     assert calls and calls[0].name == "initialize_parameters"
     assert {n: getattr(dnn_app_utils, n) for n in TRACED} == before
     assert all(not hasattr(fn.__globals__[n], "__wrapped__") for n in TRACED if n in fn.__globals__)
+
+
+# ------------------------------------------------------------ held-back mistakes and naming rate
+
+def _named(name, edits, step, sources, reference):
+    from dnn_course.mistakes import FAKE_GLOBALS as fake
+
+    wrong = build(mutate(sources[name], edits), name, fake)
+    with np.errstate(all="ignore"):
+        finding = diagnose(wrong, reference[name], small_inputs(name), 0.1, 3)
+    return finding is not None and finding.step == step
+
+
+def test_naming_rate_of_catalogue_and_held_back(sources, reference, capsys):
+    """The diagnosis names the expected step for at least 90% of the catalogued and the
+    held-back mistakes (tests/heldback_mistakes.py, never used to tune it), each set alone too."""
+    from heldback_mistakes import HELD_BACK
+
+    assert len(HELD_BACK) >= 5 and {step for *_, step in HELD_BACK} <= set(STEPS)
+    catalogue = [_named(n, MUTANTS[n][m], STEP[(n, m)], sources, reference) for n, m in CASES]
+    held = [_named(n, edits, step, sources, reference) for n, _, edits, step in HELD_BACK]
+    for results in (catalogue, held, catalogue + held):
+        assert sum(results) >= 0.9 * len(results), (sum(catalogue), len(catalogue), sum(held), len(held))
+
+
+def test_diagnosis_uses_the_failing_calls_hyperparameters(sources, course_data):
+    """A fixed learning rate fails the hyperparameters cell at learning_rate=0.1, and the named step
+    says 0.1 too, and which call it repeated: the reason agrees with itself."""
+    from graded_cells import failing
+
+    name = "L_layer_model"
+    failed, errors = failing(name, mutate(sources[name], MUTANTS[name]["hard-coded-learning-rate"]), course_data)
+    reason = str(errors[f"{name}_hidden_hyperparameters"])
+    assert reason.startswith(f"{name}: wrong values in W1 (learning_rate=0.1, num_iterations=3, "), reason
+    assert ("First step that differs from the method: the learning rate: update_parameters got "
+            "learning_rate=0.0075, but the function was called with learning_rate=0.1.") in reason, reason
+    assert reason.endswith("(seen on a small input with learning_rate=0.1, num_iterations=3)"), reason
+
+
+def test_explained_diagnoses_the_case_it_is_told(sources, reference):
+    """explained() repeats the hyperparameters the cell last gave with case()."""
+    from public_tests.hidden import explained
+
+    name = "two_layer_model"
+    wrong = build(mutate(sources[name], MUTANTS[name]["hard-coded-learning-rate"]), name)
+    with pytest.raises(AssertionError) as info:
+        with explained(wrong, reference[name], name) as why:
+            why.case(learning_rate=0.5, num_iterations=1)
+            raise AssertionError("some check failed")
+    assert "called with learning_rate=0.5." in str(info.value)
+    assert str(info.value).endswith("learning_rate=0.5, num_iterations=1)")
+
+
+def test_caches_step(sources, reference):
+    """Caches of the wrong layer are named as such (the caches step)."""
+    name = "two_layer_model"
+    wrong = build(mutate(sources[name], [('(dA2, cache2, "sigmoid")', '(dA2, cache1, "sigmoid")')]), name)
+    with np.errstate(all="ignore"):
+        finding = diagnose(wrong, reference[name], small_inputs(name))
+    assert finding.step == "the caches" and "cache of forward layer 1, expected the one of layer 2" in finding.message

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import course_data_dir
 from dnn_course.grading.batch import grade_all
-from dnn_course.mistakes import STEP
+from dnn_course.mistakes import FAILS, STEP, score
 from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK, source_notebook
 from dnn_course.admin.release import course_copy
@@ -100,6 +100,17 @@ def test_mistake_loses_points_and_feedback_names_the_step(course, student, funct
     named = [t.reason for t in lost if f"First step that differs from the method: {step}:" in t.reason]
     assert named, "\n".join(t.reason for t in lost)
     assert step in feedback_text(root, student)
+
+
+@pytest.mark.parametrize("student, function, mistake", DEMO_MISTAKES,
+                         ids=[m[0] for m in DEMO_MISTAKES])
+def test_real_scores_match_the_matrix(course, student, function, mistake):
+    """nbgrader fails exactly the cells mistakes.FAILS lists (verification included), e.g. a
+    hard-coded learning rate loses only the public test and the hyperparameters cell: 14 of 20."""
+    r = course[1][student]
+    lost = {t.grade_id for t in r.tests if t.score < t.max_score}
+    assert lost == FAILS[(function, mistake)], r
+    assert r.score == 10 + score(function, lost), r
 
 
 @pytest.mark.parametrize("student, reason", [

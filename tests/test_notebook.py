@@ -157,7 +157,7 @@ def test_source_structure(source_nb):
             assert c.source.startswith("# Checks "), c.source.splitlines()[0]
         for c in rest:
             assert hidden_lines(c.source), grade_id(c)
-            assert "load_data(" in c.source or "_rng" in c.source
+            assert "load_data(" in c.source or "_random_data(" in c.source
         assert any("globals()" in c.source for c in rest), "one hidden check hides the globals"
     # every picture the notebook shows ships with it
     for ref in re.findall(r'src="(images/[^"]+)"', "".join(c.source for c in nb.cells)):

@@ -34,7 +34,23 @@ def course_inputs():
     return train_x_orig.reshape(train_x_orig.shape[0], -1).T / 255.0, train_y
 
 
+def data_globals():
+    """The notebook's data globals (train_x, train_y, ...), as its cells define them.
+
+    Every case but the "runs" ones is run with them, as in the notebook, where
+    only the no-globals test removes them.
+    """
+    from dnn_app_utils import load_data
+
+    train_x_orig, train_y, test_x_orig, test_y, _ = load_data()
+    return {"train_x_orig": train_x_orig, "test_x_orig": test_x_orig, "train_y": train_y, "test_y": test_y,
+            "train_x": train_x_orig.reshape(train_x_orig.shape[0], -1).T / 255.0,
+            "test_x": test_x_orig.reshape(test_x_orig.shape[0], -1).T / 255.0}
+
+
 def main(job_dir):
+    from public_tests.hidden import WELL_FORMED, pair_problem
+
     job_dir = Path(job_dir)
     job = json.loads((job_dir / "job.json").read_text())
     arrays = dict(np.load(job_dir / "inputs.npz", allow_pickle=False))
@@ -45,27 +61,51 @@ def main(job_dir):
             exec(compile(definitions_only(source), f"<{name}>", "exec"), ns)
         except Exception as e:  # a cell that does not even compile: every case fails
             print(f"{name}: {type(e).__name__}: {e}", file=sys.stderr)
-    course = None
+    course, data = None, None
     for case in job["cases"]:
-        out = {"error": np.array("")}
+        out = {"error": np.array(""), "form": np.array("")}
         try:
             fn = ns[case["function"]]
+            if case["compare"] == "runs":
+                for k in DATA_NAMES:
+                    ns.pop(k, None)
+            else:
+                if data is None:
+                    try:
+                        data = data_globals()
+                    except Exception:  # noqa: BLE001 -- no course data: run without them
+                        data = {}
+                ns.update(data)
             if case["inputs"] == "course":
                 course = course or course_inputs()
                 X, Y = course
             else:
                 X, Y = arrays[case["inputs"] + "/X"], arrays[case["inputs"] + "/Y"]
+            X0, Y0 = X.copy(), Y.copy()
+            dims = list(case["layers_dims"]) if case["dims_type"] == "list" else tuple(case["layers_dims"])
+            if case["seed_before"] is not None:
+                np.random.seed(case["seed_before"])
             printed = io.StringIO()
             with contextlib.redirect_stdout(printed), np.errstate(all="ignore"):
-                result = fn(X.copy(), Y.copy(), case["layers_dims"], learning_rate=case["learning_rate"],
+                result = fn(X, Y, dims, learning_rate=case["learning_rate"],
                             num_iterations=case["num_iterations"], print_cost=case["print_cost"])
-            parameters, costs = result  # anything else is reported as an error
-            out.update({f"param/{k}": np.asarray(v, dtype=float) for k, v in dict(parameters).items()})
-            out["costs"] = np.array([float(np.squeeze(c)) for c in costs], dtype=float)
+            out["inputs_changed"] = np.array(not (np.array_equal(X, X0) and np.array_equal(Y, Y0)))
+            if case["inputs"] == "course":
+                course = (X0, Y0)
+            out["form"] = np.array(pair_problem(result) or "")
+            out["form_parameters"] = np.array(pair_problem(result, ("parameters",)) or "")
+            out["form_runs"] = np.array(pair_problem(result, WELL_FORMED) or "")
+            if not str(out["form_parameters"]):
+                out.update({f"param/{k}": np.asarray(v, dtype=float) for k, v in result[0].items()})
+            if not str(out["form"]):
+                out["costs"] = np.array([float(np.squeeze(c)) for c in result[1]], dtype=float)
             out["printed"] = np.array(printed.getvalue())
         except BaseException as e:  # noqa: BLE001 -- the learner's error is the result
             out["error"] = np.array(f"{type(e).__name__}: {e}"[:500])
         np.savez(job_dir / f"out-{case['id']}.npz", **out)
+
+
+DATA_NAMES = ("train_x", "train_y", "test_x", "test_y", "train_x_orig", "test_x_orig")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,31 @@
+"""Typical mistakes held back from tuning the diagnosis: each with the step its feedback must name.
+
+Written before the diagnosis branches they exercise; only tests/test_diagnose.py
+reads them, to measure how often the diagnosis names the right step.
+"""
+COST_L = "cost = compute_cost(AL, Y)"
+
+# (function, mistake, [(old, new) edits of the reference cell], expected step)
+HELD_BACK = (
+    ("two_layer_model", "n_x-and-n_h-swapped",
+     [("initialize_parameters(n_x, n_h, n_y)", "initialize_parameters(n_h, n_x, n_y)")], "initialization"),
+    ("two_layer_model", "caches-swapped",
+     [('(dA2, cache2, "sigmoid")', '(dA2, cache1, "sigmoid")'),
+      ('(dA1, cache1, "relu")', '(dA1, cache2, "relu")')], "the caches"),
+    ("two_layer_model", "X-where-A1-belongs",
+     [('linear_activation_forward(A1, W2, b2, "sigmoid")', 'linear_activation_forward(X, W2, b2, "sigmoid")')],
+     "forward activations"),
+    ("two_layer_model", "dA2-given-to-the-first-layer",
+     [('(dA1, cache1, "relu")', '(dA2, cache1, "relu")')], "backward activations"),
+    ("two_layer_model", "cost-of-rounded-predictions",
+     [("cost = compute_cost(A2, Y)", "cost = compute_cost(np.round(A2), Y)")], "cost"),
+    ("L_layer_model", "layers_dims-reversed",
+     [("initialize_parameters_deep(layers_dims)", "initialize_parameters_deep(layers_dims[::-1])")],
+     "initialization"),
+    ("L_layer_model", "layers_dims-without-the-input",
+     [("initialize_parameters_deep(layers_dims)", "initialize_parameters_deep(layers_dims[1:])")],
+     "initialization"),
+    ("L_layer_model", "labels-transposed-for-the-cost", [(COST_L, "cost = compute_cost(AL, Y.T)")], "cost"),
+    ("L_layer_model", "caches-reversed",
+     [("L_model_backward(AL, Y, caches)", "L_model_backward(AL, Y, caches[::-1])")], "the caches"),
+)

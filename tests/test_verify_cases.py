@@ -1,0 +1,105 @@
+"""verify.CASES are exactly the calls the notebook's hidden test cells make, and check what they check."""
+import inspect
+
+import numpy as np
+import pytest
+
+import public_tests.hidden as hidden
+from dnn_course.preprocessors import verify
+from dnn_course.course.solutions import load_solutions
+from graded_cells import FUNCTIONS, graded_cells, namespace
+
+SEEDS = 1000  # numpy seeds recognised as "set just before the call"
+
+
+def _seed_table():
+    table = {}
+    for s in range(SEEDS):
+        _, keys, pos, _, _ = np.random.RandomState(s).get_state()
+        table.setdefault((keys.tobytes(), pos), s)
+    return table
+
+
+def _inputs_key(X, Y, course_x, candidates):
+    if X.shape == course_x.shape and np.array_equal(X, course_x):
+        return "course"
+    for key, (cx, cy) in candidates.items():
+        if X.shape == cx.shape and np.array_equal(X, cx) and Y.shape == cy.shape and np.array_equal(Y, cy):
+            return key
+    return f"unknown {X.shape}"
+
+
+def recorded_cases(function, course_data, monkeypatch):
+    """grade_id -> the distinct calls its hidden cell makes, as tuples comparable with verify.Case."""
+    reference = load_solutions()[function]
+    signature = inspect.signature(reference)
+    seeds = _seed_table()
+    calls, results = [], {}
+
+    def stand_in(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        a = dict(bound.arguments)
+        _, keys, pos, _, _ = np.random.get_state()
+        calls.append({"X": np.array(a["X"]), "Y": np.array(a["Y"]), "dims": a["layers_dims"],
+                      "lr": a["learning_rate"], "iters": a["num_iterations"], "print": a["print_cost"],
+                      "seed": seeds.get((keys.tobytes(), pos)), "compared": []})
+        result = reference(*args, **kwargs)
+        calls[-1]["result"] = result  # kept alive, so its id is not reused
+        results[id(result)] = len(calls) - 1
+        return result
+
+    original = hidden.assert_same
+
+    def recording_assert_same(name, got, want, what, parts=hidden.EVERYTHING):
+        if id(got) in results and id(want) not in results:  # compared with the reference
+            calls[results[id(got)]]["compared"].append(tuple(parts))
+        return original(name, got, want, what, parts)
+
+    monkeypatch.setattr(hidden, "assert_same", recording_assert_same)
+    ns = namespace(function, "", course_data, {function: stand_in})
+    candidates = {c.key: verify.inputs_of(c) for cs in verify.CASES.values() for c in cs
+                  if c.inputs != "course"}
+    found = {}
+    for gid, source in graded_cells(function).items():
+        if gid.startswith("correct_"):
+            continue
+        calls.clear()
+        results.clear()
+        exec(compile(source, f"<{gid}>", "exec"), ns)
+        rows = []
+        for c in calls:
+            compared = set(c["compared"])
+            compare = ("runs" if not compared else "all" if compared == {hidden.EVERYTHING}
+                       else "parameters" if compared == {hidden.PARAMETERS} else f"mixed {compared}")
+            row = (_inputs_key(c["X"], c["Y"], course_data[0], candidates),
+                   tuple(c["dims"]), type(c["dims"]).__name__, c["lr"], c["iters"], c["print"],
+                   compare, c["seed"])
+            if row not in rows:
+                rows.append(row)
+        found[gid] = rows
+    return found
+
+
+def verify_rows(gid):
+    return [(c.key, tuple(c.layers_dims), c.dims_type, c.learning_rate, c.num_iterations, c.print_cost,
+             c.compare, c.seed_before) for c in verify.CASES[gid]]
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_verify_cases_equal_the_hidden_cells(function, course_data, monkeypatch):
+    """Inputs, layer sizes (and their type), learning rate, iterations, printing, seed and
+    what is compared: the re-run outside the kernel checks exactly what each hidden cell checks."""
+    found = recorded_cases(function, course_data, monkeypatch)
+    assert len(found) == 4
+    for gid, rows in found.items():
+        assert rows == verify_rows(gid), gid
+
+
+def test_every_verified_cell_has_cases():
+    """Each graded cell of both functions has cases, each with a known comparison."""
+    for function in FUNCTIONS:
+        for gid in graded_cells(function):
+            assert verify.CASES[gid], gid
+            assert {c.compare for c in verify.CASES[gid]} <= set(verify.COMPARES)
+    assert {c.compare for c in verify.CASES["L_layer_model_hidden_no_globals"]} == {"runs"}
