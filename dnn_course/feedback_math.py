@@ -129,7 +129,8 @@ def mathml_cells(nb, log=LOG):
     """Turn the formulas of a notebook's markdown cells into MathML, in place.
 
     Args:
-        nb: the notebook (code cells and outputs are not touched).
+        nb: the notebook (code cells and outputs are not touched; the graders'
+            comments, markdown on the page, are converted too).
         log: where to warn about each formula that keeps its TeX text.
 
     Returns:
@@ -137,13 +138,21 @@ def mathml_cells(nb, log=LOG):
     """
     failures = 0
     for cell in nb.cells:
-        if cell.cell_type != "markdown" or not any(c in cell.source for c in "$\\"):
-            continue
-        cell.source, failed = mathml_markdown(cell.source)
-        for tex, reason in failed:
-            log.warning("Feedback page: formula left as TeX (%s): %s", reason, tex)
-        failures += len(failed)
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        # the grader's comment on a cell is markdown on the page too (GetGrades puts it there)
+        if isinstance(meta.get("comment"), str):
+            meta["comment"], failed = mathml_markdown(meta["comment"])
+            failures += _warn(failed, log)
+        if cell.cell_type == "markdown":
+            cell.source, failed = mathml_markdown(cell.source)
+            failures += _warn(failed, log)
     return failures
+
+
+def _warn(failed, log):
+    for tex, reason in failed:
+        log.warning("Feedback page: formula left as TeX (%s): %s", reason, tex)
+    return len(failed)
 
 
 MATHJAX = re.compile(r"""

@@ -76,6 +76,17 @@ def test_code_is_not_math():
     assert md.endswith("Costs $5 and $6.") and md.count("<math ") == 1
 
 
+def test_grader_comments_convert_too():
+    """A grader's comment (markdown on the page, under its cell) gets MathML like the text."""
+    cell = new_code_cell("x = 1")
+    cell.metadata["nbgrader"] = {"grade": True, "comment": "Divide by $m$ here, `$m$` in code."}
+    nb = new_notebook(cells=[cell])
+    assert mathml_cells(nb) == 0
+    comment = nb.cells[0].metadata["nbgrader"]["comment"]
+    assert comment.startswith("Divide by <math ") and comment.endswith("`$m$` in code.")
+    assert nb.cells[0].source == "x = 1"
+
+
 def test_delimiters():
     """$...$, $$...$$, \\(...\\) and \\[...\\] are math; \\$ is a dollar."""
     text, failed = mathml_markdown(r"$a$ $$b$$ \(c\) \[d\] \$5")
