@@ -1,15 +1,13 @@
-"""The feedback page's formulas as MathML made at generation time, so they show with no network.
-
-nbgrader's feedback template loads MathJax from a CDN: without network (exam
-rooms, campus proxies, the page opened later offline) every formula shows as
-raw TeX, and a proxy that holds the request blanks the page until it times out.
-Chromium (109+) and Firefox draw MathML themselves, so:
-  - ``mathml_cells`` turns each ``$...$``, ``$$...$$``, ``\\(...\\)`` and
-    ``\\[...\\]`` of the markdown cells into MathML (code spans, fenced code,
-    code cells and outputs are left alone: a ``$`` there is not math); a formula
-    latex2mathml cannot convert keeps its TeX text and is logged;
-  - ``OfflineMathHTMLExporter`` writes the page without the MathJax scripts.
-"""
+"""The feedback page's formulas as MathML made at generation time, so they show with no network."""
+# nbgrader's feedback template loads MathJax from a CDN: without network (exam
+# rooms, campus proxies, the page opened later offline) every formula shows as
+# raw TeX, and a proxy that holds the request blanks the page until it times out.
+# Chromium (109+) and Firefox draw MathML themselves, so:
+#   - mathml_cells turns each $...$, $$...$$, \(...\) and \[...\] of the markdown
+#     cells (and of the graders' comments) into MathML; code spans, fenced code,
+#     code cells and outputs are left alone (a $ there is not math); a formula
+#     latex2mathml cannot convert keeps its TeX text and is logged;
+#   - OfflineMathHTMLExporter writes the page without the MathJax scripts.
 import logging
 import re
 

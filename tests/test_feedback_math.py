@@ -91,14 +91,14 @@ def test_delimiters():
     """$...$, $$...$$, \\(...\\) and \\[...\\] are math; \\$ is a dollar."""
     text, failed = mathml_markdown(r"$a$ $$b$$ \(c\) \[d\] \$5")
     assert failed == [] and text.endswith(r" \$5")
-    assert [m for m in re.findall(r'display="(\w+)"', text)] == ["inline", "block", "inline",
-                                                                 "block"]
+    assert re.findall(r'display="(\w+)"', text) == ["inline", "block", "inline", "block"]
 
 
 def test_a_broken_formula_keeps_its_text(caplog):
     """A formula latex2mathml cannot read, or reads with an unknown command, stays as TeX and
     is logged; the rest of the cell is converted."""
-    nb = new_notebook(cells=[new_markdown_cell(r"Good $x^2$, broken $\frac{1}{$, unknown $\foo y$.")])
+    text = r"Good $x^2$, broken $\frac{1}{$, unknown $\foo y$."
+    nb = new_notebook(cells=[new_markdown_cell(text)])
     with caplog.at_level(logging.WARNING):
         assert mathml_cells(nb) == 2
     md = nb.cells[0].source
@@ -115,7 +115,7 @@ def test_the_page_loads_no_mathjax():
     mathml_cells(nb)
     scripts = re.compile(r"<script[^>]*>.*?</script>", re.S)
     plain, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
-    assert any("mathjax" in s.lower() for s in scripts.findall(plain))  # else this checks nothing
+    assert any("mathjax" in s.lower() for s in scripts.findall(plain))  # else it checks nothing
     page, _ = OfflineMathHTMLExporter(template_name="classic").from_notebook_node(nb)
     assert not any("mathjax" in s.lower() for s in scripts.findall(page))
     assert "libs/mathjax" not in page and "<msup>" in page and "math { font-size" in page
