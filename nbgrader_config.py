@@ -105,9 +105,13 @@ c.Execute.error_on_timeout = {
 # jupyter/nbgrader#917); FeedbackPage then puts a summary of the failed tests
 # (score, reason, first wrong step) at the top and makes the page fit 1024 px.
 from dnn_course.preprocessors.feedback_page import FeedbackPage  # noqa: E402
+from dnn_course.preprocessors.feedback_math import OfflineMathHTMLExporter  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor,
                                     FeedbackPage]
+# FeedbackPage writes the formulas as MathML: the page is written without the
+# MathJax it would load from a CDN (no formulas as raw TeX offline).
+c.GenerateFeedback.exporter_class = OfflineMathHTMLExporter
 
 # The exchange (nbgrader's release/fetch/submit between accounts) is not used:
 # submissions come from the LMS (dnn-course collect). nbgrader's JupyterLab

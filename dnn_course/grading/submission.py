@@ -21,8 +21,11 @@ def add_student(gb, student):
     """Make sure the gradebook knows student; a new one gets its id as last name.
 
     nbgrader's formgrader shows a student without names as "None, None"; with
-    the id as last name it shows the id. Names already there (e.g. written by
-    ``dnn-course collect`` from the LMS) are kept.
+    the id as last name its grading page and the course's exports show the id,
+    and its Students and Submissions lists "id," (their JavaScript always
+    writes ``last + ", " + first``, jupyter/nbgrader#1821: the id as first name
+    reads ", id", as both names "id, id" everywhere). Names already there (e.g.
+    written by ``dnn-course collect`` from the LMS) are kept.
 
     Args:
         gb: an open nbgrader Gradebook.

@@ -16,6 +16,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import List
 
 from dnn_course.preprocessors.feedback import PUBLIC_ERRORS
+from dnn_course.preprocessors.feedback_math import mathml_cells
 
 STEP = " First step that differs from the method: "
 PAGE_CSS = """
@@ -129,6 +130,7 @@ class FeedbackPage(NbGraderPreprocessor):
                                   "image/png", "image/jpeg", "text/plain"]).tag(config=True)
 
     def preprocess(self, nb, resources):
+        mathml_cells(nb, self.log)  # formulas as MathML: the page needs no MathJax (feedback_math)
         grades = resources.get("nbgrader", {})
         total = sum(1 for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")
                     and not c.metadata["nbgrader"].get("solution") and c.cell_type == "code")

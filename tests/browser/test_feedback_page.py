@@ -1,11 +1,14 @@
-"""The feedback page of a submission with a mistake at 1024 px: fits, explains, hides the hidden tests."""
+"""The feedback page of a submission with a mistake at 1024 px: fits, explains, hides the hidden
+tests, shows its formulas with no network."""
+import re
+
 import nbformat
 import pytest
 
 from dnn_course.mistakes import STEP
 from dnn_course.course.paths import release_notebook, source_notebook
 
-from .pages import assert_no_horizontal_scroll, clipped_boxes, open_page, shot
+from .pages import assert_no_horizontal_scroll, clipped_boxes, new_page, open_page, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -74,3 +77,46 @@ def test_no_hidden_test_line_on_the_page(feedback_page):
     text = feedback_page.evaluate("document.documentElement.textContent")
     leaked = sorted(line for line in hidden_test_lines() if line in text)
     assert not leaked, f"{len(leaked)} hidden-test lines on the page, e.g. {leaked[:3]}"
+
+
+def test_formulas_render_with_no_network(browser, feedback_page_path):
+    """With every network request refused, the notebook's formulas are drawn MathML
+    (superscripts raised, fractions stacked), no TeX shows in the text, and the page
+    asks for nothing outside its own file."""
+    page = new_page(browser, WIDTH)
+    asked = []
+
+    def local_only(route):
+        if route.request.url.startswith("file:"):
+            return route.continue_()
+        asked.append(route.request.url)
+        return route.abort()
+
+    page.context.set_offline(True)
+    page.route("**/*", local_only)
+    try:
+        page.goto(feedback_page_path.resolve().as_uri(), wait_until="load")
+        text = page.locator(".text_cell_render").all_inner_texts()
+        maths = page.locator(".text_cell_render math")
+        assert maths.count() >= 20, "the notebook's formulas are not MathML on the page"
+        tex = [t for t in text if re.search(r"\$|\\(?:rightarrow|frac|left|text|dots)|\^\{", t)]
+        assert not tex, f"raw TeX in the markdown text: {tex[0][:200]!r}"
+        assert asked == [] and page.errors == []
+        # drawn as MathML, not as a line of letters: the [l] of W^{[l]} sits above W's baseline,
+        # and a fraction's numerator above its denominator
+        raised = page.evaluate("""() => [...document.querySelectorAll('.text_cell_render msup')]
+            .every(s => s.children[1].getBoundingClientRect().bottom
+                        < s.children[0].getBoundingClientRect().bottom - 2)""")
+        stacked = page.evaluate("""() => [...document.querySelectorAll('.text_cell_render mfrac')]
+            .map(f => f.children[0].getBoundingClientRect().bottom
+                      <= f.children[1].getBoundingClientRect().top + 1)""")
+        assert raised and stacked and all(stacked), (raised, stacked)
+        page.locator(".text_cell_render li", has_text="the output layer computes").first \
+            .scroll_into_view_if_needed()
+        page.evaluate("window.scrollBy(0, -250)")
+        shot(page, "test_feedback_page", "03-formulas-offline", full_page=False)
+        page.locator(".text_cell_render li", has_text="the backward pass starts").first \
+            .scroll_into_view_if_needed()
+        shot(page, "test_feedback_page", "04-backward-formula-offline", full_page=False)
+    finally:
+        page.context.close()

@@ -29,3 +29,34 @@ def test_formgrader_lists_submissions_with_their_scores(instructor_server, grade
         assert shown == f"{score:g} / {max_score:g}", \
             f"{student}: formgrader shows {shown!r}, the gradebook has {score:g} / {max_score:g}"
     assert page.errors == []
+
+
+def test_id_only_students_read_as_their_ids(instructor_server, graded_class, make_page, request):
+    """Learners first met by grading have no name, only an id (grading.add_student stores it
+    as the last name). nbgrader's lists write every name as ``last + ", " + first`` in their
+    JavaScript (a missing one as "None"; jupyter/nbgrader#1821), so there they read as the id
+    and a trailing comma, the least of the choices tried (the id as first name gives
+    ", id" or "None, id"; as both names "id, id", which the grading page and the exports
+    would repeat); the grading page itself shows the id alone."""
+    page = make_page(1280)
+    instructor_server.log_in(page)
+    for url, column in ((f"formgrader/manage_submissions/{ASSIGNMENT}", "Student Name"),
+                        ("formgrader/manage_students", "Name")):
+        page.goto(instructor_server.page_url(url))
+        rows = page.locator("tbody tr")
+        rows.filter(has_text=MISTAKE).wait_for(timeout=30_000)
+        headers = [h.strip() for h in page.locator("thead th").all_inner_texts()]
+        for student in (CORRECT, MISTAKE):
+            name = rows.filter(has_text=student).locator("td").nth(headers.index(column))
+            assert name.inner_text().strip() in (student, student + ","), (url, name.inner_text())
+        shot(page, request.node.name, f"0{1 + url.count('students')}-{column.replace(' ', '-')}")
+    assert page.errors == []
+    # (the grading page's own MathJax fails offline, "MathJax is not defined": nbgrader's)
+    page.goto(instructor_server.page_url(f"formgrader/gradebook/{ASSIGNMENT}/{ASSIGNMENT}"))
+    page.locator("tbody tr a", has_text="Submission #").first.wait_for(timeout=30_000)
+    page.locator("tbody tr a", has_text="Submission #").first.click()
+    shown = page.locator("a.name-shown").first
+    shown.wait_for(state="attached", timeout=30_000)
+    assert shown.text_content().strip() in (CORRECT, MISTAKE), shown.text_content()
+    page.locator(".glyphicon-eye-open.name-hidden").first.click()  # reveal the name
+    shot(page, request.node.name, "03-grading-page", full_page=False)
