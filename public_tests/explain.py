@@ -29,6 +29,7 @@ LOOK_AT_STEP = {
     "cost": "the cost: compute it from the last layer's output and Y",
     "start of the backward pass": "where the backward pass starts: dA of the output layer",
     "backward activations": "the backward pass: each layer's activation and the dA it gets",
+    "the caches": "the caches: each backward step takes the cache of its own forward step",
     "the update": "the update: call update_parameters each iteration and use what it returns",
     "the learning rate": "the learning rate you give update_parameters",
     "cost recording": "when you append the cost to costs: every 100 iterations, from i = 0",

@@ -10,7 +10,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from dnn_course.preprocessors.feedback_math import (OfflineMathHTMLExporter, mathml_cells, mathml_markdown,
                                       tex_to_mathml)
-from dnn_course.paths import source_notebook
+from dnn_course.course.paths import source_notebook
 
 FORMULA = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$|\\\(.+?\\\)", re.S)
 
@@ -109,7 +109,7 @@ def test_a_broken_formula_keeps_its_text(caplog):
 def test_the_page_loads_no_mathjax():
     """The exporter writes no MathJax script (nbconvert's macro loads it from a CDN) and
     keeps the MathML; the course's feedback uses it."""
-    from dnn_course.nbapi import load_config
+    from dnn_course.course.nbapi import load_config
 
     nb = new_notebook(cells=[new_markdown_cell("$x^2$")])
     mathml_cells(nb)

@@ -253,3 +253,17 @@ def test_trace_data_holds_numbers_and_names_only():
     keys = {"X", "Y", "AL", "A_prev", "W", "b", "dA", "cache", "caches", "activation", "parameters",
             "grads", "n_x", "n_h", "n_y", "layer_dims", "layers_dims"}
     assert words - allowed - helpers - params - keys == set()
+
+
+def test_public_tests_name_the_held_back_mistakes(sources):
+    """The public tests name the step of at least 90% of the held-back mistakes too
+    (tests/heldback_mistakes.py: never used to tune the diagnosis or the public tests)."""
+    from heldback_mistakes import HELD_BACK
+
+    named = []
+    for name, mistake, edits, step in HELD_BACK:
+        lines = shown(build(mutate(sources[name], edits), name, FAKE_GLOBALS), name)
+        named.append(lines is not None and names_step(lines, step))
+        assert lines is None or len(lines) <= 10, (mistake, lines)
+    missed = [m for (_, m, _, _), ok in zip(HELD_BACK, named) if not ok]
+    assert sum(named) >= 0.9 * len(named), f"named {sum(named)} of {len(named)}; missed {missed}"
