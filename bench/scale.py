@@ -47,6 +47,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from dnn_course.course.facts import THREADS_ENV  # noqa: E402
+
 # the mix of a batch, repeated to --size: (kind, weight in a cycle of 8)
 MIX = ["correct", "wrong-sign-dA2", "correct", "hard-coded-rate", "correct",
        "stale-weights", "blank", "correct"]
@@ -102,9 +104,9 @@ def run_sequential(root, students, threads=None):
     from dnn_course.course.nbapi import make_api
     from dnn_course.course.paths import ASSIGNMENT
 
-    saved = os.environ.get("DNN_APP_THREADS")
+    saved = os.environ.get(THREADS_ENV)
     if threads is not None:
-        os.environ["DNN_APP_THREADS"] = str(threads)
+        os.environ[THREADS_ENV] = str(threads)
     try:
         api = make_api(root)
         results, seconds = [], {}
@@ -114,9 +116,9 @@ def run_sequential(root, students, threads=None):
             seconds[s] = time.monotonic() - t
     finally:
         if saved is None:
-            os.environ.pop("DNN_APP_THREADS", None)
+            os.environ.pop(THREADS_ENV, None)
         else:
-            os.environ["DNN_APP_THREADS"] = saved
+            os.environ[THREADS_ENV] = saved
     return results, seconds
 
 
@@ -140,7 +142,7 @@ def start_cluster(n, logs):
 
     address = f"tcp://127.0.0.1:{free_port()}"
     env = dict(os.environ)
-    env.pop("DNN_APP_THREADS", None)  # each task sets cores // workers on its host
+    env.pop(THREADS_ENV, None)  # each task sets cores // workers on its host
     procs = []
 
     def start(cmd, name):

@@ -15,7 +15,10 @@ import numpy as np
 
 # What each level of check looks at; every level includes the ones before it.
 LEVELS = ("type", "shape", "values")
-RTOL, ATOL = 1e-6, 1e-8  # "about 6 decimals"
+# Tolerances, one per purpose (every module of the tests takes them from here):
+RTOL, ATOL = 1e-6, 1e-8  # public tests against stored numbers: "about 6 decimals"
+SAME_RTOL, SAME_ATOL = 1e-7, 1e-12  # hidden tests and verification: the same computation, float noise only
+TRACE_RTOL, TRACE_ATOL = 1e-9, 1e-12  # diagnosis: one helper call against the reference's
 MAX_SHOWN = 3  # differing entries shown per array
 
 GREEN, RED, RESET = "\033[92m", "\033[91m", "\033[0m"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import compare_pair
+from .checks import TRACE_ATOL, TRACE_RTOL, compare_pair
 from .trace import recording, snapshot
 
 STEPS = ("use of globals", "initialization", "forward activations", "cost",
@@ -49,7 +49,7 @@ def _same(a, b):
         a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     except (TypeError, ValueError):
         return a is b or a == b
-    return a.shape == b.shape and np.allclose(a, b, rtol=1e-9, atol=1e-12)
+    return a.shape == b.shape and np.allclose(a, b, rtol=TRACE_RTOL, atol=TRACE_ATOL)
 
 
 def _first_values(x, n=3):

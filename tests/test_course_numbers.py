@@ -9,7 +9,7 @@ import pytest
 from conftest import L_LAYER_DIMS, TWO_LAYER_DIMS, run_printing
 from dnn_course.course import course_numbers as course
 
-REL = 1e-9
+REL = course.REL
 pytestmark = pytest.mark.slow
 
 

@@ -71,7 +71,7 @@ def run(data_dir=None, synthetic=False, require_course_data=False, iterations=25
         print(f"train {acc[0]}\ntest  {acc[1]}\n({seconds:.1f} s)")
         if is_course and iterations == 2500:
             worst = max(abs(float(c) - g) / g for c, g in zip(costs, gold_costs))
-            ok = len(costs) == len(gold_costs) and worst <= 1e-9 and acc == gold_acc
+            ok = len(costs) == len(gold_costs) and worst <= spec.REL and acc == gold_acc
             mismatches += not ok
             print(f"Course numbers: {'match' if ok else 'DIFFER'} "
                   f"(25 cost checkpoints, worst relative difference {worst:.1e}; "

@@ -24,7 +24,8 @@ from traitlets import Integer
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-TWO, DEEP = "two_layer_model", "L_layer_model"
+from dnn_course.course.facts import (L_LAYER_DIMS, L_LAYER_MODEL as DEEP, N_X, THREADS_ENV, TWO_LAYER_DIMS,
+                                     TWO_LAYER_MODEL as TWO)
 # What a case checks, as its test cell does: "all" (parameters, costs, printed
 # lines, X and Y unchanged), "parameters" (parameters only, the pair's form
 # included) or "runs" (without the notebook's globals it runs and returns a
@@ -92,8 +93,8 @@ SHAPES = {TWO: (((5, 3, 1), 8, 2), ((3, 6, 1), 12, 3), ((20, 2, 1), 5, 4)),
 HYPER_DATA = {TWO: ((5, 6, 9, 0.4), (6, 4, 1)), DEEP: ((6, 6, 9, 0.4), [6, 5, 3, 1])}
 HYPER_CALLS = ((0.1, 3, True, None), (0.5, 1, True, None), (0.02, 250, True, None),
                (0.0075, 3, False, None), (0.0075, 2, False, 123), (0.0075, 2, False, 7))
-COURSE = {TWO: (((12288, 7, 1), 3), ((12288, 3, 1), 2)),
-          DEEP: (([12288, 20, 7, 5, 1], 3), ([12288, 10, 1], 2))}
+COURSE = {TWO: ((TWO_LAYER_DIMS, 3), ((N_X, 3, 1), 2)),
+          DEEP: ((list(L_LAYER_DIMS), 3), ([N_X, 10, 1], 2))}
 NO_GLOBALS = {TWO: ((8, 7, 11), (7, 5, 1)), DEEP: ((9, 7, 11), [7, 5, 4, 1])}
 
 
@@ -101,7 +102,7 @@ def _cases():
     c = {}
     for name, key, dims, plan in ((TWO, "public-2", (10, 4, 1), [(0.0075, 2), (0.1, 3)]),
                                   (DEEP, "public-L", [10, 5, 6, 1], [(0.0075, 2), (0.02, 3)])):
-        course_dims = (12288, 7, 1) if name == TWO else [12288, 20, 7, 5, 1]
+        course_dims = TWO_LAYER_DIMS if name == TWO else list(L_LAYER_DIMS)
         c[f"correct_{name}"] = [_case(f"{name}-public-{i}", name, key, dims, lr, it)
                                 for i, (lr, it) in enumerate(plan)] + \
             [_case(f"{name}-course-short", name, "course", course_dims, 0.0075, 2 if name == TWO else 1)]
@@ -160,10 +161,10 @@ def run_learner(sources, cases, timeout, runner_prefix=()):
         job = {"sources": sources, "cases": [case.__dict__ | {"inputs": case.key, "layers_dims": list(case.layers_dims)}
                                              for case in cases]}
         (Path(tmp) / "job.json").write_text(json.dumps(job))
-        cmd = [*runner_prefix, sys.executable, "-I", "-m", "dnn_course.verify_runner", tmp]
+        cmd = [*runner_prefix, sys.executable, "-I", "-m", "dnn_course.preprocessors.verify_runner", tmp]
         try:
             subprocess.run(cmd, cwd=tmp, timeout=timeout, capture_output=True,
-                           env={**os.environ, "DNN_APP_THREADS": "1"})
+                           env={**os.environ, THREADS_ENV: "1"})
         except subprocess.TimeoutExpired:
             pass  # the cases that finished still count; the others fail
         outputs = {}
