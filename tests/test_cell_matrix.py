@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from dnn_course.mistakes import (CORRECT_VARIANTS, FAILS, MUTANTS, NOT_A_PAIR, POINTS, C, G, H, P, S, grade_id,
+from dnn_course.course.mistakes import (CORRECT_VARIANTS, FAILS, MUTANTS, NOT_A_PAIR, POINTS, C, G, H, P, S, grade_id,
                                  mutate, score)
 from graded_cells import failing
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from dnn_course.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
+from dnn_course.course.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
 from public_tests.diagnose import STEPS, check_steps, diagnose
 from public_tests.hidden import small_inputs
 from public_tests.trace import TRACED, recording
@@ -78,7 +78,7 @@ def test_recording_restores_the_helpers(reference):
 # ------------------------------------------------------------ held-back mistakes and naming rate
 
 def _named(name, edits, step, sources, reference):
-    from dnn_course.mistakes import FAKE_GLOBALS as fake
+    from dnn_course.course.mistakes import FAKE_GLOBALS as fake
 
     wrong = build(mutate(sources[name], edits), name, fake)
     with np.errstate(all="ignore"):

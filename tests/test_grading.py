@@ -13,7 +13,7 @@ import pytest
 
 from conftest import course_data_dir
 from dnn_course.grading.batch import grade_all
-from dnn_course.mistakes import FAILS, STEP, score
+from dnn_course.course.mistakes import FAILS, STEP, score
 from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK, source_notebook
 from dnn_course.admin.release import course_copy

@@ -8,7 +8,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from dnn_course.admin.collect import CollectError, collect
 from dnn_course.preprocessors.execute import GuardedExecute
 from dnn_course.preprocessors.feedback import HIDDEN_NOTE, HideHiddenTests
-from dnn_course.mistakes import MUTANTS, mutate
+from dnn_course.course.mistakes import MUTANTS, mutate
 from dnn_course.grading.results import notebook_problem
 from dnn_course.preprocessors.tamper import remove_importable_extras
 from dnn_course.preprocessors.verify import CASES, judge, run_learner

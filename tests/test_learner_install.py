@@ -218,7 +218,7 @@ def test_secret_line_search_finds_what_it_looks_for(tmp_path):
     solution = solution_sources()["two_layer_model"]
     assert len(lines) > 60 and [line for line in lines if line in solution]
     shutil.copy2(source_notebook(), tmp_path / "a.ipynb")
-    shutil.copy2(COURSE_ROOT / "dnn_course" / "mistakes.py", tmp_path / "b.py")
+    shutil.copy2(COURSE_ROOT / "dnn_course" / "course" / "mistakes.py", tmp_path / "b.py")
     (tmp_path / "c.py").write_text("import numpy as np\nx = (1,\n)\n")
     (tmp_path / "sub").mkdir()
     assert set(files_quoting(lines, tmp_path / "sub", tmp_path)) == {

@@ -11,7 +11,7 @@ from public_tests.checks import Failure, compare, compare_pair
 from public_tests.expected import EXPECTED
 from dnn_course.course import course_numbers
 from dnn_course.admin.make_expected import build_expected, render
-from dnn_course.mistakes import (FAKE_GLOBALS, L_LAYER_MUTANTS, TWO_LAYER_MUTANTS, build,
+from dnn_course.course.mistakes import (FAKE_GLOBALS, L_LAYER_MUTANTS, TWO_LAYER_MUTANTS, build,
                                  mutate)
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -14,7 +14,7 @@ import pytest
 from dnn_course.admin.class_results import ClassResults, Person
 from dnn_course.admin.export import CANVAS_HEADER, MOODLE_HEADER, write_canvas, write_json, write_moodle
 from dnn_course.admin.mistake_groups import group_mistakes
-from dnn_course.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
+from dnn_course.course.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 from dnn_course.admin.report import render
 from dnn_course.grading.results import SubmissionResult

@@ -25,7 +25,7 @@ import pytest
 
 from conftest import course_data_dir
 from dnn_course.grading.batch import grade_all
-from dnn_course.mistakes import MUTANTS, mutate
+from dnn_course.course.mistakes import MUTANTS, mutate
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 from dnn_course.admin.release import course_copy
 from dnn_course.demo.samples import RAISES, sample_notebooks, write_samples

@@ -145,7 +145,7 @@ OWN_LINE = "Cost after iteration 0: 0.693049735659989\n"
 
 def _catalogue():
     """student id -> notebook: every catalogued mistake, the correct solution and variants."""
-    from dnn_course.mistakes import MUTANTS, mutate
+    from dnn_course.course.mistakes import MUTANTS, mutate
     from dnn_course.demo.samples import _filled
     from dnn_course.course.solutions import solution_sources
 
@@ -202,7 +202,7 @@ def _outcome(result):
 @pytest.mark.slow
 def test_same_scores_and_reasons_with_and_without_skipping(both_ways):
     (_, skipping), (_, full) = both_ways
-    from dnn_course.mistakes import MUTANTS
+    from dnn_course.course.mistakes import MUTANTS
 
     mistakes = sum(len(table) for table in MUTANTS.values())
     assert len(skipping) == mistakes + 1 + len(VARIANTS) and skipping.keys() == full.keys()

@@ -1,1 +1,1 @@
-"""The demo: sample submissions (from the catalogue dnn_course/mistakes.py), the training demo, the end-to-end run."""
+"""The demo: sample submissions (from the catalogue dnn_course/course/mistakes.py), the training demo, the end-to-end run."""

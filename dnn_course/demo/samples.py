@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from dnn_course.mistakes import MUTANTS, mutate
+from dnn_course.course.mistakes import MUTANTS, mutate
 from dnn_course.course.facts import L_LAYER_MODEL, TWO_LAYER_MODEL
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK, release_notebook
 from dnn_course.course.solutions import solution_sources

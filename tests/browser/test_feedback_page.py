@@ -5,7 +5,7 @@ import re
 import nbformat
 import pytest
 
-from dnn_course.mistakes import STEP
+from dnn_course.course.mistakes import STEP
 from dnn_course.course.paths import release_notebook, source_notebook
 
 from .pages import assert_no_horizontal_scroll, clipped_boxes, new_page, open_page, shot

@@ -5,7 +5,7 @@ import time
 import nbformat
 import pytest
 
-from dnn_course.mistakes import MUTANTS, mutate
+from dnn_course.course.mistakes import MUTANTS, mutate
 from dnn_course.course.paths import NOTEBOOK
 from dnn_course.course.solutions import solution_sources
 
