@@ -1,7 +1,8 @@
 """Typical mistakes held back from tuning the diagnosis: each with the step its feedback must name.
 
-Written before the diagnosis branches they exercise; only tests/test_diagnose.py
-reads them, to measure how often the diagnosis names the right step.
+Written before the diagnosis branches they exercise; only tests/public_tests/test_diagnose.py
+and test_public_diagnosis.py read them, to measure how often the hidden and the public
+feedback name the right step.
 """
 COST_L = "cost = compute_cost(AL, Y)"
 

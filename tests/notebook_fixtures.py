@@ -1,4 +1,4 @@
-"""Helpers for tests/test_notebook.py: the nbgrader configuration, regenerating
+"""Helpers for tests/notebook/test_notebook.py: the nbgrader configuration, regenerating
 the release, running notebooks, and the course data (one setting: DNN_APP_DATA,
 read by conftest.course_data_dir).
 

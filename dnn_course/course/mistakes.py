@@ -160,7 +160,7 @@ def grade_id(function, cell):
     return f"correct_{function}" if cell == P else f"{function}_{cell}"
 
 
-# Exactly which graded cells each catalogued mistake fails (tests/test_cell_matrix.py
+# Exactly which graded cells each catalogued mistake fails (tests/dnn_course/course/test_cell_matrix.py
 # runs the notebook's test cells against every mistake). Each hidden cell has one
 # concern: a fixed learning rate or a cost recorded every iteration fails only the
 # public test and the hyperparameters cell; only reading the notebook's globals,

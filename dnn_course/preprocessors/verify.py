@@ -86,7 +86,7 @@ def _random(seed, n, m, threshold=0.5):
     return ("random", seed, n, m, threshold)
 
 
-# The hidden test cells' calls, written out again here; tests/test_verify_cases.py
+# The hidden test cells' calls, written out again here; tests/dnn_course/preprocessors/test_verify_cases.py
 # runs the cells with a recording stand-in and checks both lists are equal.
 SHAPES = {TWO: (((5, 3, 1), 8, 2), ((3, 6, 1), 12, 3), ((20, 2, 1), 5, 4)),
           DEEP: (([5, 4, 1], 8, 2), ([4, 6, 3, 1], 12, 3), ([20, 3, 2, 2, 1], 5, 4))}
