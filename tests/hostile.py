@@ -9,19 +9,19 @@ import nbformat
 
 from dnn_course.demo.samples import HEADER, sample_notebooks
 
-# Right initialization, no training, costs a tuple: every test cell fails, instantly
-# (the no-globals cell too: it asks for a (parameters, costs) pair with costs a
-# list), yet the public-test cell gets as far as calling the public test.
+# No training, and the input size taken from the notebook's train_x instead of X:
+# every test cell fails, instantly (the no-globals cell too), yet the public-test
+# cell gets as far as calling the public test.
 FAST_WRONG = {
     "two_layer_model": HEADER["two_layer_model"] + '''
     # YOUR CODE STARTS HERE
-    parameters = initialize_parameters(*layers_dims)
-    return parameters, (0.5,)
+    parameters = initialize_parameters(train_x.shape[0], *layers_dims[1:])
+    return parameters, [0.5]
     # YOUR CODE ENDS HERE''',
     "L_layer_model": HEADER["L_layer_model"] + '''
     # YOUR CODE STARTS HERE
-    parameters = initialize_parameters_deep(layers_dims)
-    return parameters, (0.5,)
+    parameters = initialize_parameters_deep([train_x.shape[0], *layers_dims[1:]])
+    return parameters, [0.5]
     # YOUR CODE ENDS HERE''',
 }
 SLEEP_SECONDS = 613  # a recognisable child process

@@ -301,7 +301,11 @@ def test_lms_exports_of_a_graded_class(graded_class):
     canvas = read_rows(root / "exports" / f"{ASSIGNMENT}-canvas.csv")
     assert canvas[:2] == [CANVAS_HEADER + [ASSIGNMENT], ["Points Possible", "", "", "", "", "20"]]
     assert {r[1]: r[5] for r in canvas[2:]} == want
-    assert want[ids["lee-sign"]] == "10" and want[ids["demo-hard-coded-rate"]] == "12"
+    from dnn_course.course.mistakes import FAILS, score
+
+    sign = 10 + score("two_layer_model", FAILS[("two_layer_model", "wrong-sign-dA2")])
+    rate = 10 + score("L_layer_model", FAILS[("L_layer_model", "hard-coded-learning-rate")])
+    assert (want[ids["lee-sign"]], want[ids["demo-hard-coded-rate"]]) == (f"{sign:g}", f"{rate:g}")
     moodle = read_rows(root / "exports" / f"{ASSIGNMENT}-moodle.csv")
     assert moodle[0] == MOODLE_HEADER
     assert {r[0]: r[2] for r in moodle[1:]} == {f"Participant {k}": v for k, v in want.items()}

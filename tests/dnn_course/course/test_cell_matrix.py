@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from dnn_course.course.mistakes import (CORRECT_VARIANTS, FAILS, MUTANTS, NOT_A_PAIR, POINTS, C, G, H, P, S, grade_id,
+from dnn_course.course.mistakes import (CORRECT_VARIANTS, FAILS, MUTANTS, POINTS, C, G, H, P, S, grade_id,
                                  mutate, score)
 from graded_cells import failing
 
@@ -42,14 +42,14 @@ def test_correct_solutions_fail_nothing(function, variant, sources, course_data)
 @pytest.mark.parametrize("function", MUTANTS)
 def test_each_cell_keeps_to_its_concern(function):
     """A fixed learning rate or a cost recorded every iteration costs only the public test and the
-    hyperparameters cell (4 + 2 points); only reading the notebook's globals (or returning no
-    (parameters, costs) pair, which that cell needs to compare two runs) fails the no-globals cell."""
+    hyperparameters cell (4 + 2 points); only reading the notebook's globals fails the no-globals
+    cell (a result in another form still holds parameters to compare two runs by)."""
     for mistake in ("hard-coded-learning-rate", "cost-every-iteration"):
         assert FAILS[(function, mistake)] == {grade_id(function, P), grade_id(function, H)}
         assert score(function, FAILS[(function, mistake)]) == 4
     for (f, mistake), cells in FAILS.items():
         if f == function:
-            assert (grade_id(f, G) in cells) == (mistake.startswith("global-") or mistake in NOT_A_PAIR), mistake
+            assert (grade_id(f, G) in cells) == mistake.startswith("global-"), mistake
             if mistake.startswith("global-"):
                 assert grade_id(f, C) not in cells  # the course-data cell trains on train_x itself
     assert {grade_id(function, c) for c in (S, C)}.isdisjoint(FAILS[(function, "cost-every-iteration")])
