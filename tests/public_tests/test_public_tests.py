@@ -349,10 +349,13 @@ def test_report_as_dict():
 
 
 def test_report_silent_in_notebook(reference, capsys):
-    """Ending a notebook cell with the test call adds no Out[] line."""
+    """Ending a notebook cell with the test call adds no Out[] line: IPython's display
+    formatter (what turns a cell's value into Out[]) gives nothing to show."""
+    from IPython.core.formatters import DisplayFormatter
+
     report = two_layer_model_test(reference["two_layer_model"])
     capsys.readouterr()
-    assert report._ipython_display_() is None
+    assert DisplayFormatter().format(report) == ({}, {})
     assert_same("printed", capsys.readouterr().out, "")
 
 
