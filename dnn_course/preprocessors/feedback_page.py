@@ -10,6 +10,7 @@
     (nbgrader's page keeps each reason on one line thousands of pixels wide).
 """
 import html
+import re
 
 from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -19,6 +20,9 @@ from dnn_course.preprocessors.feedback import PUBLIC_ERRORS
 from dnn_course.preprocessors.feedback_math import mathml_cells
 
 STEP = " First step that differs from the method: "
+# How a public test names the step (public_tests/explain.py), up to its "Look at" hint.
+PUBLIC_STEP = re.compile(r"First step that differs \((call [^)]*)\): (.*?)(?= Look at |$)")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 PAGE_CSS = """
 div.output_area pre, div.output_subarea pre, div.output_text pre {
   white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal;
@@ -61,7 +65,24 @@ def reason_of(cell):
     if STEP in first:
         check, step = first.split(STEP, 1)
         return step, check
+    if error.get("ename") in PUBLIC_ERRORS:
+        return public_step(error.get("traceback") or []), first
     return None, first
+
+
+def public_step(lines):
+    """The first wrong step a public test's failure names (its lines joined), or None.
+
+    Args:
+        lines: the failure's lines as the test cell showed them (ANSI colours allowed).
+
+    Returns:
+        str or None: e.g. "start of the backward pass: in iteration 0, ... (seen in call 4,
+        learning_rate=0.1, num_iterations=3)", the words of the cell and of Validate.
+    """
+    text = " ".join(ANSI.sub("", str(line)).strip() for line in lines)
+    found = PUBLIC_STEP.search(text)
+    return f"{found.group(2).strip()} (seen in {found.group(1)})" if found else None
 
 
 def failed_tests(nb):

@@ -261,3 +261,28 @@ def test_student_named_by_id_unless_named(tmp_path):
         add_student(gb, "s2")
         names = {s.id: (s.last_name, s.first_name) for s in gb.students}
     assert names == {"s1": ("s1", ""), "s2": ("Lovelace", "Ada")}
+
+
+def test_public_test_failure_names_its_step_in_the_summary():
+    """The summary gives the public test cell the first wrong step its failure named in the
+    notebook and in Validate (same words), with the call it was seen in."""
+    import numpy as np
+
+    import public_tests
+    from dnn_course.course.mistakes import MUTANTS, build, mutate
+    from dnn_course.course.solutions import solution_sources
+    from public_tests.checks import PublicTestFailure
+
+    name = "two_layer_model"
+    wrong = build(mutate(solution_sources()[name], MUTANTS[name]["wrong-sign-dA2"]), name)
+    with pytest.raises(PublicTestFailure) as failure, np.errstate(all="ignore"):
+        public_tests.run_public_test(wrong, name)
+    lines = failure.value._render_traceback_()
+    public = _test_cell("# Checks f, then runs its public test.\nf_test(f)", "correct_f", 4, 0, [
+        new_output("error", ename="PublicTestFailure", evalue=str(failure.value), traceback=lines)])
+    nb, _ = feedback_of(new_notebook(cells=[public]), score=0, max_score=4)
+    text = " ".join(text_of(nb.cells[0]).split())
+    assert "First wrong step: start of the backward pass: in iteration 0, linear_activation_backward: " \
+           "dA, the derivative of the cost with respect to the output, is" in text, text
+    assert "It has the opposite sign. (seen in call 4, learning_rate=0.1, num_iterations=3)" in text, text
+    assert "two_layer_model gives a wrong result in 2 of 4 checks" in text and "Look at" not in text, text
