@@ -4,9 +4,10 @@ Learners get ``release/`` alone: the notebook folder, ``requirements.txt``
 and ``dnn_app_learner-<version>-py3-none-any.whl``. The wheel holds the helper
 library ``dnn_app_utils`` (Python only: without the compiled kernels it uses
 numpy, same numbers), the modules of ``public_tests`` that the public tests
-import with the reference trace they read (numbers only), and the JupyterLab
-settings under ``learner/etc/`` (pip installs them under ``sys.prefix/etc/``). Never ``dnn_course``, the source notebook or the
-hidden tests' support (``public_tests/hidden.py``).
+import with the reference trace they read (numbers only), and the Jupyter
+settings under ``learner/etc/`` and ``learner/share/`` (pip installs them under
+``sys.prefix``). Never ``dnn_course``, the source notebook or the hidden tests'
+support (``public_tests/hidden.py``).
 
 The wheel is written here rather than by setuptools so that it has the same
 bytes on every machine: fixed timestamps and permissions, sorted entries, LF
@@ -30,6 +31,7 @@ ENTRY_MODULE = "public_tests/__init__.py"   # public_tests ships this and what i
 # Data the shipped modules read: the reference's helper calls, as numbers (no code).
 PACKAGE_DATA = ("public_tests/reference_trace.json",)
 DATA_DIR = "learner"                        # learner/etc/... -> sys.prefix/etc/...
+DATA_TOPS = ("etc", "share")                # Jupyter config; JupyterLab settings defaults
 # Lines of the course's requirements.txt the learner's requirements.txt repeats.
 LEARNER_PINS = ("jupyterlab", "nbgrader", "nbclient", "nbformat", "ipykernel", "numpy",
                 "scipy", "matplotlib", "h5py", "pillow", "threadpoolctl")
@@ -93,7 +95,8 @@ def package_files(root=COURSE_ROOT):
 def data_files(root=COURSE_ROOT):
     """Paths (relative to learner/) of the files pip puts under sys.prefix, sorted."""
     base = Path(root) / DATA_DIR
-    return sorted(p.relative_to(base).as_posix() for p in (base / "etc").rglob("*") if p.is_file())
+    return sorted(p.relative_to(base).as_posix() for top in DATA_TOPS
+                  for p in (base / top).rglob("*") if p.is_file())
 
 
 def _text(path):

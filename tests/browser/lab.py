@@ -44,13 +44,17 @@ def code_cell(page, text):
         text: a piece of the cell's source, e.g. "def two_layer_model(".
 
     Returns:
-        The cell's Locator.
+        The cell's Locator, pinned to the cell's place in the notebook: CodeMirror draws only
+        the lines near the view, so once the cell is scrolled the text may no longer be drawn.
     """
     cell = page.locator(".jp-CodeCell").filter(
         has=page.locator(".jp-InputArea .cm-content", has_text=text))
     count = cell.count()
     assert count == 1, f"{count} code cells contain {text!r}, expected one"
-    return cell
+    index = cell.get_attribute("data-windowed-list-index")
+    if index is None:
+        return cell
+    return page.locator(f'.jp-CodeCell[data-windowed-list-index="{index}"]')
 
 
 def fill_regions(page, cell, bodies):
@@ -63,11 +67,17 @@ def fill_regions(page, cell, bodies):
     """
     for body in bodies:
         stub = cell.locator(".cm-line", has_text=STUB).first
+        if not stub.count():  # CodeMirror draws only the lines near the view: walk down to it
+            cell.locator(".cm-content").click(position={"x": 2, "y": 4})
+            for _ in range(200):
+                page.keyboard.press("ArrowDown")
+                if stub.count():
+                    break
         stub.scroll_into_view_if_needed()
-        stub.click()
-        page.keyboard.press("End")
+        stub.click(position={"x": 2, "y": 4})  # in the indentation of its first row
         page.keyboard.press("Home")  # to the end of the indentation
-        page.keyboard.press("Shift+End")
+        for _ in range(4):  # the line wraps: each Shift+End reaches the next row's end
+            page.keyboard.press("Shift+End")
         page.keyboard.insert_text(body)
     assert cell.locator(".cm-line", has_text=STUB).count() == 0, "a stub line is left in the cell"
     page.keyboard.press("Escape")  # back to command mode
@@ -122,3 +132,27 @@ def validate(page):
     dialog = page.locator(".jp-Dialog")
     dialog.wait_for(timeout=RUN_TIMEOUT)
     return dialog
+
+
+def bring_into_view(page, locator):
+    """Scroll ``locator`` into the notebook's view as a learner would, and wait until it is there.
+
+    JupyterLab draws only the cells near the view, so a cell far down is blank until it has
+    been scrolled to and painted: this scrolls its cell to the top of the notebook panel
+    and waits for the element to sit inside the window.
+
+    Args:
+        page: the Page.
+        locator: an element inside a notebook cell, e.g. a cell's last output.
+
+    Returns:
+        dict: the element's box in the window (x, y, width, height, in CSS pixels).
+    """
+    locator.evaluate("el => el.closest('.jp-Cell').scrollIntoView({block: 'start'})")
+    locator.scroll_into_view_if_needed()
+    page.wait_for_function(
+        """el => { const r = el.getBoundingClientRect();
+                   return r.height > 0 && r.top >= 0 && r.top < innerHeight; }""",
+        arg=locator.element_handle(), timeout=10_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return locator.bounding_box()

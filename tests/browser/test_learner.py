@@ -9,7 +9,7 @@ from dnn_course.course.mistakes import MUTANTS, mutate
 from dnn_course.course.paths import NOTEBOOK
 from dnn_course.course.solutions import solution_sources
 
-from .lab import code_cell, fill_regions, open_notebook, output_text, regions, run_all, save, validate
+from .lab import bring_into_view, code_cell, fill_regions, open_notebook, output_text, regions, run_all, save, validate
 from .pages import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -70,7 +70,7 @@ def test_solutions_typed_in_pass_the_tests_and_validate(learner_server, make_pag
     print(f"Run All: {time.monotonic() - start:.0f} s")
     for i, function in enumerate(FUNCTIONS, start=3):
         cell = code_cell(page, f"{function}_test({function})")
-        cell.scroll_into_view_if_needed()
+        bring_into_view(page, cell.locator(".jp-OutputArea-output").last)
         shot(page, test, f"{i:02d}-{function}-test-output", full_page=False)
         text = output_text(cell)
         assert PASSED in text, f"the {function} test cell shows:\n{text}"
@@ -99,8 +99,10 @@ def test_typical_mistake_shows_its_explanation(learner_server, make_page, reques
     solve(page, {function: wrong}, [function], test)
     run_all(page)
     cell = code_cell(page, f"{function}_test({function})")
-    cell.locator(".jp-OutputArea-output").last.scroll_into_view_if_needed()
+    box = bring_into_view(page, cell.locator(".jp-OutputArea-output").last)
     shot(page, test, "02-test-output", full_page=False)
+    assert box["y"] + box["height"] <= page.viewport_size["height"], \
+        f"the explanation does not fit in the window: {box}"
     text = output_text(cell)
     assert PASSED not in text, text
     assert "two_layer_model gives a wrong result in 2 of 4 checks (first: parameters['W1'])." in text, text
@@ -117,4 +119,7 @@ def test_typical_mistake_shows_its_explanation(learner_server, make_page, reques
     assert not clipped, f"explanation cut off at {WIDTH} px (content, box widths): {clipped}"
     assert "jp-mod-outputsScrolled" not in cell.get_attribute("class"), \
         "the output is folded into a scrolled box: the explanation is not all in view"
+    wide = page.evaluate("""() => [...document.querySelectorAll('.jp-CodeCell .cm-scroller')]
+        .filter(s => s.scrollWidth > s.clientWidth + 1).length""")
+    assert wide == 0, f"{wide} code cells have lines cut off at {WIDTH} px (they should wrap)"
     assert page.errors == []
