@@ -18,6 +18,7 @@ from traitlets import List
 
 from dnn_course.preprocessors.feedback import PUBLIC_ERRORS
 from dnn_course.preprocessors.feedback_math import mathml_cells
+from public_tests.explain import LOOK_AT_STEP
 
 STEP = " First step that differs from the method: "
 # How a public test names the step (public_tests/explain.py), up to its "Look at" hint.
@@ -85,6 +86,19 @@ def public_step(lines):
     return f"{found.group(2).strip()} (seen in {found.group(1)})" if found else None
 
 
+def look_at(step):
+    """The hint the public test cell gives for a named step, or None.
+
+    Args:
+        step: a first wrong step as reason_of gives it, e.g. "start of the backward pass: ...".
+
+    Returns:
+        str or None: e.g. "Look at where the backward pass starts: dA of the output layer."
+    """
+    name = step.partition(": ")[0]
+    return f"Look at {LOOK_AT_STEP[name]}." if name in LOOK_AT_STEP else None
+
+
 def failed_tests(nb):
     """The failed test cells of a graded notebook, in order.
 
@@ -126,11 +140,14 @@ def summary_html(failed, score, max_score, total):
     items, previous = [], {"step": None, "reason": None}
     for t in failed:
         lead = ""
-        if t["step"] and t["step"] == previous["step"]:
-            lead = "First wrong step: the same as above.<br>"
+        name, _, said = (t["step"] or "").partition(": ")
+        if t["step"] and name == (previous["step"] or "").partition(": ")[0]:
+            # the same step seen on other inputs: its values add nothing a learner needs
+            lead = f"First wrong step: the same as above (<b>{e(name)}</b>).<br>"
         elif t["step"]:
-            name, _, said = t["step"].partition(": ")
             lead = f"First wrong step: <b>{e(name)}</b>{': ' + e(said) if said else ''}<br>"
+            hint = look_at(t["step"])
+            lead += f'<span class="dnn-look">{e(hint)}</span><br>' if hint else ""
         reason = "The same reason as above." if not t["step"] and t["reason"] == previous["reason"] \
             else t["reason"]
         previous = t

@@ -70,6 +70,9 @@ def test_the_wrong_step_is_named(feedback_page):
     step = STEP[("two_layer_model", "wrong-sign-dA2")]
     assert step in text, f"the page does not name the step {step!r}"
     assert "It has the opposite sign." in text
+    hint = feedback_page.locator("div.dnn-summary .dnn-look").first
+    assert hint.is_visible() and hint.inner_text() == \
+        "Look at where the backward pass starts: dA of the output layer.", hint.inner_text()
 
 
 def test_no_hidden_test_line_on_the_page(feedback_page):

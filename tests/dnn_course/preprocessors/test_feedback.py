@@ -9,7 +9,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from traitlets.config import Config
 
 from dnn_course.preprocessors.feedback import HIDDEN_NOTE, HideHiddenTests, strip_hidden
-from dnn_course.preprocessors.feedback_page import FeedbackPage
+from dnn_course.preprocessors.feedback_page import ANSI, FeedbackPage
 
 STEP = ("start of the backward pass: in iteration 0, dA has the opposite sign")
 HIDDEN_REASON = "f: wrong values in W1 (layers_dims=(5, 3, 1)). First step that differs from the method: "
@@ -66,9 +66,12 @@ def test_summary_lists_failed_tests_step_first():
     assert "Score: 1 / 9. 3 of 4 tests did not pass" in text, text
     assert "0 / 4 Checks f, then runs its public test. " + PUBLIC_LINES[0] in text, text
     first = text.index("First wrong step: start of the backward pass: in iteration 0, dA has the "
-                       "opposite sign f: wrong values in W1 (layers_dims=(5, 3, 1)).")
+                       "opposite sign Look at where the backward pass starts: dA of the output "
+                       "layer. f: wrong values in W1 (layers_dims=(5, 3, 1)).")
     assert first > text.index("Checks f on other sizes (f_hidden_a)"), text
-    assert "First wrong step: the same as above. f: wrong values in W1" in text, text
+    assert "First wrong step: the same as above (start of the backward pass). f: wrong values in W1" \
+        in text, text
+    assert text.count("Look at where the backward pass starts: dA of the output layer.") == 1, text
     assert "f_hidden_ok" not in summary.source and "#f_hidden_a" in summary.source
     css = "".join(resources["inlining"]["css"])
     assert "white-space: pre-wrap" in css and "overflow-wrap: anywhere" in css
@@ -285,4 +288,25 @@ def test_public_test_failure_names_its_step_in_the_summary():
     assert "First wrong step: start of the backward pass: in iteration 0, linear_activation_backward: " \
            "dA, the derivative of the cost with respect to the output, is" in text, text
     assert "It has the opposite sign. (seen in call 4, learning_rate=0.1, num_iterations=3)" in text, text
-    assert "two_layer_model gives a wrong result in 2 of 4 checks" in text and "Look at" not in text, text
+    assert "two_layer_model gives a wrong result in 2 of 4 checks" in text, text
+    hint = [" ".join(ANSI.sub("", ln).split()) for ln in lines if "Look at" in ln]
+    assert hint == ["Look at where the backward pass starts: dA of the output layer."], lines
+    assert text.count(hint[0]) == 1, text  # the cell's own words, once
+
+
+def test_same_step_on_other_inputs_said_once():
+    """A step named again on other inputs (other values) points up; a new step is named in full."""
+    from dnn_course.preprocessors.feedback_page import summary_html
+
+    def failed(grade_id, step):
+        return {"grade_id": grade_id, "description": grade_id, "score": 0, "points": 1,
+                "step": step, "reason": f"f: wrong values in W1 ({grade_id})."}
+
+    page = summary_html([failed("a", "cost: it is 0.7, expected 0.69"),
+                         failed("b", "cost: it is 0.5, expected 0.52"),
+                         failed("c", "the update: W1 did not change")], 0, 3, 3)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "First wrong step: cost : it is 0.7, expected 0.69 Look at the cost:" in text, text
+    assert "First wrong step: the same as above ( cost ). f: wrong values in W1 (b)." in text, text
+    assert "0.5" not in text and text.count("Look at the cost") == 1, text
+    assert "First wrong step: the update : W1 did not change Look at the update:" in text, text
