@@ -72,7 +72,7 @@ def _explained(target, name, inputs):
         finding, stored = first_step(target, name, inputs)
         if finding is None:
             return [], None, None
-        return step_lines(finding, stored), look_at(finding), finding
+        return step_lines(finding, stored), look_at(finding.step), finding
     except Exception:  # the diagnosis must never hide the failure it explains
         return [], None, None
 

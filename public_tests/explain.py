@@ -103,9 +103,9 @@ def step_lines(finding, stored, max_lines=MAX_STEP_LINES):
     return wrap(f"First step that differs ({where}): {finding}", max_lines=max_lines)
 
 
-def look_at(finding):
-    """The hint line for a named step, e.g. "Look at the learning rate you give ..."."""
-    return f"Look at {LOOK_AT_STEP.get(finding.step, LOOK_AT_STEP['an error'])}."
+def look_at(step):
+    """The hint line for a named step (a diagnose.STEPS name), e.g. "Look at the learning rate you give ..."."""
+    return f"Look at {LOOK_AT_STEP.get(step, LOOK_AT_STEP['an error'])}."
 
 
 def your_line(exc, target):

@@ -18,7 +18,7 @@ from traitlets import List
 
 from dnn_course.preprocessors.feedback import PUBLIC_ERRORS
 from dnn_course.preprocessors.feedback_math import mathml_cells
-from public_tests.explain import LOOK_AT_STEP
+from public_tests.explain import LOOK_AT_STEP, look_at
 
 STEP = " First step that differs from the method: "
 # How a public test names the step (public_tests/explain.py), up to its "Look at" hint.
@@ -86,19 +86,6 @@ def public_step(lines):
     return f"{found.group(2).strip()} (seen in {found.group(1)})" if found else None
 
 
-def look_at(step):
-    """The hint the public test cell gives for a named step, or None.
-
-    Args:
-        step: a first wrong step as reason_of gives it, e.g. "start of the backward pass: ...".
-
-    Returns:
-        str or None: e.g. "Look at where the backward pass starts: dA of the output layer."
-    """
-    name = step.partition(": ")[0]
-    return f"Look at {LOOK_AT_STEP[name]}." if name in LOOK_AT_STEP else None
-
-
 def failed_tests(nb):
     """The failed test cells of a graded notebook, in order.
 
@@ -137,20 +124,20 @@ def summary_html(failed, score, max_score, total):
     if not failed:
         return (f'<div class="dnn-summary dnn-all-passed"><p><b>Score: {_fmt(score)} / '
                 f'{_fmt(max_score)}.</b> All {total} tests passed.</p></div>')
-    items, previous = [], {"step": None, "reason": None}
+    items, previous, previous_name = [], {"step": None, "reason": None}, None
     for t in failed:
         lead = ""
         name, _, said = (t["step"] or "").partition(": ")
-        if t["step"] and name == (previous["step"] or "").partition(": ")[0]:
+        if t["step"] and name == previous_name:
             # the same step seen on other inputs: its values add nothing a learner needs
             lead = f"First wrong step: the same as above (<b>{e(name)}</b>).<br>"
         elif t["step"]:
             lead = f"First wrong step: <b>{e(name)}</b>{': ' + e(said) if said else ''}<br>"
-            hint = look_at(t["step"])
-            lead += f'<span class="dnn-look">{e(hint)}</span><br>' if hint else ""
+            if name in LOOK_AT_STEP:  # the public test cell's and Validate's own hint line
+                lead += f'<span class="dnn-look">{e(look_at(name))}</span><br>'
         reason = "The same reason as above." if not t["step"] and t["reason"] == previous["reason"] \
             else t["reason"]
-        previous = t
+        previous, previous_name = t, (name if t["step"] else None)
         items.append(
             f'<li><span class="dnn-points">{_fmt(t["score"])} / {_fmt(t["points"])}</span> '
             f'<a href="#{e(t["grade_id"])}">{e(t["description"])}</a>.<br>{lead}'

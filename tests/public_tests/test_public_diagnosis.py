@@ -137,11 +137,11 @@ def test_wrong_sign_says_start_of_backward_pass_and_opposite_sign(sources, capsy
 
 def test_every_hint_fits_a_line():
     """Each step has its hint, and each hint fits on one line of nbgrader validate."""
-    from public_tests.diagnose import STEPS, Finding
+    from public_tests.diagnose import STEPS
     from public_tests.explain import LOOK_AT_STEP, look_at
 
     assert set(LOOK_AT_STEP) == set(STEPS)
-    assert max(len(look_at(Finding(step, "", kind="-"))) for step in STEPS) <= WIDTH
+    assert max(len(look_at(step)) for step in STEPS) <= WIDTH
 
 
 def test_diagnosis_errors_never_hide_the_failure(sources, monkeypatch, capsys):
