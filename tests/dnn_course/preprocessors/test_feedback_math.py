@@ -119,4 +119,5 @@ def test_the_page_loads_no_mathjax():
     page, _ = OfflineMathHTMLExporter(template_name="classic").from_notebook_node(nb)
     assert not any("mathjax" in s.lower() for s in scripts.findall(page))
     assert "libs/mathjax" not in page and "<msup>" in page and "math { font-size" in page
-    assert load_config().GenerateFeedback.exporter_class is OfflineMathHTMLExporter
+    assert load_config().GenerateFeedback.exporter_class == \
+        f"{OfflineMathHTMLExporter.__module__}.{OfflineMathHTMLExporter.__name__}"
