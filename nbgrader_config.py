@@ -119,6 +119,17 @@ c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPre
 # FeedbackPage writes the formulas as MathML: the page is written without the
 # MathJax it would load from a CDN (no formulas as raw TeX offline).
 c.GenerateFeedback.exporter_class = OfflineMathHTMLExporter
+# The formgrader's grading page (nbgrader's formgrade template) loads MathJax from
+# a CDN too: its HTMLExporter gets the formulas as MathML first, so offline they
+# read as formulas instead of raw TeX (online MathJax finds no TeX left to set).
+c.HTMLExporter.preprocessors = ["dnn_course.preprocessors.feedback_math.MarkdownMathML"]
+# The formgrader's debug panel (Manage Assignments) dumps the whole server
+# configuration as JSON on every load; jupyter_server's own extension list
+# (ServerApp.jpserver_extensions, merged from jupyter_server_config.d) is a
+# LazyConfigValue JSON cannot write, so it logged "Formgrader config is not
+# serializable" each time even with this file plain JSON. The course's settings
+# are all in this file: the panel is off.
+c.FormgradeExtension.debug = False
 
 # The exchange (nbgrader's release/fetch/submit between accounts) is not used:
 # submissions come from the LMS (dnn-course collect). nbgrader's JupyterLab
