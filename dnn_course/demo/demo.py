@@ -152,4 +152,6 @@ def run(root, data_dir=None, synthetic=False, out=None, only=None):
     print(f"6. Class report (open it in a browser): {report}")
     print(f"\nThe demo's course folder is kept for its pages: {demo_root}\n"
           f"Remove it when done (rm -r {demo_root}); your course was not changed.")
+    print("\nYour own class: `. .venv/bin/activate` (puts dnn-course on your PATH), then "
+          "dnn-course collect DOWNLOAD, grade, feedback, export, report (README: For instructors).")
     return 0

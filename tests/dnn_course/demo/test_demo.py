@@ -81,6 +81,7 @@ def test_canvas_class_after_the_demo(tmp_path):
     assert demo.returncode == 0, demo.stdout + demo.stderr
     assert f"Demo course folder (a scratch copy; your course {root} is not touched): " \
            f"{tmp_path / 'demo'}" in demo.stdout
+    assert "`. .venv/bin/activate` (puts dnn-course on your PATH)" in demo.stdout
     assert (tmp_path / "demo" / "submitted" / "demo-invalid-json" / ASSIGNMENT / NOTEBOOK).is_file()
     assert (tmp_path / "demo" / "exports" / f"{ASSIGNMENT}-report.html").is_file()
     assert course_state(root) == before == ({}, [])
