@@ -303,7 +303,8 @@ def build_parser():
     s = sub.add_parser("sandbox-status", help="which grading protections this host offers")
     s.set_defaults(func=cmd_sandbox_status)
 
-    for name, func, helptext in (("demo", cmd_demo, "release, grade sample submissions, show scores"),
+    for name, func, helptext in (("demo", cmd_demo, "grade sample submissions in a scratch copy "
+                                  "of the course (yours is not touched), show scores"),
                                  ("train", cmd_train, "train both models, print the course's numbers")):
         s = sub.add_parser(name, help=helptext)
         s.add_argument("--data", help="folder with the course's h5 files (default: $DNN_APP_DATA, "

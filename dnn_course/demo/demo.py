@@ -14,6 +14,7 @@ go into the copy's submitted/demo-*/. Without the course data it grades on
 the synthetic stand-in and says so.
 """
 import os
+import sys
 import tempfile
 import textwrap
 import time
@@ -109,7 +110,7 @@ def run(root, data_dir=None, synthetic=False, out=None, only=None):
                             f"{', '.join(known)}")
         demo_root = scratch_folder(out)
     except DemoError as e:
-        print(f"demo: {e}")
+        print(f"demo: {e}", file=sys.stderr)
         return 2
     source, is_course = _course_data(root, data_dir, synthetic)
     os.environ[DATA_ENV] = str(source)  # the grading kernels read the same data
@@ -118,7 +119,7 @@ def run(root, data_dir=None, synthetic=False, out=None, only=None):
     try:
         course_copy(demo_root, root)
     except ReleaseError as e:
-        print(f"demo: {e}")
+        print(f"demo: {e}", file=sys.stderr)
         return 2
     db_url = default_db_url(demo_root)
 

@@ -64,6 +64,25 @@ def times_in_report(page):
     return {unescape(s): re.findall(r"<td>([^<]*)</td>", cells)[3] for s, cells in rows}
 
 
+def test_bad_demo_options_stop_it_before_anything_is_written(tmp_path, capsys, monkeypatch):
+    """A folder that is not empty, or a sample that does not exist, is refused with exit 2 and
+    the fix; nothing is copied or graded."""
+    from dnn_course.cli import main
+
+    monkeypatch.chdir(tmp_path)  # main() changes into the course folder; this comes back
+    used = tmp_path / "used"
+    used.mkdir()
+    (used / "notes.txt").write_text("mine")
+    assert main(["demo", "--out", str(used)]) == 2
+    assert f"demo: --out {used} is not an empty folder: give a new or empty folder" in \
+        capsys.readouterr().err
+    assert [p.name for p in used.iterdir()] == ["notes.txt"]
+    assert main(["demo", "--out", str(tmp_path / "new"), "--sample", "demo-nobody"]) == 2
+    err = capsys.readouterr().err
+    assert "demo: no sample named demo-nobody; the samples are: demo-correct, " in err
+    assert "demo-invalid-json" in err and not (tmp_path / "new").exists()
+
+
 @pytest.mark.slow
 def test_canvas_class_after_the_demo(tmp_path):
     """The demo grades in its own folder; then five Canvas learners are collected, graded,
