@@ -47,16 +47,23 @@ c.Execute.kernel_name = "python3"
 # execution guard in place of nbgrader's Execute. Test cells get 30 s (a
 # correct one takes under 1 s); once a cell has timed out the rest get 5 s
 # each; a whole submission gets 20 min.
-from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,  # noqa: E402
-                                    DeduplicateIds, GetGrades, IgnorePattern, LimitOutput,
-                                    OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
-
-from dnn_course.preprocessors.execute import GuardedExecute  # noqa: E402
-from dnn_course.preprocessors.feedback import HideHiddenTests  # noqa: E402
-from dnn_course.grading.skip import KeepOwnOutputs  # noqa: E402
-from dnn_course.preprocessors.tamper import RestoreTestCells  # noqa: E402
-from dnn_course.preprocessors.verify import VerifyResults  # noqa: E402
+# Preprocessors and exporters are named by import string ("module.Class"), which
+# nbgrader and nbconvert import themselves: the configuration stays plain JSON,
+# which nbgrader's formgrader shows on its Manage Assignments page (class
+# objects here made it log "Formgrader config is not serializable" on every load).
+NBC, NBG = "nbconvert.preprocessors.", "nbgrader.preprocessors."
+GuardedExecute = "dnn_course.preprocessors.execute.GuardedExecute"
+HideHiddenTests = "dnn_course.preprocessors.feedback.HideHiddenTests"
+KeepOwnOutputs = "dnn_course.grading.skip.KeepOwnOutputs"
+RestoreTestCells = "dnn_course.preprocessors.tamper.RestoreTestCells"
+VerifyResults = "dnn_course.preprocessors.verify.VerifyResults"
+(ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata, IgnorePattern,
+ LimitOutput, SaveAutoGrades, AssignLatePenalties, GetGrades) = (
+    NBG + name for name in ("ClearOutput", "DeduplicateIds", "OverwriteKernelspec", "OverwriteCells",
+                            "CheckCellMetadata", "IgnorePattern", "LimitOutput", "SaveAutoGrades",
+                            "AssignLatePenalties", "GetGrades"))
+ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor = (
+    NBC + "ClearMetadataPreprocessor", NBC + "CSSHTMLHeaderPreprocessor")
 
 # Before grading: renamed, copied, edited or deleted test cells are restored
 # and noted instead of crashing nbgrader.
@@ -104,14 +111,25 @@ c.Execute.error_on_timeout = {
 # message, so no hidden test reaches a learner (nbgrader shows them by default:
 # jupyter/nbgrader#917); FeedbackPage then puts a summary of the failed tests
 # (score, reason, first wrong step) at the top and makes the page fit 1024 px.
-from dnn_course.preprocessors.feedback_page import FeedbackPage  # noqa: E402
-from dnn_course.preprocessors.feedback_math import OfflineMathHTMLExporter  # noqa: E402
+FeedbackPage = "dnn_course.preprocessors.feedback_page.FeedbackPage"
+OfflineMathHTMLExporter = "dnn_course.preprocessors.feedback_math.OfflineMathHTMLExporter"
 
 c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor,
                                     FeedbackPage]
 # FeedbackPage writes the formulas as MathML: the page is written without the
 # MathJax it would load from a CDN (no formulas as raw TeX offline).
 c.GenerateFeedback.exporter_class = OfflineMathHTMLExporter
+# The formgrader's grading page (nbgrader's formgrade template) loads MathJax from
+# a CDN too: its HTMLExporter gets the formulas as MathML first, so offline they
+# read as formulas instead of raw TeX (online MathJax finds no TeX left to set).
+c.HTMLExporter.preprocessors = ["dnn_course.preprocessors.feedback_math.MarkdownMathML"]
+# The formgrader's debug panel (Manage Assignments) dumps the whole server
+# configuration as JSON on every load; jupyter_server's own extension list
+# (ServerApp.jpserver_extensions, merged from jupyter_server_config.d) is a
+# LazyConfigValue JSON cannot write, so it logged "Formgrader config is not
+# serializable" each time even with this file plain JSON. The course's settings
+# are all in this file: the panel is off.
+c.FormgradeExtension.debug = False
 
 # The exchange (nbgrader's release/fetch/submit between accounts) is not used:
 # submissions come from the LMS (dnn-course collect). nbgrader's JupyterLab

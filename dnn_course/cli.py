@@ -229,7 +229,11 @@ def cmd_sandbox_status(args):
 def cmd_demo(args):
     from dnn_course.demo.demo import run
 
-    return run(args.root, data_dir=args.data, synthetic=args.synthetic, db_url=args.db)
+    if args.db:
+        print("demo: --db is not used: the demo grades in a scratch copy of the course with a "
+              "gradebook of its own.", file=sys.stderr)
+    return run(args.root, data_dir=args.data, synthetic=args.synthetic, out=args.out,
+               only=args.sample)
 
 
 def cmd_train(args):
@@ -299,7 +303,8 @@ def build_parser():
     s = sub.add_parser("sandbox-status", help="which grading protections this host offers")
     s.set_defaults(func=cmd_sandbox_status)
 
-    for name, func, helptext in (("demo", cmd_demo, "release, grade sample submissions, show scores"),
+    for name, func, helptext in (("demo", cmd_demo, "grade sample submissions in a scratch copy "
+                                  "of the course (yours is not touched), show scores"),
                                  ("train", cmd_train, "train both models, print the course's numbers")):
         s = sub.add_parser(name, help=helptext)
         s.add_argument("--data", help="folder with the course's h5 files (default: $DNN_APP_DATA, "
@@ -308,6 +313,12 @@ def build_parser():
         if name == "train":
             s.add_argument("--require-course-data", action="store_true",
                            help="fail instead of falling back to the synthetic data")
+        else:
+            s.add_argument("--out", type=Path, help="an empty or new folder for the demo's scratch "
+                           "copy of the course (default: a new temporary folder); kept afterwards")
+            s.add_argument("--sample", action="append", metavar="STUDENT",
+                           help="grade only this sample learner, e.g. demo-correct (repeatable; "
+                           "default: all nine)")
         s.set_defaults(func=func)
     return p
 

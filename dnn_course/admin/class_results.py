@@ -4,13 +4,14 @@
 which is fine for grading but means tens of thousands of queries for a big
 class. ``read_class`` asks three questions (the students, every grade of the
 assignment, its maximum) and reads each autograded notebook once, as plain
-JSON, for the failed tests' reasons, tampering notes and the time the
-notebook took to run (nbclient's per-cell timestamps). The results are the
-same ``SubmissionResult`` objects, with the same reasons and summaries.
+JSON, for the failed tests' reasons, tampering notes and the time grading
+took to run it (recorded by the grader, ``execute.grading_time``: never the
+cells' timestamps, which a cell left as the learner ran it keeps from the
+learner's run). The results are the same ``SubmissionResult`` objects, with
+the same reasons and summaries.
 """
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from dnn_course.course.paths import NOTEBOOK
@@ -34,18 +35,9 @@ class ClassResults:
     max_score: float
     results: list                                  # SubmissionResult, in student order
     people: dict = field(default_factory=dict)     # student id -> Person
-    seconds: dict = field(default_factory=dict)    # student id -> run time of the notebook
+    seconds: dict = field(default_factory=dict)    # student id -> grading's run time (None: unknown)
     notes: dict = field(default_factory=dict)      # student id -> tampering notes
     order: list = field(default_factory=list)      # test grade ids in notebook order
-
-
-def _parse_time(text):
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def read_autograded(path):
@@ -57,30 +49,28 @@ def read_autograded(path):
     Returns:
         ``(reasons, order, notes, seconds)``: grade id -> one-line reason of the
         error its cell raised (formatted as ``results._cell_reasons`` does),
-        grade ids in notebook order, tampering notes, and the seconds from the
-        first cell's start to the last cell's reply (None if not recorded).
-        All empty when the file is missing or unreadable.
+        grade ids in notebook order, tampering notes, and the seconds grading
+        took to run the notebook, as the grader recorded them (None if not
+        recorded). All empty when the file is missing or unreadable.
     """
+    from dnn_course.preprocessors.execute import grading_time
+
     try:
         nb = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}, [], [], None
-    reasons, order, start, end = {}, [], None, None
+    reasons, order = {}, []
     for cell in nb.get("cells", []):
         meta = cell.get("metadata", {})
         gid = meta.get("nbgrader", {}).get("grade_id")
         if gid:
             order.append(gid)
-        timing = meta.get("execution", {})  # cells run in order: the first start, the last reply
-        start = start or timing.get("iopub.status.busy")
-        end = timing.get("shell.execute_reply") or end
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if gid and errors:
             e = errors[-1]
             first = str(e.get("evalue", "")).strip().split("\n")[0]
             reasons[gid] = f"{e.get('ename', 'Error')}: {first}" if first else e.get("ename", "Error")
-    start, end = _parse_time(start), _parse_time(end)
-    seconds = (end - start).total_seconds() if start and end else None
+    _, seconds = grading_time(nb.get("metadata", {}))
     notes = list(nb.get("metadata", {}).get("dnn_course", {}).get("tampering", []))
     return reasons, order, notes, seconds
 
@@ -133,8 +123,8 @@ def read_class(gb, root, assignment, students):
                 or submitted.stat().st_mtime > graded_nb.stat().st_mtime:
             problem = notebook_problem(submitted)
         if problem or student not in grades:
-            out.results.append(SubmissionResult(student, "not graded", 0.0, max_score,
-                                                problem or "not graded yet: run dnn-course grade"))
+            out.results.append(SubmissionResult.not_graded(
+                student, max_score, problem or "not graded yet: run dnn-course grade"))
             continue
         reasons, order, notes, seconds = read_autograded(graded_nb)
         for gid in order:

@@ -11,15 +11,32 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+from dnn_course.grading.results import NOT_GRADED
+
 CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MOODLE_HEADER = ["Identifier", "Full name", "Grade", "Maximum Grade", "Last modified (grade)"]
+
+
+def score_text(result):
+    """How every page and table shows a submission's score.
+
+    Args:
+        result: a ``SubmissionResult``.
+
+    Returns:
+        ``"<score> / <max>"`` for a graded submission, ``"not graded"`` otherwise
+        (never a score: a submission that was not graded has none).
+    """
+    if result.status != "graded" or result.score is None:
+        return NOT_GRADED
+    return f"{result.score:g} / {result.max_score:g}"
 
 
 def table(results):
     """A plain-text score table with one row per submission."""
     rows = [("student", "score", "status", "reason")]
     for r in results:
-        rows.append((r.student, f"{r.score:g} / {r.max_score:g}", r.status, r.reason))
+        rows.append((r.student, score_text(r), r.status, r.reason))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = []
     for n, row in enumerate(rows):
@@ -30,18 +47,40 @@ def table(results):
 
 
 def write_csv(results, path):
-    """One row per submission: student, score, max_score, status, reason."""
+    """One row per submission: student, score, max_score, status, reason.
+
+    A submission that was not graded has an empty score (its status says
+    "not graded"), never 0.
+
+    Args:
+        results: ``SubmissionResult`` objects.
+        path: the CSV file to write.
+
+    Returns:
+        The path.
+    """
     path = Path(path)
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["student", "score", "max_score", "status", "reason"])
         for r in results:
-            w.writerow([r.student, r.score, r.max_score, r.status, r.reason])
+            w.writerow([r.student, _grade(r), f"{r.max_score:g}", r.status, r.reason])
     return path
 
 
 def write_json(results, path, assignment):
-    """Every submission with its per-test scores and reasons."""
+    """Every submission with its per-test scores and reasons.
+
+    A submission that was not graded has ``"score": null`` and its status.
+
+    Args:
+        results: ``SubmissionResult`` objects.
+        path: the JSON file to write.
+        assignment: the assignment name.
+
+    Returns:
+        The path.
+    """
     path = Path(path)
     from dnn_course.admin.mistake_groups import test_signature
 
@@ -82,7 +121,8 @@ def lms_rows(results, people):
 
 
 def _grade(r):
-    return f"{r.score:g}" if r.status == "graded" else ""
+    """The score as a file cell: empty when not graded (an LMS keeps what it has)."""
+    return f"{r.score:g}" if r.status == "graded" and r.score is not None else ""
 
 
 def write_canvas(results, people, path, column, points_possible):

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from dnn_course.admin import report_plots as plots
+from dnn_course.admin.export import score_text
 from dnn_course.admin.mistake_groups import group_mistakes
 from dnn_course.course.paths import NOTEBOOK
 
@@ -143,8 +144,8 @@ def _times(page):
         return '<section id="times"><h2>Grading time</h2><p>No timings recorded.</p></section>'
     return (f'<section id="times"><h2>Grading time</h2>{plots.time_histogram(seconds)}'
             f"<p>Median {statistics.median(seconds):.1f} s, longest {max(seconds):.1f} s, "
-            f"total {sum(seconds) / 60:.1f} min for {len(seconds)} notebooks (time the notebook "
-            "ran in the grading kernel, from nbclient's cell timestamps).</p></section>")
+            f"total {sum(seconds) / 60:.1f} min for {len(seconds)} notebooks (the grader's own "
+            "time for each notebook, from starting its kernel to its last cell).</p></section>")
 
 
 def _everyone(page):
@@ -153,7 +154,7 @@ def _everyone(page):
     for r in cls.results:
         person = cls.people.get(r.student)
         rows.append(f"<tr><td>{page.who(r.student)}</td><td>{escape(person.name if person else '')}</td>"
-                    f"<td>{r.score:g} / {r.max_score:g}</td><td>{escape(r.status)}</td>"
+                    f"<td>{escape(score_text(r))}</td><td>{escape(r.status)}</td>"
                     f"<td>{_fmt_seconds(cls.seconds.get(r.student))}</td><td>{escape(r.reason)}</td></tr>")
     return ('<section id="everyone"><h2>Every submission</h2><table><tr><th>student</th><th>name</th>'
             "<th style='width:10%'>score</th><th style='width:10%'>status</th>"

@@ -103,6 +103,7 @@ def time_histogram(seconds):
     """
     fig, ax = _figure(2.6)
     ax.hist(list(seconds), bins=min(30, max(len(seconds), 1)), color=BLUE, edgecolor="white")
+    ax.set_xlim(left=0)
     ax.set_xlabel("seconds to run the notebook while grading")
     ax.set_ylabel("submissions")
     ax.yaxis.get_major_locator().set_params(integer=True)

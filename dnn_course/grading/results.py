@@ -21,11 +21,14 @@ class TestResult:
     reason: str = ""  # empty when passed
 
 
+NOT_GRADED = "not graded"
+
+
 @dataclass
 class SubmissionResult:
     student: str
-    status: str  # "graded", "not graded"
-    score: float = 0.0
+    status: str  # "graded", NOT_GRADED
+    score: float = None  # None when not graded: such a submission has no score, not 0
     max_score: float = 0.0
     reason: str = ""
     tests: list = field(default_factory=list)
@@ -35,8 +38,17 @@ class SubmissionResult:
 
     @classmethod
     def not_graded(cls, student, max_score, reason):
-        """The result of a submission that was not graded, with the reason (for the grader)."""
-        return cls(student, "not graded", 0.0, max_score, reason)
+        """The result of a submission that was not graded, with the reason (for the grader).
+
+        Args:
+            student: the student id.
+            max_score: the assignment's maximum score.
+            reason: why it was not graded.
+
+        Returns:
+            SubmissionResult with ``status`` NOT_GRADED and ``score`` None.
+        """
+        return cls(student, NOT_GRADED, None, max_score, reason)
 
 
 def notebook_problem(path):

@@ -15,10 +15,15 @@
   - when the kernel dies (``os._exit``, a crash, the memory cap) or will not
     stop after a timeout (a loop that ignores SIGINT), the cell gets an error
     output saying so, a fresh kernel is started, the set-up cells before the
-    first solution cell are run again, and grading goes on.
+    first solution cell are run again, and grading goes on;
+  - when grading, the run's own time (kernel start to last cell, on this
+    process's clock) goes into the notebook's metadata, ``dnn_course.grading``
+    (``grading_time`` reads it back): the cells left as the learner ran them
+    keep no timestamps of the learner's run, which would make it negative.
 """
 import math
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -27,6 +32,38 @@ from nbformat.v4 import new_output
 from traitlets import Bool, Integer
 
 from nbgrader.preprocessors import Execute
+
+
+TIMING = "grading"  # key of nb.metadata["dnn_course"]: {"started": ISO 8601 UTC, "seconds": float}
+
+
+def grading_time(metadata):
+    """The grading run's own time recorded in an autograded notebook.
+
+    Args:
+        metadata: the notebook's metadata (a dict, as read from its JSON).
+
+    Returns:
+        ``(started, seconds)``: a timezone-aware datetime and the seconds the
+        run took, or ``(None, None)`` when not recorded (graded before the time
+        was recorded) or unreadable.
+    """
+    record = (metadata or {}).get("dnn_course", {}).get(TIMING)
+    try:
+        seconds = float(record["seconds"])
+        started = datetime.fromisoformat(record["started"])
+    except (TypeError, KeyError, ValueError):
+        return None, None
+    if seconds < 0 or not math.isfinite(seconds) or started.tzinfo is None:
+        return None, None
+    return started, seconds
+
+
+def _record_time(nb, wall_start, started):
+    """Write the run's own time into ``nb``'s metadata (replacing any the submission carried)."""
+    meta = nb.metadata.setdefault("dnn_course", {})
+    meta[TIMING] = {"started": wall_start.isoformat(timespec="milliseconds"),
+                    "seconds": round(time.monotonic() - started, 3)}
 
 
 def _error(ename, evalue):
@@ -59,7 +96,7 @@ class GuardedExecute(Execute):
             if removed:
                 add_notes(nb, [f"Files that could replace Python packages were ignored: "
                                f"{', '.join(removed)}."])
-        self._started = time.monotonic()
+        self._started, self._wall_start = time.monotonic(), datetime.now(timezone.utc)
         self._timed_out = False
         self._setup_cells = []
         for index, cell in enumerate(nb.cells):
@@ -79,7 +116,9 @@ class GuardedExecute(Execute):
 
         root = course_root_for(self.config, folder)
         with course_data_env(root, resources["nbgrader"].get("assignment") or ASSIGNMENT):
-            return super().preprocess(nb, resources, km)
+            nb, resources = super().preprocess(nb, resources, km)
+        _record_time(nb, self._wall_start, self._started)
+        return nb, resources
 
     def _cells_to_skip(self, nb, resources):
         """Cells left as the learner ran them (``skip.py``): only when autograding."""
@@ -110,6 +149,7 @@ class GuardedExecute(Execute):
         if index in self._skip:
             cell.outputs, cell.execution_count = own_outputs(cell), None
             forget_own_outputs(cell)
+            cell.metadata.pop("execution", None)  # the learner's run's timestamps, not grading's
             return cell, resources
         forget_own_outputs(cell)
         if time.monotonic() - self._started >= self.submission_timeout:

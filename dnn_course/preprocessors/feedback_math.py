@@ -1,4 +1,4 @@
-"""The feedback page's formulas as MathML made at generation time, so they show with no network."""
+"""The feedback and formgrader pages' formulas as MathML made at generation time, so they show with no network."""
 # nbgrader's feedback template loads MathJax from a CDN: without network (exam
 # rooms, campus proxies, the page opened later offline) every formula shows as
 # raw TeX, and a proxy that holds the request blanks the page until it times out.
@@ -7,12 +7,17 @@
 #     cells (and of the graders' comments) into MathML; code spans, fenced code,
 #     code cells and outputs are left alone (a $ there is not math); a formula
 #     latex2mathml cannot convert keeps its TeX text and is logged;
-#   - OfflineMathHTMLExporter writes the page without the MathJax scripts.
+#   - OfflineMathHTMLExporter writes the page without the MathJax scripts;
+#   - MarkdownMathML does the same conversion for nbgrader's formgrader, whose
+#     grading page (an HTMLExporter configured in nbgrader_config.py) still
+#     loads MathJax from the CDN: online it finds no TeX left, offline the
+#     formulas read as MathML all the same.
 import logging
 import re
 
 from latex2mathml.converter import convert
 from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
 
 LOG = logging.getLogger(__name__)
 
@@ -186,3 +191,11 @@ class OfflineMathHTMLExporter(HTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         output, resources = super().from_notebook_node(nb, resources, **kw)
         return without_mathjax(output), resources
+
+
+class MarkdownMathML(Preprocessor):
+    """``mathml_cells`` as an nbconvert preprocessor: the markdown cells' formulas as MathML."""
+
+    def preprocess(self, nb, resources):
+        mathml_cells(nb, self.log)
+        return nb, resources

@@ -60,3 +60,39 @@ def test_id_only_students_read_as_their_ids(instructor_server, graded_class, mak
     assert shown.text_content().strip() in (CORRECT, MISTAKE), shown.text_content()
     page.locator(".glyphicon-eye-open.name-hidden").first.click()  # reveal the name
     shot(page, request.node.name, "03-grading-page", full_page=False)
+
+
+def test_grading_page_shows_formulas_with_the_network_cut_off(instructor_server, make_page, request):
+    """Every request off this machine is refused (the CDN's MathJax among them): the grading
+    page's instructions still show their formulas drawn, as MathML, not as raw TeX; and the
+    formgrader no longer logs "Formgrader config is not serializable" on Manage Assignments."""
+    from urllib.parse import urlparse
+
+    page = make_page(1280)
+    refused = []
+
+    def local_only(route):
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            return route.continue_()
+        refused.append(route.request.url)
+        return route.abort()
+
+    page.context.route("**/*", local_only)
+    instructor_server.log_in(page)
+    page.goto(instructor_server.page_url("formgrader/manage_assignments"))
+    page.locator("tbody tr", has_text=ASSIGNMENT).first.wait_for(timeout=30_000)
+    page.goto(instructor_server.page_url(f"formgrader/gradebook/{ASSIGNMENT}/{ASSIGNMENT}"))
+    page.locator("tbody tr a", has_text="Submission #").first.wait_for(timeout=30_000)
+    page.locator("tbody tr a", has_text="Submission #").first.click()
+    formulas = page.locator(".text_cell_render math")
+    formulas.first.wait_for(timeout=30_000)
+    formulas.first.scroll_into_view_if_needed()
+    shot(page, request.node.name, "01-formula-offline", full_page=False)
+    assert any("mathjax" in url.lower() for url in refused), refused  # else nothing was cut off
+    assert formulas.count() >= 10
+    box = formulas.first.bounding_box()
+    assert box and box["width"] > 5 and box["height"] > 5, box
+    text = "\n".join(page.locator(".text_cell_render").all_inner_texts())
+    raw = [t for t in ("$", "\\frac", "^{[", "\\sigma", "\\mathcal") if t in text]
+    assert not raw, (raw, text[:2000])
+    assert "not serializable" not in instructor_server.log_tail(400)

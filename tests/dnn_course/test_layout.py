@@ -93,7 +93,29 @@ def test_old_nbgrader_config_paths_still_resolve_with_a_warning(old, name):
 def test_nbgrader_config_uses_the_new_paths():
     text = (COURSE_ROOT / "nbgrader_config.py").read_text()
     for old in OLD_PATHS:
-        assert f"from {old} import" not in text
+        assert f"from {old} import" not in text and f'"{old}.' not in text
+
+
+def test_nbgrader_config_is_plain_json_naming_importable_classes():
+    """nbgrader's formgrader writes the configuration as JSON on every Manage Assignments load
+    (with class objects in it, it logged "Formgrader config is not serializable" each time): the
+    preprocessors and the feedback exporter are import strings, each naming the class meant."""
+    import json
+
+    from nbconvert.preprocessors import Preprocessor
+    from traitlets.utils.importstring import import_item
+
+    from dnn_course.course.nbapi import load_config
+    from dnn_course.preprocessors.execute import GuardedExecute
+    from dnn_course.preprocessors.feedback_math import OfflineMathHTMLExporter
+
+    config = load_config(COURSE_ROOT)
+    json.dumps(config)
+    named = (config.Autograde.sanitize_preprocessors + config.Autograde.autograde_preprocessors
+             + config.GenerateFeedback.preprocessors)
+    assert all(isinstance(n, str) and issubclass(import_item(n), Preprocessor) for n in named), named
+    assert import_item(config.Autograde.autograde_preprocessors[0]) is GuardedExecute
+    assert import_item(config.GenerateFeedback.exporter_class) is OfflineMathHTMLExporter
 
 
 def test_the_kernelspec_command_runs():

@@ -11,8 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dnn_course.admin.class_results import ClassResults, Person
-from dnn_course.admin.export import CANVAS_HEADER, MOODLE_HEADER, write_canvas, write_json, write_moodle
+from datetime import datetime, timezone
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+from dnn_course.admin.class_results import ClassResults, Person, read_autograded
+from dnn_course.admin.export import (CANVAS_HEADER, MOODLE_HEADER, table, write_canvas, write_csv,
+                                     write_json, write_moodle)
+from dnn_course.demo.demo import SUMMARY_WIDTH, summary_line
+from dnn_course.preprocessors.execute import grading_time
 from dnn_course.admin.mistake_groups import group_mistakes
 from dnn_course.course.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
@@ -54,7 +62,7 @@ def hand_made_class():
     blank = {"correct_L_layer_model": "AssertionError: L_layer_model is not implemented yet: write your code"}
     results = [graded("ana", sign), graded("ben", rate), graded("<b>cy</b>", sign),
                graded("dee", rate), graded("eve", sign), graded("fay", {}), graded("gus", blank),
-               SubmissionResult("hal", "not graded", 0.0, 10.0, "the notebook is not valid JSON <here>")]
+               SubmissionResult.not_graded("hal", 10.0, "the notebook is not valid JSON <here>")]
     people = {r.student: Person("First" + r.student, "<script>alert(1)</script>", f"{100 + i}")
               for i, r in enumerate(results)}
     return ClassResults(ASSIGNMENT, 10.0, results, people,
@@ -146,6 +154,76 @@ def test_page_is_self_contained_escaped_and_names_everyone(tmp_path):
     assert "the notebook is not valid JSON &lt;here&gt;" in section(page, "not-graded")
     assert "had been changed" in section(page, "tampering")
     assert "Median 23.0 s" in section(page, "times")
+
+
+# ------------------------------------------------------------------ not graded, grading time
+
+def test_not_graded_is_said_in_every_output_never_a_score(tmp_path):
+    """hal's notebook was not graded: the page, the table, grades.csv, the JSON and the LMS files
+    say so or leave the grade empty; no 0 stands for it anywhere; graded learners keep theirs."""
+    cls = hand_made_class()
+    page = render(cls, tmp_path, tmp_path / "exports")
+    rows = dict(re.findall(r"<tr><td>(?:<span>|<a [^>]*>)([^<]+)</(?:span|a)></td><td>[^<]*</td>"
+                           r"<td>([^<]*)</td>", section(page, "everyone")))
+    assert rows["hal"] == "not graded" and rows["ben"] == "8 / 10" and rows["gus"] == "8 / 10"
+    assert not re.search(r"(?<![\d.])0 / 10", page)
+    assert "<td>not graded</td><td>1</td>" in section(page, "summary")
+    line = next(l for l in table(cls.results).splitlines() if l.startswith("hal "))
+    assert line.split()[1:5] == ["not", "graded", "not", "graded"] and "0" not in line.split()[1:5]
+    with open(write_csv(cls.results, tmp_path / "g.csv"), newline="") as f:
+        csv_rows = {r["student"]: r for r in csv.DictReader(f)}
+    assert (csv_rows["hal"]["score"], csv_rows["hal"]["status"]) == ("", "not graded")
+    assert (csv_rows["ben"]["score"], csv_rows["ben"]["max_score"]) == ("8", "10")
+    data = json.loads(write_json(cls.results, tmp_path / "g.json", ASSIGNMENT).read_text())
+    hal = next(s for s in data["submissions"] if s["student"] == "hal")
+    assert (hal["score"], hal["status"], hal["tests"]) == (None, "not graded", [])
+    canvas = read_rows(write_canvas(cls.results, cls.people, tmp_path / "c.csv", "DNN", 10)[0])
+    moodle = read_rows(write_moodle(cls.results, cls.people, tmp_path / "m.csv", 10)[0])
+    assert [r[5] for r in canvas if r[1] == "107"] == [""]
+    assert [r[2] for r in moodle if r[0] == "Participant 107"] == [""]
+
+
+def autograded_notebook(path, grading=None, learner_day="2020-01-05"):
+    """An autograded notebook whose code cells all carry timestamps of the learner's run on
+    ``learner_day`` (as cells left as the learner ran them do), and grading's own record."""
+    stamps = {"iopub.status.busy": f"{learner_day}T10:00:00.000Z",
+              "shell.execute_reply": f"{learner_day}T10:04:22.300Z"}
+    nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"execution": dict(stamps)}),
+                             new_code_cell("y = 2", metadata={"execution": dict(stamps)})])
+    if grading is not None:
+        nb.metadata["dnn_course"] = {"grading": grading}
+    path.write_text(nbformat.writes(nb), encoding="utf-8")
+    return path
+
+
+def test_grading_time_is_the_graders_own_not_the_learners_timestamps(tmp_path):
+    """The learner's cells say 262.3 s from 2020; the grader recorded 41.25 s today: the report
+    reads 41.25 s. Without a usable record it reads nothing rather than a made-up time."""
+    nb = tmp_path / "nb.ipynb"
+    record = {"started": "2026-12-02T09:00:00.000+00:00", "seconds": 41.25}
+    assert read_autograded(autograded_notebook(nb, record))[3] == 41.25
+    assert grading_time(json.loads(nb.read_text())["metadata"])[0] == \
+        datetime(2026, 12, 2, 9, tzinfo=timezone.utc)
+    for bad in (None, {"seconds": 3.0}, {"started": "2026-12-02T09:00:00+00:00", "seconds": -262.3},
+                {"started": "yesterday", "seconds": 5}, {"started": "2026-12-02T09:00:00", "seconds": 5},
+                {"started": "2026-12-02T09:00:00+00:00", "seconds": "nan"}):
+        assert read_autograded(autograded_notebook(nb, bad))[3] is None, bad
+    cls = hand_made_class()
+    cls.seconds = {"ana": 41.25, "ben": 20.0, "<b>cy</b>": None}
+    times = section(render(cls, tmp_path, tmp_path / "exports"), "times")
+    assert "Median 30.6 s, longest 41.2 s, total 1.0 min for 2 notebooks" in times
+
+
+def test_demo_summary_lines_cut_at_a_word_with_an_ellipsis():
+    """A long reason ends in " ..." after a whole word of it; a short one is left whole."""
+    words = [f"word{i}" for i in range(120)]
+    line = summary_line("ana", CellResult("g", 0.0, 2.0, " ".join(words)))
+    head, reason = line.split(": ", 1)
+    assert head == "  ana / g" and reason.endswith(" ...") and len(reason) <= SUMMARY_WIDTH
+    shown = reason[:-len(" ...")].split()
+    assert shown == words[:len(shown)] and 40 < len(shown) < 120
+    assert summary_line("ana", CellResult("g", 0.0, 2.0, "short, expected 2")) == \
+        "  ana / g: short, expected 2"
 
 
 # ------------------------------------------------------------------ exports

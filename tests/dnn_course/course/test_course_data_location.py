@@ -161,7 +161,7 @@ def test_grade_without_data_grades_nothing_and_says_so_once(course_without_data,
     assert p.stderr.count(NOT_FOUND) == 1, p.stderr
     assert f"{root / 'source' / ASSIGNMENT / 'datasets'}/ (no such folder)" in p.stderr
     r = result_of(root, "demo-correct")
-    assert (r.status, r.score) == ("not graded", 0), r
+    assert (r.status, r.score) == ("not graded", None), r
     row = next(line for line in p.stdout.splitlines() if line.startswith("demo-correct"))
     assert "not graded" in row and NOT_FOUND in row and "then grade again" in row
     assert "Error" not in p.stdout, p.stdout
@@ -176,7 +176,7 @@ def test_plain_nbgrader_autograde_without_data_records_no_grade(course_without_d
     assert f"CourseDataMissing: {NOT_FOUND}" in p.stdout + p.stderr
     assert not (root / "autograded" / "bob" / ASSIGNMENT).exists()  # nbgrader: not autograded
     r = result_of(root, "bob")
-    assert (r.status, r.score) == ("not graded", 0), r
+    assert (r.status, r.score) == ("not graded", None), r
 
 
 def test_check_without_data_fails_naming_the_places(course_without_data):

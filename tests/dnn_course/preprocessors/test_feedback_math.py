@@ -119,4 +119,18 @@ def test_the_page_loads_no_mathjax():
     page, _ = OfflineMathHTMLExporter(template_name="classic").from_notebook_node(nb)
     assert not any("mathjax" in s.lower() for s in scripts.findall(page))
     assert "libs/mathjax" not in page and "<msup>" in page and "math { font-size" in page
-    assert load_config().GenerateFeedback.exporter_class is OfflineMathHTMLExporter
+    assert load_config().GenerateFeedback.exporter_class == \
+        f"{OfflineMathHTMLExporter.__module__}.{OfflineMathHTMLExporter.__name__}"
+
+
+def test_formgrader_exporter_gets_the_formulas_as_mathml():
+    """The course's configuration gives every HTMLExporter it builds (the formgrader's grading
+    page among them) the formulas as MathML, so they read offline; code cells keep their $."""
+    from dnn_course.course.nbapi import load_config
+
+    nb = new_notebook(cells=[new_markdown_cell("The cost $J = -\\frac{1}{m}$ and $W^{[1]}$."),
+                             new_code_cell("price = '$5'")])
+    page, _ = HTMLExporter(config=load_config(), template_name="classic").from_notebook_node(nb)
+    assert page.count("<math") == 2 and "<mfrac>" in page and "W^{[1]}" not in page
+    plain, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
+    assert "<math" not in plain and "W^{[1]}" in plain  # else it checks nothing
