@@ -1,7 +1,6 @@
 """Learner content is cleaned before any page shows it: each kind of attack removed, notes kept."""
 import base64
 import copy
-from html.parser import HTMLParser
 
 import nbformat
 import pytest
@@ -11,11 +10,10 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from dnn_course.course.nbapi import load_config
 from dnn_course.course.paths import source_notebook
 from dnn_course.preprocessors.feedback_math import mathml_cells
-from dnn_course.preprocessors.sanitize import (TAGS, SanitizeLearnerContent, clean_html,
-                                               clean_markdown, clean_output)
+from dnn_course.preprocessors.sanitize import SanitizeLearnerContent, clean_html, clean_markdown, clean_output
+from page_markup import Elements, problems
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 16).decode()
-URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "srcdoc", "data")
 
 # Each class of attack, as a learner would put it in a markdown cell.
 VECTORS = {
@@ -53,45 +51,6 @@ VECTORS = {
     "tex style": "$$\\style{position:fixed;top:0}{\\text{20 / 20}}$$",
     "entity-encoded tex href": "&#92;href{javascript:document.title='pwned'}{x}",
 }
-
-
-class Elements(HTMLParser):
-    """Every element and attribute of an HTML text, as a browser's tokenizer sees them."""
-
-    def __init__(self, text):
-        super().__init__(convert_charrefs=True)
-        self.found, self.text = [], []
-        self.feed(text)
-
-    def handle_starttag(self, tag, attrs):
-        self.found.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def problems(fragment):
-    """What a page showing ``fragment`` would do that learner content must not."""
-    out = []
-    parsed = Elements(fragment)
-    for tag, attrs in parsed.found:
-        if tag not in TAGS:
-            out.append(f"<{tag}>")
-        for name, value in attrs.items():
-            value = (value or "").strip().lower()
-            if name.startswith("on") or name in ("style", "id", "name", "srcdoc"):
-                out.append(f"{tag} {name}")
-            if name == "class" and set(value.split()) & {"alert", "alert-success", "navbar-fixed-top",
-                                                           "dnn-summary"}:
-                out.append(f"{tag} class={value}")
-            if name in URL_ATTRIBUTES and (":" in value.split("/")[0] or value.startswith("//")):
-                if not (tag == "img" and value.startswith("data:image/png;base64,")):
-                    out.append(f"{tag} {name}={value[:30]}")
-    text = "".join(parsed.text)
-    for command in ("\\href", "\\style"):
-        if command in text:
-            out.append(f"TeX {command}")
-    return out
 
 
 @pytest.mark.parametrize("name", sorted(VECTORS))
