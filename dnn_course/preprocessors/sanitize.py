@@ -46,9 +46,13 @@ ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "img": ["src", "alt", "
 CLASSES = frozenset(STANDARD_TYPES.values()) | {"highlight", "dnn-learner"}
 IMAGE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*\Z", re.I)
 SIZE = re.compile(r"[0-9]{1,4}(%|px)?\Z")
-# MathJax commands that make links, CSS, classes, ids, tooltips or load code.
+# MathJax commands that make links, CSS, classes, ids, tooltips or load code, and
+# those that move a formula's ink out of its own box (negative kerns, raised
+# rules, overlaps), which could cover the page's score or test output.
 TEX_ACTIVE = re.compile(r"\\(?=(href|url|style|class|cssId|bbox|require|html|data|mmlToken|csname|"
-                        r"toggle|action|mathtip|texttip|tooltip|unicode)(?![A-Za-z]))")
+                        r"toggle|action|mathtip|texttip|tooltip|unicode|raise|lower|moveleft|"
+                        r"moveright|kern|mkern|hskip|mskip|hspace|mspace|rule|Rule|llap|rlap|clap|"
+                        r"mathllap|mathrlap|mathclap)(?![A-Za-z]))")
 TEX_BACKSLASH = "\uFF3C"  # FULLWIDTH REVERSE SOLIDUS: reads as a backslash, is no TeX command
 WRAP = '<div class="dnn-learner">'
 TEXT_TOKENS = ("Characters", "SpaceCharacters", "Entity")

@@ -50,6 +50,7 @@ VECTORS = {
     "tex href": "$\\href{javascript:document.title='pwned'}{x}$",
     "tex style": "$$\\style{position:fixed;top:0}{\\text{20 / 20}}$$",
     "entity-encoded tex href": "&#92;href{javascript:document.title='pwned'}{x}",
+    "tex overlay": "$\\raise{-400px}{\\rule{2000px}{900px}}\\kern-900px$",
 }
 
 
