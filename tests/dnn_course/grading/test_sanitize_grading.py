@@ -61,7 +61,10 @@ def test_autograded_notebook_is_clean(graded):
     notes = nb.cells[1].source
     assert "$W^{[1]}$" in notes and "Grader note: verified 20 / 20" in notes
     assert "<script" not in notes and "<style" not in notes and "style=" not in notes
-    shown = [c.source for c in nb.cells if c.cell_type == "markdown"] + \
+    released = nbformat.read(str(root / "release" / ASSIGNMENT / NOTEBOOK), as_version=4)
+    course = {c.source for c in released.cells if c.cell_type == "markdown"}
+    assert sum(c.source in course for c in nb.cells) == len(course)  # the course's text, as it was
+    shown = [c.source for c in nb.cells if c.cell_type == "markdown" and c.source not in course] + \
         [o.data["text/html"] for c in nb.cells for o in c.get("outputs", [])
          if "text/html" in o.get("data", {})]
     assert [p for fragment in shown for p in problems(fragment)] == []
