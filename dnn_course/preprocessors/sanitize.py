@@ -205,25 +205,25 @@ def clean_output(output):
     data = output.get("data")
     if output.get("output_type") not in ("display_data", "execute_result") or data is None:
         return []
-    kept, dropped = {}, []
-    for mime, value in data.items():
-        if mime in SAFE_IMAGES:
-            image = _base64_image(value)
-            if image is not None:
-                kept[mime] = image
-            else:
+    kept = {}
+    dropped = [mime for mime in data if mime not in SAFE_TYPES]
+    for mime in SAFE_IMAGES:
+        if mime in data:
+            image = _base64_image(data[mime])
+            if image is None:
                 dropped.append(mime)
-        elif mime == "text/html":
-            kept[mime] = clean_html(_text_of(value) or "")
-        elif mime == "text/markdown":
-            kept["text/html"] = clean_markdown(_text_of(value) or "")
-        elif mime == "text/latex":
-            kept["text/html"] = kept.get("text/html") or \
-                f'{WRAP}{html.escape(neutralize_tex(_text_of(value) or ""))}</div>'
-        elif mime == "text/plain":
-            kept[mime] = _text_of(value) or ""
-        else:
-            dropped.append(mime)
+            else:
+                kept[mime] = image
+    if "text/plain" in data:
+        kept["text/plain"] = _text_of(data["text/plain"]) or ""
+    # one HTML view, the richest the output gives: its HTML, else its markdown, else its LaTeX
+    if "text/html" in data:
+        kept["text/html"] = clean_html(_text_of(data["text/html"]) or "")
+    elif "text/markdown" in data:
+        kept["text/html"] = clean_markdown(_text_of(data["text/markdown"]) or "")
+    elif "text/latex" in data:
+        latex = html.escape(neutralize_tex(_text_of(data["text/latex"]) or ""))
+        kept["text/html"] = f"{WRAP}{latex}</div>"
     if dropped and not any(m != "text/plain" for m in kept):
         text = _text_of(data[dropped[0]])
         kept["text/plain"] = (NOTE.format(mime=dropped[0]) + "\n" + text if text is not None
