@@ -54,6 +54,7 @@ c.Execute.kernel_name = "python3"
 NBC, NBG = "nbconvert.preprocessors.", "nbgrader.preprocessors."
 GuardedExecute = "dnn_course.preprocessors.execute.GuardedExecute"
 HideHiddenTests = "dnn_course.preprocessors.feedback.HideHiddenTests"
+SanitizeLearnerContent = "dnn_course.preprocessors.sanitize.SanitizeLearnerContent"
 KeepOwnOutputs = "dnn_course.grading.skip.KeepOwnOutputs"
 RestoreTestCells = "dnn_course.preprocessors.tamper.RestoreTestCells"
 VerifyResults = "dnn_course.preprocessors.verify.VerifyResults"
@@ -76,10 +77,13 @@ c.Autograde.sanitize_preprocessors = [
 c.OverwriteCells.add_missing_cells = True
 # Grading: run the notebook under the execution guard, then re-check every
 # passing test cell outside the learner's kernel (VerifyResults) before the
-# scores are saved.
+# scores are saved. SanitizeLearnerContent then cleans the markdown cells, the
+# outputs kept from the learner's run and those made while grading, so the
+# autograded notebook (and every page built from it: formgrader's grading view,
+# feedback) holds no script, style or live link of the learner's (docs/safety.md).
 c.Autograde.autograde_preprocessors = [
     GuardedExecute, VerifyResults, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+    SanitizeLearnerContent, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
 # Every submission's kernel runs in the course sandbox (dnn_course/sandbox/:
 # no network, no view of the course folder but its own working copy, memory and
@@ -114,15 +118,21 @@ c.Execute.error_on_timeout = {
 FeedbackPage = "dnn_course.preprocessors.feedback_page.FeedbackPage"
 OfflineMathHTMLExporter = "dnn_course.preprocessors.feedback_math.OfflineMathHTMLExporter"
 
-c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor,
-                                    FeedbackPage]
+# SanitizeLearnerContent first: notebooks autograded before it existed are
+# cleaned here too (and a cleaned one is left as it is).
+c.GenerateFeedback.preprocessors = [SanitizeLearnerContent, HideHiddenTests, GetGrades,
+                                    CSSHTMLHeaderPreprocessor, FeedbackPage]
 # FeedbackPage writes the formulas as MathML: the page is written without the
 # MathJax it would load from a CDN (no formulas as raw TeX offline).
 c.GenerateFeedback.exporter_class = OfflineMathHTMLExporter
+# Formgrader's grading view renders autograded notebooks with an HTMLExporter
+# built from this configuration: it cleans what it shows first (notebooks
+# autograded before SanitizeLearnerContent existed are not clean).
 # The formgrader's grading page (nbgrader's formgrade template) loads MathJax from
 # a CDN too: its HTMLExporter gets the formulas as MathML first, so offline they
 # read as formulas instead of raw TeX (online MathJax finds no TeX left to set).
-c.HTMLExporter.preprocessors = ["dnn_course.preprocessors.feedback_math.MarkdownMathML"]
+c.HTMLExporter.preprocessors = [SanitizeLearnerContent,
+                                "dnn_course.preprocessors.feedback_math.MarkdownMathML"]
 # The formgrader's debug panel (Manage Assignments) dumps the whole server
 # configuration as JSON on every load; jupyter_server's own extension list
 # (ServerApp.jpserver_extensions, merged from jupyter_server_config.d) is a

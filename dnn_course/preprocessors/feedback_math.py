@@ -12,12 +12,15 @@
 #     grading page (an HTMLExporter configured in nbgrader_config.py) still
 #     loads MathJax from the CDN: online it finds no TeX left, offline the
 #     formulas read as MathML all the same.
+import html
 import logging
 import re
 
 from latex2mathml.converter import convert
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
+
+from dnn_course.course.csp import with_csp
 
 LOG = logging.getLogger(__name__)
 
@@ -94,7 +97,9 @@ def _convert_text(text, failed):
             pos = m.end() if m.group("escaped") else m.start() + 1
             continue
         try:
-            out.append(tex_to_mathml(tex, display=bool(m.group("dollars2") or m.group("bracket"))))
+            # a cleaned cell (sanitize.py) is HTML: its formulas' < and & are character references
+            out.append(tex_to_mathml(html.unescape(tex),
+                                     display=bool(m.group("dollars2") or m.group("bracket"))))
         except ValueError as exc:
             failed.append((m.group(0), str(exc)))
             out.append(m.group(0))
@@ -186,11 +191,13 @@ def without_mathjax(page):
 
 
 class OfflineMathHTMLExporter(HTMLExporter):
-    """nbconvert's HTML exporter, writing the page without MathJax (its formulas are MathML)."""
+    """nbconvert's HTML exporter, writing the page without MathJax (its formulas are MathML)
+    and with the course's Content-Security-Policy (no script, no style attribute, nothing
+    loaded from elsewhere: ``dnn_course/course/csp.py``)."""
 
     def from_notebook_node(self, nb, resources=None, **kw):
         output, resources = super().from_notebook_node(nb, resources, **kw)
-        return without_mathjax(output), resources
+        return with_csp(without_mathjax(output), style_attributes=False), resources
 
 
 class MarkdownMathML(Preprocessor):
