@@ -179,13 +179,19 @@ def test_clean_html_has_no_blank_line():
 def test_wired_into_grading_and_feedback():
     """Both nbgrader autograde and dnn-course grade (same config) clean after running the
     notebook and before saving grades; feedback and formgrader's exporter clean first."""
+    from traitlets.utils.importstring import import_item
+
+    from dnn_course.preprocessors.feedback_math import MarkdownMathML
+
     cfg = load_config()
-    steps = [s.__name__ for s in cfg.Autograde.autograde_preprocessors]
+    steps = [import_item(s).__name__ for s in cfg.Autograde.autograde_preprocessors]
     assert steps.index("SanitizeLearnerContent") > steps.index("GuardedExecute")
     assert steps.index("SanitizeLearnerContent") > steps.index("LimitOutput")
     assert steps.index("SanitizeLearnerContent") < steps.index("SaveAutoGrades")
-    assert cfg.GenerateFeedback.preprocessors[0] is SanitizeLearnerContent
-    assert cfg.HTMLExporter.preprocessors == [SanitizeLearnerContent]
+    assert import_item(cfg.GenerateFeedback.preprocessors[0]) is SanitizeLearnerContent
+    # formgrader's grading view: cleaned first, then its formulas written as MathML
+    assert [import_item(s) for s in cfg.HTMLExporter.preprocessors] == [SanitizeLearnerContent,
+                                                                       MarkdownMathML]
 
 
 def test_course_cells_as_released_stay_as_they_are(tmp_path):
