@@ -337,7 +337,8 @@ def diagnose(target, reference, inputs, learning_rate=0.05, num_iterations=3):
     if failures:
         return Finding("the return value", "; ".join(map(str, failures[:2])))
     ref_costs, my_costs = ref_out[1], out[1]
-    if len(ref_costs) != len(my_costs) or not _same(list(ref_costs), list(my_costs)):
+    as_numbers = lambda costs: [np.squeeze(c) for c in costs]  # a cost kept as a (1, 1) array is right
+    if len(ref_costs) != len(my_costs) or not _same(as_numbers(ref_costs), as_numbers(my_costs)):
         return Finding("cost recording", f"costs has {len(my_costs)} entries "
                        f"{_first_values(my_costs) if len(my_costs) else ''}, expected {len(ref_costs)} "
                        f"{_first_values(ref_costs)}: record the cost when i % 100 == 0.")
