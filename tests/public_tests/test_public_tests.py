@@ -121,8 +121,12 @@ def test_mutant_rejected(name, mid, reps, sources, capsys):
     report = info.value.report
     assert report.failed >= 1 and report.passed + report.failed == 4
     lines = message.splitlines()
-    assert lines[0].startswith(f"{name} gives a wrong result in {report.failed} of 4 checks (first: "), lines
-    assert lines[1].startswith("Failed checks: call "), lines
+    if report.error:  # the helpers raised on a wiring mistake: the call and the error are said
+        assert lines[0].startswith(f"{name} raised ") and lines[0].endswith(" in call 1 of 4."), lines
+        assert [line for line in lines if line.startswith("First step that differs ")], lines
+    else:
+        assert lines[0].startswith(f"{name} gives a wrong result in {report.failed} of 4 checks (first: "), lines
+        assert lines[1].startswith("Failed checks: call "), lines
     globals_line = "Use the function's arguments rather than global variables."
     if mid.startswith("global-"):  # the line about globals only when the diagnosis found them
         assert lines[-2].startswith("Look at the names in your code") and lines[-1] == globals_line, lines
