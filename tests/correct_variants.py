@@ -305,5 +305,52 @@ L_LAYER = {
 VARIANTS = {TWO: {name: HEAD[TWO] + body.lstrip("\n") for name, body in TWO_LAYER.items()},
             DEEP: {name: HEAD[DEEP] + body.lstrip("\n") for name, body in L_LAYER.items()}}
 
+# Whole cells with more than the function: a constant and a helper function beside it.
+VARIANTS[TWO]["constants-beside-the-function"] = '''EVERY = 100  # record and print the cost this often
+KEYS = ("W1", "b1", "W2", "b2")
+
+
+''' + HEAD[TWO] + '''    np.random.seed(1)
+    parameters = initialize_parameters(*layers_dims)
+    costs = []
+    for i in range(num_iterations):
+        W1, b1, W2, b2 = (parameters[k] for k in KEYS)
+        A1, cache1 = linear_activation_forward(X, W1, b1, "relu")
+        A2, cache2 = linear_activation_forward(A1, W2, b2, "sigmoid")
+        cost = compute_cost(A2, Y)
+        dA2 = -(np.divide(Y, A2) - np.divide(1 - Y, 1 - A2))
+        dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "sigmoid")
+        _, dW1, db1 = linear_activation_backward(dA1, cache1, "relu")
+        parameters = update_parameters(parameters, {"d" + k: g for k, g in zip(KEYS, (dW1, db1, dW2, db2))},
+                                       learning_rate)
+        if i % EVERY == 0:
+            costs.append(cost)
+        if print_cost and (i % EVERY == 0 or i == num_iterations - 1):
+            print("Cost after iteration {}: {}".format(i, np.squeeze(cost)))
+    return parameters, costs
+'''
+VARIANTS[DEEP]["helper-function-beside-it"] = '''RECORD_EVERY = 100
+
+
+def one_step(X, Y, parameters, learning_rate):
+    """One iteration: forward, cost, backward, update; returns (parameters, cost)."""
+    AL, caches = L_model_forward(X, parameters)
+    cost = compute_cost(AL, Y)
+    grads = L_model_backward(AL, Y, caches)
+    return update_parameters(parameters, grads, learning_rate), cost
+
+
+''' + HEAD[DEEP] + '''    np.random.seed(1)
+    parameters = initialize_parameters_deep(layers_dims)
+    costs = []
+    for i in range(num_iterations):
+        parameters, cost = one_step(X, Y, parameters, learning_rate)
+        if i % RECORD_EVERY == 0:
+            costs.append(cost)
+            if print_cost:
+                print("Cost after iteration {}: {}".format(i, np.squeeze(cost)))
+    return parameters, costs
+'''
+
 # One notebook per pair of variants: (student id, two_layer_model variant, L_layer_model variant).
-SUBMISSIONS = tuple((f"variant-{i + 1}", two, deep) for i, (two, deep) in enumerate(zip(TWO_LAYER, L_LAYER)))
+SUBMISSIONS = tuple((f"variant-{i + 1}", two, deep) for i, (two, deep) in enumerate(zip(VARIANTS[TWO], VARIANTS[DEEP])))
