@@ -13,7 +13,7 @@ holds the same structured result, for graders.
 import numpy as np
 
 from .checks import (ALWAYS, Check, CheckResult, Failure, PublicTestFailure, Report,  # noqa: F401
-                     announce, evaluate, failed_error, run_checks)
+                     announce, closing_hints, evaluate, failed_error, run_checks)
 
 TWO_LAYER = "two_layer_model"
 L_LAYER = "L_layer_model"
@@ -98,7 +98,7 @@ def _raised(target, name, inputs, labels, n, checks, exc):
     report.results += [CheckResult(lab, kind, [Failure("result", "error", message)])
                        for lab, kind in labels[n - 1:]]
     report.error = message
-    hints = [hint or f"Look at {LOOK_AT_STEP['an error']}.", ALWAYS]
+    hints = closing_hints(hint or f"Look at {LOOK_AT_STEP['an error']}.", finding and finding.step)
     return PublicTestFailure(report, reason, details, hints)
 
 
@@ -132,8 +132,8 @@ def run_public_test(target, name):
         checks.append(Check(label, kind, _expected_pair(entry), got, ("parameters", "costs")))
     report = evaluate(name, checks)
     if report.failed:
-        step, hint, _ = _explained(target, name, inputs)
-        raise failed_error(report, step=step, look_at=hint)
+        step, hint, finding = _explained(target, name, inputs)
+        raise failed_error(report, step=step, look_at=hint, named=finding and finding.step)
     return announce(report)
 
 

@@ -52,6 +52,20 @@ def _is_number(x):
     return isinstance(x, (Number, np.number))
 
 
+def is_number_like(x):
+    """A number in any of the forms a correct learner gives one: a Python or numpy number,
+    a 0-d array, or a numeric array holding one value (a cost kept as a (1, 1) array)."""
+    if isinstance(x, np.ndarray) and x.size == 1 and x.ndim:
+        return np.issubdtype(x.dtype, np.number)
+    return _is_number(x)
+
+
+def is_sequence(x):
+    """A list, a tuple or a 1-d numpy array: the forms a sequence of costs may take
+    (the docstrings say "the cost recorded every 100 iterations", not which container)."""
+    return isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim == 1)
+
+
 def _fmt(x):
     return format(float(x), ".8g")
 
@@ -75,7 +89,7 @@ def compare(expected, got, path="result", level="values", rtol=RTOL, atol=ATOL):
 
 def _walk(expected, got, path, depth, rtol, atol, out):
     if _is_number(expected):
-        if not _is_number(got):
+        if not is_number_like(got):
             out.append(Failure(path, "type", f"{path}: number expected, got {_describe(got)}"))
         elif depth >= 2 and not np.isclose(got, expected, rtol=rtol, atol=atol):
             out.append(Failure(path, "values",
@@ -84,7 +98,12 @@ def _walk(expected, got, path, depth, rtol, atol, out):
     if isinstance(expected, np.ndarray):
         _walk_array(expected, got, path, depth, rtol, atol, out)
         return
-    same_kind = isinstance(got, dict) if isinstance(expected, dict) else type(got) is type(expected)
+    if isinstance(expected, dict):
+        same_kind = isinstance(got, dict)
+    elif isinstance(expected, (list, tuple)):
+        same_kind = is_sequence(got)
+    else:
+        same_kind = type(got) is type(expected)
     if not same_kind:
         out.append(Failure(path, "type",
                            f"{path}: {_type_name(expected)} expected, got {_describe(got)}"))
@@ -147,11 +166,10 @@ def _describe(x):
 def compare_pair(expected, got, names, path="result", level="values", rtol=RTOL, atol=ATOL):
     """Compare a returned pair such as (parameters, costs), naming each part."""
     first, second = names
-    if not isinstance(got, tuple) or len(got) != 2:
+    if not isinstance(got, (tuple, list)) or len(got) != 2:  # a list unpacks the same
         return [Failure(path, "type", f"{path}: a tuple ({first}, {second}) expected, "
                                       f"got {_describe(got)}")]
-    kinds = [type(e) for e in expected]
-    if [type(g) for g in got] == kinds[::-1] and kinds[0] is not kinds[1]:
+    if isinstance(got[1], dict) and not isinstance(got[0], dict) and isinstance(expected[0], dict):
         return [Failure(path, "type", f"{path}: ({first}, {second}) expected, "
                                       f"got them in the order ({second}, {first})")]
     return (compare(expected[0], got[0], first, level, rtol, atol)
@@ -240,7 +258,23 @@ LOOK_AT = {
     "shape": "the layer sizes: take them from layers_dims",
     "values": "the equations in your loop",
 }
-ALWAYS = "Use the function's arguments rather than global variables."
+GLOBALS_HINT = "Use the function's arguments rather than global variables."
+ALWAYS = GLOBALS_HINT  # the former name; the line is no longer shown always (see closing_hints)
+GLOBALS_STEP = "use of globals"  # diagnose.STEPS' name for it
+
+
+def closing_hints(look_at, step=None):
+    """The lines a failure message ends with: what to look at, then the line about global
+    variables only when the diagnosis found the function using them.
+
+    Args:
+        look_at: the "Look at ..." line.
+        step: the step the diagnosis named (a diagnose.STEPS name), or None.
+
+    Returns:
+        list of str.
+    """
+    return [look_at] + ([GLOBALS_HINT] if step == GLOBALS_STEP else [])
 
 
 class PublicTestFailure(AssertionError):
@@ -344,7 +378,7 @@ def failure_lines(report, max_differences=MAX_LINES_SHOWN):
     return lines + shown
 
 
-def failed_error(report, message=None, step=(), look_at=None):
+def failed_error(report, message=None, step=(), look_at=None, named=None):
     """The PublicTestFailure of a failed public test (an AssertionError), report attached.
 
     Args:
@@ -353,6 +387,8 @@ def failed_error(report, message=None, step=(), look_at=None):
             all (e.g. not implemented); None to describe the failed checks.
         step: lines naming the first step that differs (``explain.step_lines``), if known.
         look_at: the hint line for that step, if known (else one by the first difference).
+        named: the name of that step (diagnose.STEPS), if known: the line about global
+            variables ends the message only when it is "use of globals".
 
     Returns:
         PublicTestFailure: reason line, failed checks, the step, then what to look at,
@@ -365,7 +401,7 @@ def failed_error(report, message=None, step=(), look_at=None):
     total = len(report.results)
     reason = (f"{report.function} gives a wrong result in {report.failed} of {total} checks "
               f"(first: {first.path}).")
-    hints = [look_at or f"Look at {LOOK_AT.get(first.kind, LOOK_AT['values'])}.", ALWAYS]
+    hints = closing_hints(look_at or f"Look at {LOOK_AT.get(first.kind, LOOK_AT['values'])}.", named)
     step = list(step)
     head = failure_lines(report, 0)
     room = MAX_LINES - 1 - len(hints) - len(step) - len(head)

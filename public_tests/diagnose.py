@@ -15,7 +15,7 @@ from .checks import TRACE_ATOL, TRACE_RTOL, compare_pair
 from .trace import recording, snapshot
 
 STEPS = ("use of globals", "initialization", "forward activations", "cost",
-         "start of the backward pass", "backward activations", "the caches", "the update",
+         "start of the backward pass", "backward activations", "the caches", "the gradients", "the update",
          "the learning rate", "cost recording", "the iteration count",
          "the return value", "an error")
 GLOBAL_NAMES = ("train_x", "train_y", "test_x", "test_y", "train_x_orig", "test_x_orig")
@@ -190,7 +190,11 @@ def _cache_finding(k, m, arg, got, want, mine, where):
     return Finding("the caches", f"{where}: the cache is not one this iteration's forward pass returned.")
 
 
-def _compare_call(k, r, m, mine, learning_rate):
+BACKWARD = ("linear_activation_backward", "L_model_backward")
+INITIALIZE = ("initialize_parameters", "initialize_parameters_deep")
+
+
+def _compare_call(k, r, m, mine, learning_rate, ref_calls=()):
     """Explain how the learner's call m differs from the reference call r."""
     it = _iteration_of(mine, k)
     where = f"in iteration {it}, {m.name}"
@@ -198,6 +202,11 @@ def _compare_call(k, r, m, mine, learning_rate):
         got = m.args.get(arg)
         if _same(want, got):
             continue
+        from .wiring import wiring_finding
+
+        wired = wiring_finding(k, m, mine, ref_calls, arg, got, want, it)
+        if wired:
+            return wired
         if arg == "activation":
             phase = "forward" if "forward" in m.name else "backward"
             n = _layer_of(mine, k, m.name)
@@ -317,10 +326,15 @@ def diagnose(target, reference, inputs, learning_rate=0.05, num_iterations=3):
             if r.name.startswith("initialize") or m.name.startswith("initialize"):
                 return Finding("initialization", f"expected {r.name} to be called here, "
                                f"found {m.name} (iteration {it}).")
-            return Finding({"compute_cost": "cost", "update_parameters": "the update"}.get(
-                r.name, "forward activations" if "forward" in r.name else "backward activations"),
-                f"in iteration {it}, expected a call to {r.name}, found {m.name}.")
-        finding = _compare_call(k, r, m, mine, learning_rate)
+            step = {"compute_cost": "cost", "update_parameters": "the update"}.get(
+                r.name, "forward activations" if "forward" in r.name else "backward activations")
+            from .wiring import ORDER, called_late
+
+            late = called_late(k, ref_calls, mine)
+            if late:
+                return Finding(step, f"in iteration {it}, {r.name} is called after {late}; {ORDER[step]}.")
+            return Finding(step, f"in iteration {it}, expected a call to {r.name}, found {m.name}.")
+        finding = _compare_call(k, r, m, mine, learning_rate, ref_calls)
         if finding:
             return finding
     if err is not None:
@@ -337,7 +351,8 @@ def diagnose(target, reference, inputs, learning_rate=0.05, num_iterations=3):
     if failures:
         return Finding("the return value", "; ".join(map(str, failures[:2])))
     ref_costs, my_costs = ref_out[1], out[1]
-    if len(ref_costs) != len(my_costs) or not _same(list(ref_costs), list(my_costs)):
+    as_numbers = lambda costs: [np.squeeze(c) for c in costs]  # a cost kept as a (1, 1) array is right
+    if len(ref_costs) != len(my_costs) or not _same(as_numbers(ref_costs), as_numbers(my_costs)):
         return Finding("cost recording", f"costs has {len(my_costs)} entries "
                        f"{_first_values(my_costs) if len(my_costs) else ''}, expected {len(ref_costs)} "
                        f"{_first_values(ref_costs)}: record the cost when i % 100 == 0.")

@@ -25,11 +25,12 @@ DIAGNOSTIC_CALL = {"two_layer_model": 4, "L_layer_model": 4}
 LOOK_AT_STEP = {
     "use of globals": "the names in your code: use X, Y and layers_dims, never train_x or train_y",
     "initialization": "the initialization: call it once, before the loop, with layers_dims",
-    "forward activations": "the forward pass: its input, and each layer's activation",
+    "forward activations": "the forward pass: each layer's input, weights, bias and activation",
     "cost": "the cost: compute it from the last layer's output and Y",
     "start of the backward pass": "where the backward pass starts: dA of the output layer",
     "backward activations": "the backward pass: each layer's activation and the dA it gets",
     "the caches": "the caches: each backward step takes the cache of its own forward step",
+    "the gradients": "the gradients: store each layer's dW and db under that layer's own keys",
     "the update": "the update: call update_parameters each iteration and use what it returns",
     "the learning rate": "the learning rate you give update_parameters",
     "cost recording": "when you append the cost to costs: every 100 iterations, from i = 0",

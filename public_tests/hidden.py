@@ -11,7 +11,7 @@ import re
 import numpy as np
 
 from . import TWO_LAYER
-from .checks import SAME_ATOL, SAME_RTOL, compare, compare_pair
+from .checks import SAME_ATOL, SAME_RTOL, compare, compare_pair, is_number_like, is_sequence
 from .diagnose import diagnose
 
 # "The same computation as the reference": float noise only. The hidden tests
@@ -60,6 +60,59 @@ def assert_same(name, got, want, what, parts=EVERYTHING):
     assert not failures, f"{name}: {_short(failures[0])} ({what})"
 
 
+# A line the template's print statement writes: "Cost after iteration 100: 0.646...".
+COST_LINE = re.compile(r"^Cost after iteration (\d+): \[*\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf))")
+
+
+def printed_costs(lines):
+    """{iteration: cost} of the cost lines among the printed lines (other lines are ignored)."""
+    found = {}
+    for line in lines:
+        m = COST_LINE.match(line.strip())
+        if m:
+            found.setdefault(int(m[1]), float(m[2]))
+    return found
+
+
+def printing_problem(printed, reference_lines, print_cost, num_iterations):
+    """Why the learner's printed cost lines break what the instructions ask, or None.
+
+    Only print_cost=True asks for anything: the cost every 100 iterations, from i = 0.
+    The template also prints the last iteration's cost (optional here), and with
+    print_cost=False its operator precedence prints that line too: whether a learner
+    prints it or not is no part of the assignment, so nothing is asked then.
+
+    Args:
+        printed: the learner's printed lines.
+        reference_lines: what the reference printed for the same call.
+        print_cost: the call's print_cost.
+        num_iterations: the call's num_iterations.
+
+    Returns:
+        str or None: e.g. "no cost printed for iteration 200".
+    """
+    if not print_cost:
+        return None
+    want, got = printed_costs(reference_lines), printed_costs(printed)
+    required = [i for i in range(0, num_iterations, 100)]
+    missing = [i for i in required if i not in got]
+    if missing:
+        return f"no cost printed for iteration {missing[0]}; print it every 100 iterations, from i = 0"
+    extra = [i for i in got if i not in required and i != num_iterations - 1]
+    if extra:
+        return f"a cost printed for iteration {extra[0]}; print it every 100 iterations only"
+    wrong = [i for i in got if i in want and not np.isclose(got[i], want[i], rtol=RTOL, atol=ATOL)]
+    if wrong:
+        return f"the cost printed for iteration {wrong[0]} is not the cost of that iteration"
+    return None
+
+
+def assert_printed(name, printed, reference_lines, print_cost, num_iterations, what):
+    """Fail with a learner-readable message when ``printing_problem`` finds one."""
+    problem = printing_problem(printed, reference_lines, print_cost, num_iterations)
+    assert problem is None, f"{name}: {problem} ({what})"
+
+
 def _nan_parts(x):
     """(x with NaN as 0, where x is NaN): NaN then compares equal to NaN."""
     if isinstance(x, dict):
@@ -100,7 +153,8 @@ def _trained_parameters(got):
 def pair_problem(got, parts=EVERYTHING):
     """Why got is not a well-formed (parameters, costs) pair in ``parts``, or None.
 
-    Well-formed: a tuple of a dict of numpy arrays and a list of numbers. For
+    Well-formed: a tuple (or list) of a dict of numpy arrays and a sequence of
+    numbers (a list, tuple or 1-d array; a cost may be a 0-d or (1, 1) array). For
     ``parts=WELL_FORMED`` (the no-globals test) only this: the result holds a
     non-empty dict of numpy arrays, in whatever form it is returned. Its form
     is the return value's concern, judged by the other cells; a function that
@@ -113,7 +167,7 @@ def pair_problem(got, parts=EVERYTHING):
         if not all(isinstance(v, np.ndarray) and v.ndim for v in parameters.values()):
             return "every value in parameters must be a numpy array"
         return None
-    if not isinstance(got, tuple) or len(got) != 2:
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
         return "it must return the pair (parameters, costs)"
     parameters, costs = got
     if not isinstance(parameters, dict):
@@ -121,9 +175,9 @@ def pair_problem(got, parts=EVERYTHING):
     if not all(isinstance(v, np.ndarray) and v.ndim for v in parameters.values()):
         return "every value in parameters must be a numpy array"
     if "costs" in parts:
-        if not isinstance(costs, list):
+        if not is_sequence(costs):
             return "it must return costs, a list, second"
-        if not all(np.ndim(c) == 0 and np.issubdtype(np.asarray(c).dtype, np.number) for c in costs):
+        if not all(is_number_like(c) for c in costs):
             return "every entry of costs must be a number"
     return None
 

@@ -15,6 +15,10 @@ NOT_NAMED = "no step named"
 # (pattern of the message, kind); the first match wins. Groups fill {0}, {1}.
 KINDS = (
     (r"instead of the function's own arguments", "a notebook global instead of an argument"),
+    (r"got (\w+) as its argument (\w+), expected (\w+)\.", "{0} given as {1} where {2} belongs"),
+    (r"got (\w+) as its argument (\w+), expected", "{0} given as {1}"),
+    (r"got grads with (\w+) under the key '(\w+)'", "{0} stored as {1}"),
+    (r"(\w+) is called after", "{0} called too late"),
     (r"It has the opposite sign", "dA has the opposite sign"),
     (r"dA, the derivative of the cost", "wrong dA"),
     (r"uses activation '(\w+)', expected '(\w+)'", "'{0}' where '{1}' belongs"),

@@ -17,6 +17,13 @@ REREAD = ('        # YOUR CODE ENDS HERE\n\n'
 RETURN = "            costs.append(cost)\n\n    return parameters, costs"
 DA2 = "dA2 = - (np.divide(Y, A2) - np.divide(1 - Y, 1 - A2))"
 COST_2L, COST_L = "cost = compute_cost(A2, Y)", "cost = compute_cost(AL, Y)"
+FORWARD_1 = 'linear_activation_forward(X, W1, b1, "relu")'
+FORWARD_2 = 'linear_activation_forward(A1, W2, b2, "sigmoid")'
+BACKWARD_2 = 'linear_activation_backward(dA2, cache2, "sigmoid")'
+BACKWARD_1 = 'linear_activation_backward(dA1, cache1, "relu")'
+READ_B1 = 'b1 = parameters["b1"]\n        W2'  # the read-back after the update (indented in the loop)
+STEP_L = ("        cost = compute_cost(AL, Y)\n        grads = L_model_backward(AL, Y, caches)\n"
+          "        parameters = update_parameters(parameters, grads, learning_rate)\n")
 
 TWO_LAYER_MUTANTS = {
     "missing-update": [(UPDATE, "pass")],
@@ -55,6 +62,19 @@ TWO_LAYER_MUTANTS = {
     "dA2-plus-instead-of-minus": [(DA2, "dA2 = - (np.divide(Y, A2) + np.divide(1 - Y, 1 - A2))")],
     # dZ2 = A2 - Y given where dA2 belongs
     "dA2-is-dZ2": [(DA2, "dA2 = A2 - Y")],
+    # Wiring mistakes: a value of the loop given to the wrong call. The step named is the
+    # call that received it, with the argument (not the initialization, which was right).
+    "b2-as-first-layer-bias": [(FORWARD_1, FORWARD_1.replace("b1", "b2"))],
+    "b1-as-second-layer-bias": [(FORWARD_2, FORWARD_2.replace("b2", "b1"))],
+    "bias-read-back-from-b2": [(READ_B1, 'b1 = parameters["b2"]\n        W2')],
+    "first-layer-cache-for-the-output-layer": [(BACKWARD_2, BACKWARD_2.replace("cache2", "cache1"))],
+    "output-layer-cache-for-the-first-layer": [(BACKWARD_1, BACKWARD_1.replace("cache1", "cache2"))],
+    "A2-passed-as-dA2": [(BACKWARD_2, BACKWARD_2.replace("(dA2,", "(A2,"))],
+    "A1-passed-as-dA1": [(BACKWARD_1, BACKWARD_1.replace("(dA1,", "(A1,"))],
+    "dW1-and-dW2-stored-swapped": [('grads["dW1"] = dW1', 'grads["dW1"] = dW2'),
+                                   ('grads["dW2"] = dW2', 'grads["dW2"] = dW1')],
+    "db1-and-db2-stored-swapped": [('grads["db1"] = db1', 'grads["db1"] = db2'),
+                                   ('grads["db2"] = db2', 'grads["db2"] = db1')],
 }
 
 L_LAYER_MUTANTS = {
@@ -80,7 +100,17 @@ L_LAYER_MUTANTS = {
     "backward-arguments-swapped": [("L_model_backward(AL, Y, caches)", "L_model_backward(Y, AL, caches)")],
     "learning-rate-squared": [(UPDATE, "parameters = update_parameters(parameters, grads, learning_rate ** 2)")],
     "return-inside-loop": [(RETURN, "            costs.append(cost)\n\n        return parameters, costs")],
+    # the cost of the parameters after the update (a second forward pass), not of this iteration's
+    "cost-after-the-update": [(STEP_L, "        grads = L_model_backward(AL, Y, caches)\n"
+                                       "        parameters = update_parameters(parameters, grads, learning_rate)\n"
+                                       "        AL, caches = L_model_forward(X, parameters)\n"
+                                       "        cost = compute_cost(AL, Y)\n")],
 }
+
+# The wiring mistakes: the feedback must name the call that received the wrong value, and the argument.
+WIRING = ("b2-as-first-layer-bias", "b1-as-second-layer-bias", "bias-read-back-from-b2",
+          "first-layer-cache-for-the-output-layer", "output-layer-cache-for-the-first-layer",
+          "A2-passed-as-dA2", "A1-passed-as-dA1", "dW1-and-dW2-stored-swapped", "db1-and-db2-stored-swapped")
 
 # The step the feedback names for each mistake (see public_tests.diagnose.STEPS).
 STEP = {
@@ -105,6 +135,15 @@ STEP = {
     ("two_layer_model", "return-inside-loop"): "the iteration count",
     ("two_layer_model", "dA2-plus-instead-of-minus"): "start of the backward pass",
     ("two_layer_model", "dA2-is-dZ2"): "start of the backward pass",
+    ("two_layer_model", "b2-as-first-layer-bias"): "forward activations",
+    ("two_layer_model", "b1-as-second-layer-bias"): "forward activations",
+    ("two_layer_model", "bias-read-back-from-b2"): "forward activations",
+    ("two_layer_model", "first-layer-cache-for-the-output-layer"): "the caches",
+    ("two_layer_model", "output-layer-cache-for-the-first-layer"): "the caches",
+    ("two_layer_model", "A2-passed-as-dA2"): "start of the backward pass",
+    ("two_layer_model", "A1-passed-as-dA1"): "backward activations",
+    ("two_layer_model", "dW1-and-dW2-stored-swapped"): "the gradients",
+    ("two_layer_model", "db1-and-db2-stored-swapped"): "the gradients",
     ("L_layer_model", "missing-update"): "the update",
     ("L_layer_model", "gradient-ascent"): "the learning rate",
     ("L_layer_model", "hard-coded-learning-rate"): "the learning rate",
@@ -123,6 +162,7 @@ STEP = {
     ("L_layer_model", "backward-arguments-swapped"): "start of the backward pass",
     ("L_layer_model", "learning-rate-squared"): "the learning rate",
     ("L_layer_model", "return-inside-loop"): "the iteration count",
+    ("L_layer_model", "cost-after-the-update"): "cost",
 }
 
 MUTANTS = {"two_layer_model": TWO_LAYER_MUTANTS, "L_layer_model": L_LAYER_MUTANTS}
@@ -153,6 +193,7 @@ POINTS = {"correct": 4, "hidden_shapes": 2, "hidden_hyperparameters": 2, "hidden
           "hidden_no_globals": 1}
 P, S, H, C, G = POINTS  # public test, shapes, hyperparameters, course data, no globals
 LOOP = (P, S, H, C)  # a wrong training loop: every cell that compares trained parameters
+ALL = (P, S, H, C, G)  # a loop that raises on every input: it never returns a result to compare
 
 
 def grade_id(function, cell):
@@ -164,7 +205,8 @@ def grade_id(function, cell):
 # runs the notebook's test cells against every mistake). Each hidden cell has one
 # concern: a fixed learning rate or a cost recorded every iteration fails only the
 # public test and the hyperparameters cell; only reading the notebook's globals,
-# or returning no (parameters, costs) pair at all, fails the no-globals cell.
+# or returning no (parameters, costs) pair at all (raising on every input: ALL),
+# fails the no-globals cell.
 _FAILS = {
     ("two_layer_model", "missing-update"): LOOP,
     ("two_layer_model", "swapped-forward-activations"): LOOP,
@@ -187,6 +229,15 @@ _FAILS = {
     ("two_layer_model", "return-inside-loop"): LOOP,
     ("two_layer_model", "dA2-plus-instead-of-minus"): LOOP,
     ("two_layer_model", "dA2-is-dZ2"): LOOP,
+    ("two_layer_model", "b2-as-first-layer-bias"): ALL,
+    ("two_layer_model", "b1-as-second-layer-bias"): ALL,
+    ("two_layer_model", "bias-read-back-from-b2"): ALL,
+    ("two_layer_model", "first-layer-cache-for-the-output-layer"): ALL,
+    ("two_layer_model", "output-layer-cache-for-the-first-layer"): ALL,
+    ("two_layer_model", "A2-passed-as-dA2"): LOOP,
+    ("two_layer_model", "A1-passed-as-dA1"): LOOP,
+    ("two_layer_model", "dW1-and-dW2-stored-swapped"): ALL,
+    ("two_layer_model", "db1-and-db2-stored-swapped"): ALL,
     ("L_layer_model", "missing-update"): LOOP,
     ("L_layer_model", "gradient-ascent"): LOOP,
     ("L_layer_model", "hard-coded-learning-rate"): (P, H),
@@ -205,6 +256,7 @@ _FAILS = {
     ("L_layer_model", "backward-arguments-swapped"): LOOP,
     ("L_layer_model", "learning-rate-squared"): LOOP,
     ("L_layer_model", "return-inside-loop"): LOOP,
+    ("L_layer_model", "cost-after-the-update"): (P, H),  # the parameters are right, the costs are not
 }
 FAILS = {(f, m): frozenset(grade_id(f, c) for c in cells) for (f, m), cells in _FAILS.items()}
 

@@ -4,8 +4,9 @@ Started by ``verify.py`` as ``python -I -m dnn_course.verify_runner JOB_DIR``.
 Reads ``JOB_DIR/job.json`` (the solution cells' sources and the cases) and
 ``JOB_DIR/inputs.npz``; writes ``JOB_DIR/out-<case>.npz`` per case as it goes,
 so a case that hangs or kills the process costs only itself and the rest.
-Only the definitions and imports of the solution cells are run: any other
-top-level statement (e.g. patching numpy) is dropped before anything else.
+Only the definitions, imports and literal constants (``KEYS = ("W1", "b1")``) of
+the solution cells are run: any other top-level statement (e.g. patching numpy)
+is dropped before anything else.
 Nothing here decides a grade: the grader compares these outputs itself.
 """
 import ast
@@ -20,10 +21,22 @@ import numpy as np
 KEEP = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Import, ast.ImportFrom)
 
 
+def _literal_constant(node):
+    """True for ``NAME = <literal>`` (a number, string, tuple, list, dict or set of them):
+    a constant a learner may define beside the function, which changes nothing else."""
+    if not isinstance(node, ast.Assign) or not all(isinstance(t, ast.Name) for t in node.targets):
+        return False
+    try:
+        ast.literal_eval(node.value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
 def definitions_only(source):
-    """The source with every top-level statement but def and import removed."""
+    """The source with every top-level statement but def, import and constants removed."""
     tree = ast.parse(source)
-    tree.body = [node for node in tree.body if isinstance(node, KEEP)]
+    tree.body = [node for node in tree.body if isinstance(node, KEEP) or _literal_constant(node)]
     return tree
 
 

@@ -133,3 +133,34 @@ def test_caches_step(sources, reference):
     with np.errstate(all="ignore"):
         finding = diagnose(wrong, reference[name], small_inputs(name))
     assert finding.step == "the caches" and "cache of forward layer 1, expected the one of layer 2" in finding.message
+
+
+def test_wiring_mistakes_are_named_in_the_hidden_feedback(sources, course_data):
+    """Every hidden cell a wiring mistake fails names, in its reason, the step of the call that
+    received the wrong value (read back as the class report reads it), never the initialization."""
+    from dnn_course.course.mistakes import FAILS, WIRING
+    from graded_cells import failing
+    from public_tests.signature import read_reason
+
+    name = "two_layer_model"
+    for mistake in WIRING:
+        with np.errstate(all="ignore"):
+            failed, errors = failing(name, mutate(sources[name], MUTANTS[name][mistake]), course_data)
+        assert failed == FAILS[(name, mistake)], mistake
+        for gid in failed - {f"correct_{name}"}:
+            step, kind, message = read_reason(f"AssertionError: {errors[gid]}")
+            assert step == STEP[(name, mistake)], (mistake, gid, str(errors[gid]))
+            assert "initialization" not in message, (mistake, gid, message)
+
+
+def test_calls_out_of_order_are_said_so(sources, reference):
+    """A cost computed after the update is not a missing compute_cost: the finding says it comes late."""
+    name = "L_layer_model"
+    wrong = build(mutate(sources[name], MUTANTS[name]["cost-after-the-update"]), name)
+    finding = diagnose(wrong, reference[name], small_inputs(name))
+    assert str(finding) == ("cost: in iteration 0, compute_cost is called after L_model_backward, "
+                            "update_parameters and L_model_forward; compute the cost right after the forward pass.")
+    assert finding.kind == "compute_cost called too late"
+    missing = build(mutate(sources[name], [("cost = compute_cost(AL, Y)", "cost = 0.5")]), name)
+    assert str(diagnose(missing, reference[name], small_inputs(name))) == \
+        "cost: in iteration 0, expected a call to compute_cost, found L_model_backward."

@@ -110,7 +110,10 @@ def test_failure_output_is_short_and_has_no_traceback(name, mistake, sources, ca
     text = "\n".join(lines)
     assert "Traceback" not in text and 'File "' not in text and "public_tests" not in text, text
     assert "passed" not in lines[0] and ("wrong result" in lines[0] or "raised" in lines[0]), lines
-    assert lines[-2].startswith("Look at ") and lines[-1].startswith("Use the function's"), lines
+    if STEP[(name, mistake)] == "use of globals":  # the line about globals only then
+        assert lines[-2].startswith("Look at ") and lines[-1].startswith("Use the function's"), lines
+    else:
+        assert lines[-1].startswith("Look at ") and "global variables" not in text, lines
     printed = ANSI.sub("", capsys.readouterr().out).splitlines()
     assert not [line for line in printed if "passed" in line], printed
 
@@ -132,7 +135,7 @@ def test_wrong_sign_says_start_of_backward_pass_and_opposite_sign(sources, capsy
     assert ("First step that differs (call 4, learning_rate=0.1, num_iterations=3): start of the "
             "backward pass: in iteration 0, linear_activation_backward: dA") in text, lines
     assert "It has the opposite sign." in text, lines
-    assert lines[-2] == "Look at where the backward pass starts: dA of the output layer.", lines
+    assert lines[-1] == "Look at where the backward pass starts: dA of the output layer.", lines
 
 
 def test_every_hint_fits_a_line():
@@ -153,7 +156,7 @@ def test_diagnosis_errors_never_hide_the_failure(sources, monkeypatch, capsys):
     lines = shown(wrong_version(sources, "two_layer_model", "wrong-sign-dA2"), "two_layer_model")
     assert lines[0].startswith("two_layer_model gives a wrong result in 2 of 4 checks"), lines
     assert not [line for line in lines if "First step" in line], lines
-    assert lines[-2] == "Look at the equations in your loop.", lines
+    assert lines[-1] == "Look at the equations in your loop.", lines
 
 
 # ------------------------------------------------------------------ no false alarms
@@ -267,3 +270,54 @@ def test_public_tests_name_the_held_back_mistakes(sources):
         assert lines is None or len(lines) <= 10, (mistake, lines)
     missed = [m for (_, m, _, _), ok in zip(HELD_BACK, named) if not ok]
     assert sum(named) >= 0.9 * len(named), f"named {sum(named)} of {len(named)}; missed {missed}"
+
+
+# ------------------------------------------------------------------ wiring mistakes
+
+# The call that received the wrong value, and the argument, for each wiring mistake.
+WIRED_AT = {
+    "b2-as-first-layer-bias": "the forward step of layer 1 (linear_activation_forward) got b2 as its argument b, "
+                              "expected b1.",
+    "b1-as-second-layer-bias": "the forward step of layer 2 (linear_activation_forward) got b1 as its argument b, "
+                               "expected b2.",
+    "bias-read-back-from-b2": "the forward step of layer 1 (linear_activation_forward) got b2 as its argument b, "
+                              "expected b1.",
+    "first-layer-cache-for-the-output-layer": "linear_activation_backward got the cache of forward layer 1, "
+                                              "expected the one of layer 2",
+    "output-layer-cache-for-the-first-layer": "linear_activation_backward got the cache of forward layer 2, "
+                                              "expected the one of layer 1",
+    "A2-passed-as-dA2": "the backward step of layer 2 (linear_activation_backward) got A2 as its argument dA, "
+                        "expected dA of the output layer",
+    "A1-passed-as-dA1": "the backward step of layer 1 (linear_activation_backward) got A1 as its argument dA, "
+                        "expected dA1.",
+    "dW1-and-dW2-stored-swapped": "update_parameters got grads with dW2 under the key 'dW1'",
+    "db1-and-db2-stored-swapped": "update_parameters got grads with db2 under the key 'db1'",
+}
+
+
+def test_every_wiring_mistake_has_its_call():
+    from dnn_course.course.mistakes import WIRING
+
+    assert set(WIRED_AT) == set(WIRING) and len(WIRING) >= 8
+
+
+@pytest.mark.parametrize("mistake", list(WIRED_AT))
+def test_wiring_mistake_is_named_at_the_call_that_got_the_value(mistake, sources, capsys):
+    """The public test names the step of the call that received the wrong value and the argument,
+    never the initialization (which was right), in at most 10 lines; the line about globals is absent."""
+    name = "two_layer_model"
+    lines = shown(wrong_version(sources, name, mistake), name)
+    assert lines is not None and names_step(lines, STEP[(name, mistake)]), lines
+    text = " ".join(line.strip() for line in lines)
+    assert WIRED_AT[mistake] in text, lines
+    assert "initialization" not in text and "global variables" not in text, lines
+    assert len(lines) <= MAX_LINES and max(map(len, lines)) <= WIDTH, lines
+
+
+def test_cost_computed_after_the_update_is_said_to_be_out_of_order(sources, capsys):
+    """All calls are there but compute_cost comes after the update: said so, with where it belongs."""
+    lines = shown(wrong_version(sources, "L_layer_model", "cost-after-the-update"), "L_layer_model")
+    text = " ".join(line.strip() for line in lines)
+    assert ("cost: in iteration 0, compute_cost is called after L_model_backward, update_parameters and "
+            "L_model_forward; compute the cost right after the forward pass.") in text, lines
+    assert "expected a call to" not in text, lines

@@ -59,7 +59,7 @@ def test_wheel_ships_the_learner_packages_only():
     # the public test names the first wrong step: the walking code and the reference's
     # helper calls as numbers ship
     assert shipped >= {f"public_tests/{name}" for name in (
-        "diagnose.py", "trace.py", "signature.py", "trace_data.py", "explain.py",
+        "diagnose.py", "wiring.py", "trace.py", "signature.py", "trace_data.py", "explain.py",
         "reference_trace.json")}, shipped
     # the hidden tests' support and instructor tools stay home
     for name in ("hidden.py", "make_expected.py"):

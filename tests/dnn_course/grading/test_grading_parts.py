@@ -1,4 +1,5 @@
 """The grading pieces one by one, on small inputs (fast)."""
+import ast
 import zipfile
 
 import nbformat
@@ -124,9 +125,15 @@ def test_collect_refuses_unsafe_zip(tmp_path):
 
 
 def test_runner_keeps_only_definitions():
-    """Top-level statements of a solution cell (e.g. patching numpy) are dropped."""
-    tree = definitions_only("import numpy\nnumpy.allclose = None\ndef f():\n    return 1\nprint('x')")
-    assert [type(n).__name__ for n in tree.body] == ["Import", "FunctionDef"]
+    """Top-level statements of a solution cell (e.g. patching numpy) are dropped; constants a
+    correct solution may use (names bound to literals) are kept."""
+    tree = definitions_only("import numpy\nnumpy.allclose = None\ndef f():\n    return 1\nprint('x')\n"
+                            "KEYS = ('W1', 'b1')\nEVERY = 100\nnp = None\nA = B = [1, {'x': 2.5}]\n"
+                            "C = len('x')\nnumpy.e = 3")
+    assert [type(n).__name__ for n in tree.body] == ["Import", "FunctionDef"] + ["Assign"] * 4
+    # a name bound in the learner's namespace only: it can change their function, nothing of numpy's
+    assert [ast.unparse(n) for n in tree.body[2:]] == ["KEYS = ('W1', 'b1')", "EVERY = 100", "np = None",
+                                                       "A = B = [1, {'x': 2.5}]"]
 
 
 def test_verification_passes_the_reference_and_catches_a_mistake(reference, monkeypatch):

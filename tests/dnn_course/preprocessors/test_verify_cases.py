@@ -103,3 +103,36 @@ def test_every_verified_cell_has_cases():
             assert verify.CASES[gid], gid
             assert {c.compare for c in verify.CASES[gid]} <= set(verify.COMPARES)
     assert {c.compare for c in verify.CASES["L_layer_model_hidden_no_globals"]} == {"runs"}
+
+
+def _output(case, printed="", inputs_changed=False):
+    """What verify_runner writes for a case whose function returned the reference's results."""
+    params, costs, _ = verify.reference_output(case)
+    return {"error": np.array(""), "form": np.array(""), "form_parameters": np.array(""),
+            "form_runs": np.array(""), **{f"param/{k}": v for k, v in params.items()},
+            "costs": np.array(costs), "printed": np.array(printed), "inputs_changed": np.array(inputs_changed)}
+
+
+def test_judge_asks_for_printed_costs_only_when_print_cost_is_true():
+    """The re-run outside the kernel checks printing as the hyperparameters cell does: nothing with
+    print_cost=False (the template's last line or none), every 100th cost with print_cost=True."""
+    asked = verify.CASES["two_layer_model_hidden_hyperparameters"][0]
+    quiet = verify.CASES["two_layer_model_hidden_hyperparameters"][3]
+    public = verify.CASES["correct_two_layer_model"][0]
+    assert (asked.print_cost, quiet.print_cost, public.print_cost) == (True, False, False)
+    assert verify.judge(asked, _output(asked)) == (
+        "two_layer_model(layers_dims=(6, 4, 1), learning_rate=0.1, num_iterations=3): no cost printed for "
+        "iteration 0; print it every 100 iterations, from i = 0")
+    lines = verify.reference_output(asked)[2]
+    assert verify.judge(asked, _output(asked, lines)) is None
+    for case in (quiet, public):
+        assert verify.judge(case, _output(case)) is None
+        assert verify.judge(case, _output(case, verify.reference_output(case)[2])) is None
+
+
+def test_judge_checks_unchanged_inputs_where_the_cell_does():
+    """Only the hyperparameters cell asserts that X and Y stay unchanged; the public cell does not."""
+    hyper = verify.CASES["L_layer_model_hidden_hyperparameters"][3]
+    public = verify.CASES["correct_L_layer_model"][0]
+    assert verify.judge(hyper, _output(hyper, inputs_changed=True)).endswith("changed X or Y")
+    assert verify.judge(public, _output(public, inputs_changed=True)) is None

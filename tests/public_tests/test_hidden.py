@@ -1,0 +1,60 @@
+"""The hidden tests' helpers grade only what the instructions define: printing when asked, any container."""
+import numpy as np
+import pytest
+
+from public_tests.hidden import pair_problem, printed_costs, printing_problem
+
+W = np.ones((2, 3))
+# What the template prints for 250 iterations with print_cost=True: every 100, and the last.
+REFERENCE = ["Cost after iteration 0: 0.6931", "Cost after iteration 100: 0.5", "Cost after iteration 200: 0.4",
+             "Cost after iteration 249: 0.35"]
+
+
+def test_printed_costs_reads_the_template_line_in_its_forms():
+    """Float, 0-d and (1, 1) array prints all read as the same number; other lines are ignored."""
+    lines = ["Cost after iteration 0: 0.6931", "Cost after iteration 100: [[0.5]]", "shapes: (3, 2)",
+             "Cost after iteration 200: 4e-01"]
+    assert printed_costs(lines) == {0: 0.6931, 100: 0.5, 200: 0.4}
+
+
+def test_nothing_is_asked_when_print_cost_is_false():
+    """The template's quirk prints the last cost with print_cost=False; printing nothing is as right."""
+    assert printing_problem([], ["Cost after iteration 2: 0.69"], False, 3) is None
+    assert printing_problem(["Cost after iteration 2: 0.69"], [], False, 3) is None
+
+
+@pytest.mark.parametrize("printed", [REFERENCE, REFERENCE[:3], [line.replace(": ", ": [[") + "]]" for line in REFERENCE]],
+                         ids=["as-the-template", "without-the-last", "1x1-arrays"])
+def test_costs_printed_every_100_iterations_pass(printed):
+    assert printing_problem(printed, REFERENCE, True, 250) is None
+
+
+@pytest.mark.parametrize("printed, problem", [
+    ([], "no cost printed for iteration 0; print it every 100 iterations, from i = 0"),
+    (REFERENCE[:1] + REFERENCE[2:], "no cost printed for iteration 100; print it every 100 iterations, from i = 0"),
+    (REFERENCE + ["Cost after iteration 1: 0.69"], "a cost printed for iteration 1; print it every 100 iterations only"),
+    (["Cost after iteration 0: 0.6931", "Cost after iteration 100: 0.51", "Cost after iteration 200: 0.4"],
+     "the cost printed for iteration 100 is not the cost of that iteration"),
+], ids=["nothing", "one-missing", "one-too-many", "wrong-value"])
+def test_wrong_printing_when_asked_is_named(printed, problem):
+    """When asked to print, a missing, extra or wrong cost line is named without the reference's values."""
+    assert printing_problem(printed, REFERENCE, True, 250) == problem
+
+
+@pytest.mark.parametrize("got", [
+    ({"W1": W}, [0.5]), [{"W1": W}, [0.5]], ({"W1": W}, (0.5,)), ({"W1": W}, np.array([0.5])),
+    ({"W1": W}, [np.array([[0.5]])]), ({"W1": W}, [np.float64(0.5)])],
+    ids=["tuple-list", "list-pair", "tuple-costs", "array-costs", "1x1-cost", "numpy-scalar"])
+def test_well_formed_pairs_in_every_form(got):
+    assert pair_problem(got) is None
+
+
+@pytest.mark.parametrize("got, problem", [
+    ({"W1": W}, "it must return the pair (parameters, costs)"),
+    (([0.5], {"W1": W}), "it must return parameters, a dict, first"),
+    (({"W1": W}, 0.5), "it must return costs, a list, second"),
+    (({"W1": W}, [np.array([0.5, 0.4])]), "every entry of costs must be a number"),
+    (({"W1": W}, ["0.5"]), "every entry of costs must be a number"),
+], ids=["parameters-only", "swapped", "one-cost", "cost-per-example", "text"])
+def test_badly_formed_pairs_are_named(got, problem):
+    assert pair_problem(got) == problem
