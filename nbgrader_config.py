@@ -54,6 +54,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 
 from dnn_course.preprocessors.execute import GuardedExecute  # noqa: E402
 from dnn_course.preprocessors.feedback import HideHiddenTests  # noqa: E402
+from dnn_course.preprocessors.sanitize import SanitizeLearnerContent  # noqa: E402
 from dnn_course.grading.skip import KeepOwnOutputs  # noqa: E402
 from dnn_course.preprocessors.tamper import RestoreTestCells  # noqa: E402
 from dnn_course.preprocessors.verify import VerifyResults  # noqa: E402
@@ -69,10 +70,13 @@ c.Autograde.sanitize_preprocessors = [
 c.OverwriteCells.add_missing_cells = True
 # Grading: run the notebook under the execution guard, then re-check every
 # passing test cell outside the learner's kernel (VerifyResults) before the
-# scores are saved.
+# scores are saved. SanitizeLearnerContent then cleans the markdown cells, the
+# outputs kept from the learner's run and those made while grading, so the
+# autograded notebook (and every page built from it: formgrader's grading view,
+# feedback) holds no script, style or live link of the learner's (docs/safety.md).
 c.Autograde.autograde_preprocessors = [
     GuardedExecute, VerifyResults, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+    SanitizeLearnerContent, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
 # Every submission's kernel runs in the course sandbox (dnn_course/sandbox/:
 # no network, no view of the course folder but its own working copy, memory and
@@ -107,11 +111,17 @@ c.Execute.error_on_timeout = {
 from dnn_course.preprocessors.feedback_page import FeedbackPage  # noqa: E402
 from dnn_course.preprocessors.feedback_math import OfflineMathHTMLExporter  # noqa: E402
 
-c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor,
-                                    FeedbackPage]
+# SanitizeLearnerContent first: notebooks autograded before it existed are
+# cleaned here too (and a cleaned one is left as it is).
+c.GenerateFeedback.preprocessors = [SanitizeLearnerContent, HideHiddenTests, GetGrades,
+                                    CSSHTMLHeaderPreprocessor, FeedbackPage]
 # FeedbackPage writes the formulas as MathML: the page is written without the
 # MathJax it would load from a CDN (no formulas as raw TeX offline).
 c.GenerateFeedback.exporter_class = OfflineMathHTMLExporter
+# Formgrader's grading view renders autograded notebooks with an HTMLExporter
+# built from this configuration: clean what it shows as well (notebooks
+# autograded before SanitizeLearnerContent existed are not clean).
+c.HTMLExporter.preprocessors = [SanitizeLearnerContent]
 
 # The exchange (nbgrader's release/fetch/submit between accounts) is not used:
 # submissions come from the LMS (dnn-course collect). nbgrader's JupyterLab

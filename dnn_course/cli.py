@@ -44,7 +44,7 @@ def cmd_release(args):
 def cmd_check(args):
     from dnn_course.admin.release import check
 
-    problems = check(args.root)
+    problems = check(args.root) + _markup_names(args)
     for p in problems:
         print(f"check: {p}", file=sys.stderr)
     if not problems:
@@ -53,6 +53,16 @@ def cmd_check(args):
         print(f"check: grading finds the course data in {find_course_data(args.root)}; the source "
               "notebook passes validation and the release fails it, as it should.")
     return ATTENTION if problems else OK
+
+
+def _markup_names(args):
+    """The lines naming gradebook names that hold markup (``admin/names.py``), for check and grade."""
+    from dnn_course.admin.names import markup_in_gradebook, markup_warning
+
+    try:
+        return markup_warning(markup_in_gradebook(args.course.db_url, args.course.course_id))
+    except GradebookURLError:  # said by the command itself where it matters
+        return []
 
 
 def cmd_collect(args):
@@ -126,6 +136,8 @@ def cmd_grade(args):
         results = grade_all(args.assignment, args.root, students, force=args.force,
                             db_url=args.db, course=args.course)
     code = _results_or_table(results)
+    for line in _markup_names(args):
+        print(f"grade: {line}", file=sys.stderr)
     return ATTENTION if missing else code
 
 

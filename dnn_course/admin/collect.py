@@ -163,6 +163,7 @@ def _place(root, assignment, notebook, sub, entry, zone, force, due):
         stamp_file.unlink(missing_ok=True)  # an older submission's time is not this one's
     elif stamp_file.exists():
         text = stamp_file.read_text().strip()  # the time in force
+    notes = sub.notes + notes
     if status == "kept":
         notes.insert(0, "a different submission is already there: kept it (--force replaces it)")
     return Collected(sub, status, text, notes)
@@ -235,7 +236,7 @@ def collect_download(source, root, assignment, notebook, force=False, tz="UTC", 
         for sid in sorted(chosen):
             sub, entry = chosen[sid]
             if sub.layout == "Blackboard" and sid in names and not sub.last_name:
-                sub.first_name, sub.last_name = names[sid]
+                sub.set_name(*names[sid])
             report.collected.append(_place(root, assignment, notebook, sub, entry, zone, force,
                                             due and due.replace(tzinfo=timezone.utc)))
     if report.collected:

@@ -18,8 +18,10 @@ LMS tells about the learner. The nbgrader id chosen per layout:
   the folder or the text before the first "_".
 """
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from dnn_course.admin.names import plain_name
 
 # nbgrader ids become folder names and gradebook keys: letters and digits first,
 # then letters, digits, . _ @ + - (no "/", no "..").
@@ -54,6 +56,15 @@ class Submission:
     lms_user_id: str = None
     late: bool = False
     timestamp: datetime = None  # from the file name (LMS time zone), else None
+    notes: list = field(default_factory=list)  # what collect says about this file
+
+    def set_name(self, first, last):
+        """Store the LMS's name as plain text (``names.plain_name``), with a note if it changed."""
+        (self.first_name, first_changed), (self.last_name, last_changed) = \
+            plain_name(first), plain_name(last)
+        if first_changed or last_changed:
+            self.notes.append(f"the name held < > & \" ' or `, which could act as HTML in "
+                              f"grading pages: stored with look-alike characters as {self.name!r}")
 
     @property
     def name(self):
@@ -129,9 +140,11 @@ def identify(path, notebook=None):
                        "then also . _ @ + -; rename the file or folder")
     sub = Submission(path, sid, layout, late=bool(g.get("late")))
     if layout == "Canvas":
-        sub.last_name, sub.lms_user_id = g["name"], sid
+        sub.set_name("", g["name"])
+        sub.lms_user_id = sid
     elif layout == "Moodle":
-        (sub.first_name, sub.last_name), sub.lms_user_id = split_name(g["name"]), sid
+        sub.set_name(*split_name(g["name"]))
+        sub.lms_user_id = sid
     elif layout == "Blackboard":
         sub.lms_user_id, sub.timestamp = sid, datetime.strptime(g["timestamp"], BB_TIME)
     return sub

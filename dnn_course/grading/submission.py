@@ -36,11 +36,13 @@ def add_student(gb, student):
     """
     from nbgrader.api import InvalidEntry, MissingEntry
 
+    from dnn_course.admin.names import plain_name
+
     try:
         gb.find_student(student)
     except MissingEntry:
-        try:
-            gb.update_or_create_student(student, last_name=student, first_name="")
+        try:  # the id as text: nbgrader's grading view writes names unescaped (admin/names.py)
+            gb.update_or_create_student(student, last_name=plain_name(student)[0], first_name="")
         except InvalidEntry:  # another grader process added it meanwhile
             pass
 

@@ -8,6 +8,7 @@
 #     code cells and outputs are left alone (a $ there is not math); a formula
 #     latex2mathml cannot convert keeps its TeX text and is logged;
 #   - OfflineMathHTMLExporter writes the page without the MathJax scripts.
+import html
 import logging
 import re
 
@@ -89,7 +90,9 @@ def _convert_text(text, failed):
             pos = m.end() if m.group("escaped") else m.start() + 1
             continue
         try:
-            out.append(tex_to_mathml(tex, display=bool(m.group("dollars2") or m.group("bracket"))))
+            # a cleaned cell (sanitize.py) is HTML: its formulas' < and & are character references
+            out.append(tex_to_mathml(html.unescape(tex),
+                                     display=bool(m.group("dollars2") or m.group("bracket"))))
         except ValueError as exc:
             failed.append((m.group(0), str(exc)))
             out.append(m.group(0))

@@ -292,3 +292,71 @@ def test_split_name(full, split):
 def test_identify(path, expected):
     s = identify(path, "dnn_app.ipynb")
     assert (s.student_id, s.how, s.first_name, s.last_name, s.lms_user_id, s.timestamp) == expected
+
+
+HOSTILE_MOODLE = "Ana <img src=x onerror=alert(1)>_556_assignsubmission_file_/dnn_app.ipynb"
+HOSTILE_CANVAS = "o'brien\"&<b>_123458_7891013_dnn_app.ipynb"
+HOSTILE_RECEIPT = "Name: Jo <script>alert(1)</script> Ng (jng)\nAssignment: HW\n"
+
+
+def test_names_holding_markup_are_stored_as_text(course, tmp_path, capsys):
+    """Names that could act as HTML (Moodle folder, Canvas file name, Blackboard receipt) are
+    stored with look-alike characters, the learner is still collected, and collect says so."""
+    archive = _zip(tmp_path / "dl.zip", [
+        (HOSTILE_MOODLE, _nb("moodle"), (2026, 1, 1, 0, 0, 0)),
+        (HOSTILE_CANVAS, _nb("canvas"), (2026, 1, 1, 0, 0, 0)),
+        ("HW_jng_attempt_2026-11-27-14-05-09_dnn_app.ipynb", _nb("bb"), (2026, 1, 1, 0, 0, 0)),
+        ("HW_jng_attempt_2026-11-27-14-05-09.txt", HOSTILE_RECEIPT.encode(), (2026, 1, 1, 0, 0, 0)),
+    ])
+    assert run(course, "collect", archive) == 0
+    out = capsys.readouterr().out
+    assert students(course) == {
+        "556": ("Ana \u2039img src=x", "onerror=alert(1)\u203a", "556"),
+        "123458": ("", "o\u2019brien\u201d\uff06\u2039b\u203a", "123458"),
+        "jng": ("Jo \u2039script\u203aalert(1)\u2039/script\u203a", "Ng", "jng")}
+    for sid in ("556", "123458", "jng"):
+        assert submitted(course, sid).exists()
+    note = "the name held < > & \" ' or `, which could act as HTML in grading pages: stored with " \
+           "look-alike characters as "
+    assert out.count(note) == 3, out
+    assert note + repr("o\u2019brien\u201d\uff06\u2039b\u203a") in out
+    for name in students(course).values():
+        assert not set("<>&\"'`") & set("".join(name))
+
+
+@pytest.mark.parametrize("raw, plain, changed", [
+    ("Dana Lee", "Dana Lee", False),
+    ("O'Brien", "O\u2019Brien", True),
+    ("<img src=x onerror=alert(1)>", "\u2039img src=x onerror=alert(1)\u203a", True),
+    ("a & \"b\" `c`", "a \uff06 \u201db\u201d \u2018c\u2018", True),
+    ("tab\there\nnew", "tab here new", False),
+    (None, "", False),
+])
+def test_plain_name(raw, plain, changed):
+    """Each character HTML reads as markup becomes its look-alike; nothing else changes."""
+    from dnn_course.admin.names import plain_name
+
+    assert plain_name(raw) == (plain, changed)
+
+
+def test_gradebook_names_with_markup_are_listed(course):
+    """Names added by routes collect does not own (nbgrader db student add, formgrader's form)
+    are found and named with the fix; a learner graded first under a hostile folder name gets
+    a plain name."""
+    from dnn_course.admin.names import markup_in_gradebook, markup_warning
+    from dnn_course.grading.submission import add_student
+
+    with Gradebook(DB(course), "dnn-cat-course") as gb:
+        gb.update_or_create_student("s1", first_name="Dana", last_name="Lee")
+        gb.update_or_create_student("s2", first_name="<svg onload=alert(1)>", last_name="Lee")
+        add_student(gb, "x<b>")
+    found = markup_in_gradebook(DB(course), "dnn-cat-course")
+    assert found == [("s2", "first_name", "<svg onload=alert(1)>"), ("x<b>", "id", "x<b>")]
+    assert students(course)["x<b>"] == ("", "x\u2039b\u203a", None)
+    lines = markup_warning(found)
+    assert lines[0].startswith("2 gradebook name(s) hold < > & \" ' or `")
+    assert lines[1] == "  student 's2': first_name = '<svg onload=alert(1)>'"
+    assert "nbgrader db student remove <id>" in lines[-1]
+    assert markup_warning([]) == []
+    assert markup_in_gradebook(f"sqlite:///{course / 'none.db'}", "dnn-cat-course") == []
+    assert not (course / "none.db").exists()

@@ -1,0 +1,277 @@
+"""Learner content made safe to show: markdown cells, raw cells and outputs cleaned with bleach.
+
+A submitted notebook is untrusted: its markdown, the outputs kept from the
+learner's run and the outputs its code makes while grading all end up in
+pages an instructor opens (formgrader's grading view, served from the
+instructor's own Jupyter server) and in feedback pages. ``SanitizeLearnerContent``
+rewrites the notebook so that whatever renders it afterwards only meets:
+
+- markdown cells rendered to HTML by nbconvert's own markdown renderer, then
+  cleaned by bleach against an allow-list (no script, event handler, style,
+  class or id the learner chose, form, frame, ``<base>``/``<meta>``/``<link>``,
+  ``javascript:`` or ``data:`` link; ``data:`` only as a PNG/JPEG/GIF/WebP image);
+- outputs of the MIME types in ``SAFE_TYPES`` only: HTML cleaned as above,
+  markdown rendered and cleaned, LaTeX escaped, images checked to be base64;
+  any other type (JavaScript, SVG, JSON, widgets, ...) becomes text with a
+  one-line note;
+- TeX commands that make links, styles or ids in MathJax (``\\href``, ``\\style``,
+  ...) with their backslash replaced by a look-alike, so a formula cannot
+  become a live link or a styled box.
+
+The result is a fixed point of nbconvert's markdown renderer: rendering a
+cleaned markdown cell again (as formgrader does) gives back the same HTML.
+docs/safety.md says where this runs.
+"""
+import base64
+import binascii
+import html
+import re
+
+import bleach
+from bleach.html5lib_shim import Filter
+from nbconvert.filters.markdown_mistune import IPythonRenderer, InvalidNotebook, MarkdownWithMath
+from nbconvert.preprocessors import Preprocessor
+from pygments.token import STANDARD_TYPES
+
+TAGS = frozenset("""
+    a abbr b blockquote br caption code dd del div dl dt em h1 h2 h3 h4 h5 h6 hr i img ins kbd
+    li ol p pre q s samp small span strong sub sup table tbody td tfoot th thead tr u ul var
+""".split())
+ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "img": ["src", "alt", "title", "width",
+              "height"], "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan"],
+              "ol": ["start"], "*": ["class"]}
+# Classes the renderer itself writes (code highlighting); any other class could
+# borrow the page's own look (a Bootstrap alert, a fixed bar, the summary box).
+CLASSES = frozenset(STANDARD_TYPES.values()) | {"highlight", "dnn-learner"}
+IMAGE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*\Z", re.I)
+SIZE = re.compile(r"[0-9]{1,4}(%|px)?\Z")
+# MathJax commands that make links, CSS, classes, ids, tooltips or load code.
+TEX_ACTIVE = re.compile(r"\\(?=(href|url|style|class|cssId|bbox|require|html|data|mmlToken|csname|"
+                        r"toggle|action|mathtip|texttip|tooltip|unicode)(?![A-Za-z]))")
+TEX_BACKSLASH = "\uFF3C"  # FULLWIDTH REVERSE SOLIDUS: reads as a backslash, is no TeX command
+WRAP = '<div class="dnn-learner">'
+TEXT_TOKENS = ("Characters", "SpaceCharacters", "Entity")
+BLANK_LINE_BREAK = re.compile(r"\n(?=[ \t]*\n)")
+
+SAFE_IMAGES = ("image/png", "image/jpeg", "image/gif")
+SAFE_TYPES = ("text/plain", "text/html", "text/markdown", "text/latex") + SAFE_IMAGES
+NOTE = "[{mime} output not shown: it could run code or restyle the grader's page. Its text:]"
+NOTE_BINARY = "[{mime} output not shown: it could run code or restyle the grader's page.]"
+
+
+def _attribute_allowed(tag, name, value):
+    if name == "class":
+        return bool(value.split()) and all(c in CLASSES for c in value.split())
+    if tag == "img" and name == "src":
+        lowered = value.strip().lower()
+        if lowered.startswith("data:"):
+            return bool(IMAGE_DATA.match(value.strip()))
+        return _relative(lowered)
+    if tag == "img" and name in ("width", "height"):
+        return bool(SIZE.match(value.strip()))
+    if name == "href" and value.strip().lower().startswith("data:"):
+        return False
+    return name in ATTRIBUTES.get(tag, ()) or name in ATTRIBUTES["*"]
+
+
+def _relative(url):
+    # images load without a click: no other site (tracking) and no server path
+    return ":" not in url.split("/")[0] and not url.startswith(("/", "\\", "#")) and url != ""
+
+
+class _NeutralizeTex(Filter):
+    """Replace the backslash of MathJax's link and style commands in the page's text."""
+
+    def __iter__(self):
+        run = []  # a run of text: bleach gives each character reference (&#92;) its own token
+        for token in super().__iter__():
+            if token["type"] in TEXT_TOKENS:
+                run.append(token)
+                continue
+            yield from self._text(run)
+            run = []
+            yield token
+        yield from self._text(run)
+
+    @staticmethod
+    def _text(run):
+        text = "".join(html.unescape(f"&{t['name']};") if t["type"] == "Entity" else t["data"]
+                       for t in run)
+        if TEX_ACTIVE.search(text):
+            yield {"type": "Characters", "data": neutralize_tex(text)}
+        else:
+            yield from run
+
+
+_CLEANER = bleach.Cleaner(tags=TAGS, attributes=_attribute_allowed,
+                          protocols={"http", "https", "mailto", "data"}, strip=True,
+                          strip_comments=True, filters=[_NeutralizeTex])
+
+
+def neutralize_tex(text):
+    """``text`` with MathJax's active commands (``\\href``, ``\\style``, ...) made plain text.
+
+    Args:
+        text: any text a page shows, e.g. ``$\\href{javascript:x}{y}$``.
+
+    Returns:
+        str: the same text with each such command's backslash replaced by ``\\uFF3C``.
+    """
+    return TEX_ACTIVE.sub(TEX_BACKSLASH, text)
+
+
+def clean_html(fragment):
+    """An HTML fragment with only the allow-listed tags, attributes and URLs.
+
+    Args:
+        fragment: HTML from a learner (a markdown cell rendered, an output).
+
+    Returns:
+        str: the cleaned HTML, with no blank line (so markdown renderers keep it one HTML block).
+    """
+    cleaned = _CLEANER.clean(str(fragment))
+    return BLANK_LINE_BREAK.sub("&#10;", cleaned)
+
+
+class _Renderer(IPythonRenderer):
+    """nbconvert's renderer, attachments as data URLs (raster first), no anchor links."""
+
+    def __init__(self, attachments):
+        super().__init__(escape=False, allow_harmful_protocols=False, exclude_anchor_links=True,
+                         attachments=attachments)
+
+    def _embed_image_or_attachment(self, src):
+        name = src[len("attachment:"):] if src.startswith("attachment:") else None
+        if name is None:
+            return src
+        bundle = self.attachments.get(name) or {}
+        for mime in SAFE_IMAGES:
+            if mime in bundle:
+                return f"data:{mime};base64,{bundle[mime]}"
+        return ""  # missing or not a raster image: no source, its alt text stays
+
+
+def clean_markdown(source, attachments=None):
+    """A markdown cell's text as cleaned HTML, to be stored as the cell's new source.
+
+    Args:
+        source: the markdown text.
+        attachments: the cell's attachments (``attachment:`` images become data URLs).
+
+    Returns:
+        str: one ``<div class="dnn-learner">`` block of cleaned HTML; formulas stay
+        as TeX text between their ``$`` delimiters for MathJax.
+    """
+    try:
+        rendered = MarkdownWithMath(renderer=_Renderer(attachments or {})).render(source)
+    except InvalidNotebook:  # cannot happen with _Renderer; kept as text if it ever does
+        rendered = html.escape(source)
+    if source.startswith(WRAP) and rendered.strip() == source.strip():
+        return clean_html(source)  # cleaned before (feedback after autograde): not wrapped twice
+    return clean_html(f"{WRAP}{rendered}</div>")
+
+
+def _base64_image(data):
+    text = "".join(data) if isinstance(data, list) else str(data)
+    try:
+        base64.b64decode(re.sub(r"\s", "", text), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return text
+
+
+def _text_of(value):
+    return "".join(value) if isinstance(value, list) else value if isinstance(value, str) else None
+
+
+def clean_output(output):
+    """One output of a code cell, made safe to show (changed in place).
+
+    Args:
+        output: an nbformat output (stream and error outputs are left as they are:
+            pages escape their text).
+
+    Returns:
+        list of str: the MIME types not shown (each told in the output's text).
+    """
+    data = output.get("data")
+    if output.get("output_type") not in ("display_data", "execute_result") or data is None:
+        return []
+    kept, dropped = {}, []
+    for mime, value in data.items():
+        if mime in SAFE_IMAGES:
+            image = _base64_image(value)
+            if image is not None:
+                kept[mime] = image
+            else:
+                dropped.append(mime)
+        elif mime == "text/html":
+            kept[mime] = clean_html(_text_of(value) or "")
+        elif mime == "text/markdown":
+            kept["text/html"] = clean_markdown(_text_of(value) or "")
+        elif mime == "text/latex":
+            kept["text/html"] = kept.get("text/html") or \
+                f'{WRAP}{html.escape(neutralize_tex(_text_of(value) or ""))}</div>'
+        elif mime == "text/plain":
+            kept[mime] = _text_of(value) or ""
+        else:
+            dropped.append(mime)
+    if dropped and not any(m != "text/plain" for m in kept):
+        text = _text_of(data[dropped[0]])
+        kept["text/plain"] = (NOTE.format(mime=dropped[0]) + "\n" + text if text is not None
+                              else NOTE_BINARY.format(mime=dropped[0]))
+    output["data"] = kept
+    # width and height of images only, as numbers; nothing else of the learner's reaches a page
+    meta = output.get("metadata") or {}
+    output["metadata"] = {m: {k: v for k, v in meta[m].items()
+                              if k in ("width", "height") and isinstance(v, (int, float))}
+                          for m in SAFE_IMAGES if m in kept and isinstance(meta.get(m), dict)}
+    return dropped
+
+
+def clean_cell(cell):
+    """One cell made safe to show (changed in place): markdown rendered and cleaned,
+    raw cells kept from rendering, outputs cleaned.
+
+    Args:
+        cell: an nbformat cell.
+
+    Returns:
+        cell: the same cell.
+    """
+    if cell.cell_type == "markdown":
+        cell.source = clean_markdown(cell.source, cell.get("attachments"))
+        cell.pop("attachments", None)
+    elif cell.cell_type == "raw":  # a raw cell of format text/html goes into pages unchanged
+        for key in ("format", "raw_mimetype"):
+            cell.metadata.pop(key, None)
+    for output in cell.get("outputs", []):
+        clean_output(output)
+    hidden = cell.metadata.get("jupyter")
+    if isinstance(hidden, dict):  # a test cell's output must not be hidden from the grader
+        hidden.pop("outputs_hidden", None)
+        hidden.pop("source_hidden", None)
+    return cell
+
+
+class SanitizeLearnerContent(Preprocessor):
+    """Clean every cell of a submitted notebook before any page renders it.
+
+    Runs in nbgrader's Autograde (after the notebook has been executed) and first
+    in GenerateFeedback; idempotent, so running it twice is harmless.
+    """
+
+    def preprocess(self, nb, resources):
+        """Clean every cell and drop widget state (it loads scripts from a CDN).
+
+        Args:
+            nb: the notebook.
+            resources: nbconvert resources (unused).
+
+        Returns:
+            (nb, resources).
+        """
+        nb.metadata.pop("widgets", None)
+        for cell in nb.cells:
+            clean_cell(cell)
+        return nb, resources
