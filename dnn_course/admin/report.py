@@ -6,7 +6,8 @@ each test cell's pass rate, the mistakes grouped by the step their feedback
 names and by failure signature (mistake_groups.py), submissions that could
 not be graded, tampering notes, grading times, and every submission with a
 link to its feedback page. Charts are embedded PNGs (report_plots.py), text is
-HTML-escaped, no script runs, nothing is fetched; the page fits 1280 px.
+HTML-escaped, no script runs, nothing is fetched (its Content-Security-Policy,
+``course/csp.py``, refuses both); the page fits 1280 px.
 """
 import os
 import statistics
@@ -17,6 +18,7 @@ from urllib.parse import quote
 
 from dnn_course.admin import report_plots as plots
 from dnn_course.admin.mistake_groups import group_mistakes
+from dnn_course.course.csp import csp_meta
 from dnn_course.course.paths import NOTEBOOK
 
 STYLE = """
@@ -176,7 +178,7 @@ def render(cls, root, out_dir):
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     title = f"Class report: {cls.assignment}"
     body = "".join(f(page) for f in (_summary, _tests, _mistakes, _not_graded, _times, _everyone))
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{csp_meta()}'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(title)}</title><style>{STYLE}</style></head><body><main>"
             f"<h1>{escape(title)}</h1><p class='muted'>Generated {when} from the gradebook and "

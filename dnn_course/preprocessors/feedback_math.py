@@ -15,6 +15,8 @@ import re
 from latex2mathml.converter import convert
 from nbconvert.exporters import HTMLExporter
 
+from dnn_course.course.csp import with_csp
+
 LOG = logging.getLogger(__name__)
 
 FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
@@ -184,8 +186,10 @@ def without_mathjax(page):
 
 
 class OfflineMathHTMLExporter(HTMLExporter):
-    """nbconvert's HTML exporter, writing the page without MathJax (its formulas are MathML)."""
+    """nbconvert's HTML exporter, writing the page without MathJax (its formulas are MathML)
+    and with the course's Content-Security-Policy (no script, no style attribute, nothing
+    loaded from elsewhere: ``dnn_course/course/csp.py``)."""
 
     def from_notebook_node(self, nb, resources=None, **kw):
         output, resources = super().from_notebook_node(nb, resources, **kw)
-        return without_mathjax(output), resources
+        return with_csp(without_mathjax(output), style_attributes=False), resources

@@ -32,6 +32,7 @@ from bleach.html5lib_shim import Filter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, InvalidNotebook, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
 from pygments.token import STANDARD_TYPES
+from traitlets import Bool
 
 TAGS = frozenset("""
     a abbr b blockquote br caption code dd del div dl dt em h1 h2 h3 h4 h5 h6 hr i img ins kbd
@@ -260,6 +261,11 @@ class SanitizeLearnerContent(Preprocessor):
     Runs in nbgrader's Autograde (after the notebook has been executed) and first
     in GenerateFeedback; idempotent, so running it twice is harmless.
     """
+
+    # nbconvert's preprocessors are off unless configured on; nbgrader calls its
+    # steps without turning them on, so this one is on by default (as nbgrader's own are)
+    enabled = Bool(True, help="Clean learner content (turn off only for trusted notebooks)").tag(
+        config=True)
 
     def preprocess(self, nb, resources):
         """Clean every cell and drop widget state (it loads scripts from a CDN).
