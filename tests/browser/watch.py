@@ -4,7 +4,8 @@
 ``document.title`` setter and alert/confirm/prompt in every frame (an init script), keeps
 every dialog and request, and ``ran()`` lists what hostile content did. ``scan()`` finds
 hostile markup still alive (handlers, javascript: and data: URLs, style, base, meta, frames,
-forms) that would run on a click. ``uncovered(locator)`` checks that an element is shown and
+forms) that would run on a click; ``click_text_links`` clicks the links JupyterLab makes of
+printed URLs. ``uncovered(locator)`` checks that an element is shown and
 on top at its centre, so no learner content hides or covers it.
 """
 from urllib.parse import urlsplit
@@ -40,8 +41,9 @@ SCAN_SCRIPT = """(mark) => {
       const value = a.value.replace(/[\\u0000-\\u0020]/g, '').toLowerCase();
       if (name.startsWith('on') && a.value.includes(mark.mark)) found.push(`${name} on <${tag.toLowerCase()}>: ${a.value.slice(0, 80)}`);
       if (name === 'srcdoc') found.push(`srcdoc on <${tag.toLowerCase()}>`);
+      const where = el.closest('.jp-RenderedText') ? 'in a text output, ' : '';
       if ((urlAttrs.includes(name) || name.endsWith('href')) &&
-          /^(javascript|vbscript|data:text\\/html)/.test(value)) found.push(`${name}=${a.value.slice(0, 80)} on <${tag.toLowerCase()}>`);
+          /^(javascript|vbscript|data:text\\/html)/.test(value)) found.push(`${where}${name}=${a.value.slice(0, 80)} on <${tag.toLowerCase()}>`);
       if (name === 'style' && a.value.includes(mark.sink)) found.push(`style calling ${mark.sink} on <${tag.toLowerCase()}>`);
     }
   }
@@ -111,6 +113,31 @@ class Watch:
             except Exception as e:  # noqa: BLE001 (a frame gone or navigating: say so)
                 found.append(f"{frame.url[:80]}: could not be scanned ({str(e).splitlines()[0]})")
         return found
+
+
+TEXT_LINK = "in a text output, "  # how scan() names a link JupyterLab made of printed text
+
+
+def click_text_links(page):
+    """Click every javascript: or data: link JupyterLab made of URLs in printed text.
+
+    JupyterLab turns URL-like text of stream and error outputs into links (target _blank),
+    so a learner's printed ``data:text/html,<script>...`` becomes one; the browser must
+    refuse to open it (Chromium blocks top-level data: and javascript: navigations there).
+
+    Args:
+        page: the Page showing a notebook.
+
+    Returns:
+        How many links were clicked.
+    """
+    links = page.locator(".jp-RenderedText a[href^='data:'], .jp-RenderedText a[href^='javascript:']")
+    count = links.count()
+    for i in range(count):
+        links.nth(i).scroll_into_view_if_needed()
+        links.nth(i).click(timeout=5_000, no_wait_after=True)
+    page.wait_for_timeout(1_000)
+    return count
 
 
 def uncovered(locator):
