@@ -60,7 +60,7 @@ class Watch:
             sink: the test's counting server (``url``, ``hits``).
         """
         self.page, self.sink = page, sink
-        self.signals, self.requests, self.dialogs, self.csp = [], [], [], []
+        self.signals, self.requests, self.dialogs = [], [], []
         self._sink_hits = len(sink.hits)
         context = page.context
         context.expose_binding(BINDING, self._signal)
@@ -74,7 +74,6 @@ class Watch:
 
     def _attach(self, page):
         page.on("dialog", self._dialog)
-        page.on("console", lambda m: "Content Security Policy" in m.text and self.csp.append(m.text))
 
     def _dialog(self, dialog):
         self.dialogs.append((dialog.type, dialog.message))
