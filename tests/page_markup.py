@@ -35,11 +35,15 @@ def problems(fragment):
             if name == "class" and set(value.split()) & {"alert", "alert-success", "navbar-fixed-top",
                                                            "dnn-summary"}:
                 out.append(f"{tag} class={value}")
-            if name in URL_ATTRIBUTES and (":" in value.split("/")[0] or value.startswith("//")):
+            remote = ":" in value.split("/")[0] or value.startswith("//")
+            if tag == "a" and name == "href":  # a link needs a click: only web and mail ones
+                if remote and not value.startswith(("http://", "https://", "mailto:")):
+                    out.append(f"a href={value[:30]}")
+            elif name in URL_ATTRIBUTES and remote:  # loads by itself: only an embedded image
                 if not (tag == "img" and value.startswith("data:image/png;base64,")):
                     out.append(f"{tag} {name}={value[:30]}")
     text = "".join(parsed.text)
-    for command in ("\\href", "\\style"):
+    for command in ("\\href", "\\style", "\\raise", "\\rule", "\\kern"):
         if command in text:
             out.append(f"TeX {command}")
     return out

@@ -26,6 +26,7 @@ import base64
 import binascii
 import html
 import re
+from pathlib import Path
 
 import bleach
 from bleach.html5lib_shim import Filter
@@ -46,14 +47,20 @@ ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "img": ["src", "alt", "
 CLASSES = frozenset(STANDARD_TYPES.values()) | {"highlight", "dnn-learner"}
 IMAGE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*\Z", re.I)
 SIZE = re.compile(r"[0-9]{1,4}(%|px)?\Z")
-# MathJax commands that make links, CSS, classes, ids, tooltips or load code.
+# MathJax commands that make links, CSS, classes, ids, tooltips or load code, and
+# those that move a formula's ink out of its own box (negative kerns, raised
+# rules, overlaps), which could cover the page's score or test output.
 TEX_ACTIVE = re.compile(r"\\(?=(href|url|style|class|cssId|bbox|require|html|data|mmlToken|csname|"
-                        r"toggle|action|mathtip|texttip|tooltip|unicode)(?![A-Za-z]))")
+                        r"toggle|action|mathtip|texttip|tooltip|unicode|raise|lower|moveleft|"
+                        r"moveright|kern|mkern|hskip|mskip|hspace|mspace|rule|Rule|llap|rlap|clap|"
+                        r"mathllap|mathrlap|mathclap)(?![A-Za-z]))")
 TEX_BACKSLASH = "\uFF3C"  # FULLWIDTH REVERSE SOLIDUS: reads as a backslash, is no TeX command
 WRAP = '<div class="dnn-learner">'
 TEXT_TOKENS = ("Characters", "SpaceCharacters", "Entity")
 BLANK_LINE_BREAK = re.compile(r"\n(?=[ \t]*\n)")
 
+# What formgrader's grading view hands its template about the learner, written there unescaped.
+FORMGRADER_TEXT = ("student", "last_name", "first_name", "notebook_path")
 SAFE_IMAGES = ("image/png", "image/jpeg", "image/gif")
 SAFE_TYPES = ("text/plain", "text/html", "text/markdown", "text/latex") + SAFE_IMAGES
 NOTE = "[{mime} output not shown: it could run code or restyle the grader's page. Its text:]"
@@ -198,25 +205,25 @@ def clean_output(output):
     data = output.get("data")
     if output.get("output_type") not in ("display_data", "execute_result") or data is None:
         return []
-    kept, dropped = {}, []
-    for mime, value in data.items():
-        if mime in SAFE_IMAGES:
-            image = _base64_image(value)
-            if image is not None:
-                kept[mime] = image
-            else:
+    kept = {}
+    dropped = [mime for mime in data if mime not in SAFE_TYPES]
+    for mime in SAFE_IMAGES:
+        if mime in data:
+            image = _base64_image(data[mime])
+            if image is None:
                 dropped.append(mime)
-        elif mime == "text/html":
-            kept[mime] = clean_html(_text_of(value) or "")
-        elif mime == "text/markdown":
-            kept["text/html"] = clean_markdown(_text_of(value) or "")
-        elif mime == "text/latex":
-            kept["text/html"] = kept.get("text/html") or \
-                f'{WRAP}{html.escape(neutralize_tex(_text_of(value) or ""))}</div>'
-        elif mime == "text/plain":
-            kept[mime] = _text_of(value) or ""
-        else:
-            dropped.append(mime)
+            else:
+                kept[mime] = image
+    if "text/plain" in data:
+        kept["text/plain"] = _text_of(data["text/plain"]) or ""
+    # one HTML view, the richest the output gives: its HTML, else its markdown, else its LaTeX
+    if "text/html" in data:
+        kept["text/html"] = clean_html(_text_of(data["text/html"]) or "")
+    elif "text/markdown" in data:
+        kept["text/html"] = clean_markdown(_text_of(data["text/markdown"]) or "")
+    elif "text/latex" in data:
+        latex = html.escape(neutralize_tex(_text_of(data["text/latex"]) or ""))
+        kept["text/html"] = f"{WRAP}{latex}</div>"
     if dropped and not any(m != "text/plain" for m in kept):
         text = _text_of(data[dropped[0]])
         kept["text/plain"] = (NOTE.format(mime=dropped[0]) + "\n" + text if text is not None
@@ -255,6 +262,24 @@ def clean_cell(cell):
     return cell
 
 
+def escape_formgrader_names(resources):
+    """HTML-escape the student's id, names and notebook path formgrader's grading view passes
+    to its template, which writes them unescaped (``formgrade_macros.html.j2``).
+
+    Args:
+        resources: the exporter's resources (changed in place; other pages pass none of these).
+
+    Returns:
+        None.
+    """
+    if resources is None or resources.get("dnn_course_escaped"):
+        return
+    for key in FORMGRADER_TEXT:
+        if isinstance(resources.get(key), str):
+            resources[key] = html.escape(resources[key])
+    resources["dnn_course_escaped"] = True
+
+
 class SanitizeLearnerContent(Preprocessor):
     """Clean every cell of a submitted notebook before any page renders it.
 
@@ -268,16 +293,46 @@ class SanitizeLearnerContent(Preprocessor):
         config=True)
 
     def preprocess(self, nb, resources):
-        """Clean every cell and drop widget state (it loads scripts from a CDN).
+        """Clean every cell (a markdown cell exactly as the course released it stays as it
+        is) and drop widget state (it loads scripts from a CDN).
 
         Args:
             nb: the notebook.
-            resources: nbconvert resources (unused).
+            resources: nbconvert resources; nbgrader's name the assignment and notebook,
+                whose released markdown is the course's own.
 
         Returns:
             (nb, resources).
         """
         nb.metadata.pop("widgets", None)
+        escape_formgrader_names(resources)
+        released = self._released_markdown(resources)
         for cell in nb.cells:
-            clean_cell(cell)
+            if not (cell.cell_type == "markdown" and cell.source in released):
+                clean_cell(cell)
         return nb, resources
+
+    def _released_markdown(self, resources):
+        """The markdown sources of the released notebook (the course's own text, with its
+        anchors and image sizes), or an empty set where it is not known or not found."""
+        import nbformat
+        from nbgrader.coursedir import CourseDirectory
+
+        resources = resources or {}
+        info = resources.get("nbgrader") or {}
+        # nbgrader's converters name them in resources["nbgrader"]; formgrader's grading view
+        # passes assignment_id and notebook_id
+        assignment = info.get("assignment") or resources.get("assignment_id")
+        notebook = info.get("notebook") or resources.get("notebook_id")
+        if not (isinstance(assignment, str) and isinstance(notebook, str)):
+            return set()
+        course = CourseDirectory(config=self.config)
+        path = Path(course.format_path(course.release_directory, ".", assignment)) / \
+            f"{notebook}.ipynb"
+        try:
+            released = nbformat.read(str(path), as_version=4)
+        except (OSError, ValueError):
+            self.log.warning("SanitizeLearnerContent: no released notebook at %s: every markdown "
+                             "cell is cleaned, the course's own too", path)
+            return set()
+        return {c.source for c in released.cells if c.cell_type == "markdown"}

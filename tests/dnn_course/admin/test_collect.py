@@ -358,5 +358,11 @@ def test_gradebook_names_with_markup_are_listed(course):
     assert lines[1] == "  student 's2': first_name = '<svg onload=alert(1)>'"
     assert "nbgrader db student remove <id>" in lines[-1]
     assert markup_warning([]) == []
+    from types import SimpleNamespace
+
+    from dnn_course.cli import _markup_names
+    from dnn_course.course.context import Course
+
+    assert _markup_names(SimpleNamespace(course=Course(course))) == lines  # what check and grade say
     assert markup_in_gradebook(f"sqlite:///{course / 'none.db'}", "dnn-cat-course") == []
     assert not (course / "none.db").exists()

@@ -309,3 +309,11 @@ def test_lms_exports_of_a_graded_class(graded_class):
     moodle = read_rows(root / "exports" / f"{ASSIGNMENT}-moodle.csv")
     assert moodle[0] == MOODLE_HEADER
     assert {r[0]: r[2] for r in moodle[1:]} == {f"Participant {k}": v for k, v in want.items()}
+
+
+def test_page_carries_the_content_security_policy(tmp_path):
+    """The report's policy comes first in its head: no script, no load but data: images."""
+    from dnn_course.course.csp import csp_meta
+
+    page = render(hand_made_class(), tmp_path, tmp_path / "exports")
+    assert page.startswith(f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{csp_meta()}')

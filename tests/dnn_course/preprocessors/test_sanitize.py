@@ -50,6 +50,7 @@ VECTORS = {
     "tex href": "$\\href{javascript:document.title='pwned'}{x}$",
     "tex style": "$$\\style{position:fixed;top:0}{\\text{20 / 20}}$$",
     "entity-encoded tex href": "&#92;href{javascript:document.title='pwned'}{x}",
+    "tex overlay": "$\\raise{-400px}{\\rule{2000px}{900px}}\\kern-900px$",
 }
 
 
@@ -185,3 +186,51 @@ def test_wired_into_grading_and_feedback():
     assert steps.index("SanitizeLearnerContent") < steps.index("SaveAutoGrades")
     assert cfg.GenerateFeedback.preprocessors[0] is SanitizeLearnerContent
     assert cfg.HTMLExporter.preprocessors == [SanitizeLearnerContent]
+
+
+def test_course_cells_as_released_stay_as_they_are(tmp_path):
+    """A markdown cell exactly as the release has it is the course's own text (anchors, image
+    sizes, its table of contents) and stays; one a learner changed by a character is cleaned."""
+    from traitlets.config import Config
+
+    from dnn_course.course.paths import release_notebook
+
+    released = nbformat.read(str(release_notebook()), as_version=4)
+    course = next(c for c in released.cells if c.cell_type == "markdown" and "style=" in c.source)
+    nb = new_notebook(cells=[copy.deepcopy(course), new_markdown_cell(course.source + " "),
+                             new_markdown_cell("<script>x()</script>")])
+    (tmp_path / "release" / "dnn_app").mkdir(parents=True)
+    nbformat.write(released, str(tmp_path / "release" / "dnn_app" / "dnn_app.ipynb"))
+    cfg = Config()
+    cfg.CourseDirectory.root = str(tmp_path)
+    resources = {"nbgrader": {"assignment": "dnn_app", "notebook": "dnn_app", "student": "s"}}
+    SanitizeLearnerContent(config=cfg)(nb, resources)
+    assert nb.cells[0].source == course.source
+    assert "style=" not in nb.cells[1].source and nb.cells[1].source.startswith('<div class="dnn-learner">')
+    assert "<script" not in nb.cells[2].source
+    resources["nbgrader"]["assignment"] = "other"  # no release there: everything cleaned
+    again = new_notebook(cells=[copy.deepcopy(course)])
+    SanitizeLearnerContent(config=cfg)(again, resources)
+    assert "style=" not in again.cells[0].source
+
+
+def test_formgrader_grading_view_escapes_names(tmp_path):
+    """nbgrader's own grading-view template, rendered by the exporter formgrader builds from
+    the course's configuration: a hostile name shows as text, learner markup is cleaned."""
+    from nbconvert import HTMLExporter
+    from nbgrader.server_extensions.formgrader import handlers
+
+    cfg = load_config()
+    cfg.HTMLExporter.template_name = "formgrade"
+    cfg.HTMLExporter.extra_template_basedirs = [handlers.template_path]
+    nb = new_notebook(cells=[new_markdown_cell("<img src=x onerror=alert(1)>notes")])
+    path = tmp_path / "dnn_app.ipynb"
+    nbformat.write(nb, str(path))
+    resources = {"assignment_id": "dnn_app", "notebook_id": "dnn_app", "submission_id": "1",
+                 "index": 0, "total": 1, "base_url": "", "student": "s1",
+                 "last_name": "<img src=x onerror=alert(2)>", "first_name": "Ana",
+                 "notebook_path": "autograded/s1/dnn_app/dnn_app.ipynb"}
+    page, _ = HTMLExporter(config=cfg).from_filename(str(path), resources=resources)
+    assert "&lt;img src=x onerror=alert(2)&gt;, Ana" in page
+    assert "onerror" not in page.replace("&lt;img src=x onerror=alert(2)&gt;", "")
+    assert "notes" in page
