@@ -128,15 +128,16 @@ def click_text_links(page):
         page: the Page showing a notebook.
 
     Returns:
-        How many links were clicked.
+        How many distinct links were clicked.
     """
     links = page.locator(".jp-RenderedText a[href^='data:'], .jp-RenderedText a[href^='javascript:']")
-    count = links.count()
-    for i in range(count):
+    hrefs = links.evaluate_all("links => links.map(a => a.href)")
+    firsts = [hrefs.index(h) for h in dict.fromkeys(hrefs)]  # one click per distinct link
+    for i in firsts:
         links.nth(i).scroll_into_view_if_needed()
         links.nth(i).click(timeout=5_000, no_wait_after=True)
     page.wait_for_timeout(1_000)
-    return count
+    return len(firsts)
 
 
 def uncovered(locator):
