@@ -22,7 +22,7 @@ from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 import hostile_xss as X
 from hostile_xss_class import CORRECT, NOT_NOTEBOOK, SCORES, WRONG, WRONG_FAILED, download
 
-from .pages import new_page, shot
+from .pages import shot
 from .servers import LabServer
 from .watch import TEXT_LINK, Watch, click_text_links, uncovered
 
@@ -30,7 +30,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SETTLE_MS = 2500  # after a page has loaded: longer than the meta refresh's 1 s
 GRADED = (CORRECT, WRONG)
-STUDENTS = (CORRECT, WRONG, NOT_NOTEBOOK)
 FEEDBACK = f"feedback/{{}}/{ASSIGNMENT}/{NOTEBOOK.replace('.ipynb', '.html')}"
 # JupyterLab draws every cell (not only those near the view), so every vector is in the page.
 LAB_SETTINGS = {"@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}
