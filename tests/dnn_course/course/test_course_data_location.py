@@ -230,7 +230,7 @@ def test_dask_workers_without_data_grade_with_the_clients(course_with_source_dat
     the data it found in source/dnn_app/datasets/ (a submission that skips the
     2500-iteration trainings keeps this quick; its test cells need the data)."""
     from dnn_course.scale.distributed import grade_dask
-    from test_scale import Cluster, fast_samples, write
+    from scale_helpers import Cluster, fast_samples, write
 
     root = course_with_source_data
     write(root, "fast-correct", fast_samples()["fast-correct"])
