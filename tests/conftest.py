@@ -83,6 +83,14 @@ def l_layer_run(reference, course_data):
     return _full_run(reference, course_data, facts.L_LAYER_MODEL, L_LAYER_DIMS)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Every browser test is slow as well, so ``make test-fast`` (-m "not slow") needs no Chromium."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
