@@ -99,3 +99,5 @@ def rng():
 # The learner's venv, installed from a copy of release/ alone once per session
 # (tests/learner_install.py): test_learner_install.py and the browser tests use it.
 from learner_install import learner_venv  # noqa: E402,F401
+# One scratch course per session, copied by every grading fixture (tests/course_template.py).
+from course_template import course_template  # noqa: E402,F401

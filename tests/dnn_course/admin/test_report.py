@@ -151,7 +151,7 @@ NO_LMS_ID = "noa-rate"
 
 
 @pytest.fixture(scope="module")
-def graded_class(tmp_path_factory):
+def graded_class(tmp_path_factory, course_template):
     """Two real gradings (dA's sign dropped; a fixed learning rate), each recorded again under
     other learners' ids with nbgrader's own SaveAutoGrades (distributed.record), so three
     learners share the first mistake and two the second; plus a notebook that is not JSON.
@@ -163,13 +163,12 @@ def graded_class(tmp_path_factory):
     from dnn_course.grading.batch import grade_all
     from dnn_course.grading.receipts import digest as _digest
     from dnn_course.course.nbapi import make_api
-    from dnn_course.admin.release import course_copy
     from dnn_course.demo.samples import write_samples
 
     mp = pytest.MonkeyPatch()
     mp.setenv("DNN_APP_DATA", str(course_data_dir()))
     mp.setenv("PATH", f"{Path(sys.executable).parent}:{__import__('os').environ['PATH']}")
-    root = course_copy(tmp_path_factory.mktemp("report") / "course")
+    root = course_template.copy(tmp_path_factory.mktemp("report") / "course")
     originals = write_samples(root, only=["demo-wrong-sign-dA2", "demo-hard-coded-rate", "demo-invalid-json"])
     grade_all(ASSIGNMENT, root, originals, progress=False)
     api = make_api(root)
