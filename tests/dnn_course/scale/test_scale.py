@@ -23,7 +23,6 @@ import pytest
 from conftest import course_data_dir
 from dnn_course.grading.batch import grade_all
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
-from dnn_course.admin.release import course_copy
 from dnn_course.demo.samples import RAISES, sample_notebooks, write_samples
 from scale_helpers import Cluster, _dask, fast_samples, free_port, missing, write
 
@@ -39,9 +38,9 @@ def data_env():
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory, data_env):
+def template(tmp_path_factory, data_env, course_template):
     """A scratch course with the cheap batch submitted, not yet graded."""
-    root = course_copy(tmp_path_factory.mktemp("template") / "course")
+    root = course_template.copy(tmp_path_factory.mktemp("template") / "course")
     write_samples(root, only={"demo-blank", "demo-raises", "demo-invalid-json"})
     for student, nb in fast_samples().items():
         write(root, student, nb)
@@ -163,9 +162,15 @@ def test_concurrent_grading_under_lock_contention_loses_no_grade(template, basel
     # The contention must end well inside the retries' own window (the sleeps
     # alone span 2 + 4 + 8 + 16 = 30 s); a 40 s window let a fast-failing
     # submission use up all its tries while the lock was still being taken.
+    # It starts once a worker is grading (its autograded folder appears): on a loaded
+    # machine the workers' start-up alone outlasted a window opened before them.
     window = 0.5 * BACKOFF * (2 ** (ATTEMPTS - 1) - 1)
 
     def contend():
+        started = time.monotonic()
+        while not stop.is_set() and time.monotonic() - started < 600 and not (
+                (root / "autograded").is_dir() and any((root / "autograded").iterdir())):
+            time.sleep(0.05)
         con = sqlite3.connect(str(db), isolation_level=None, timeout=30)
         deadline = time.monotonic() + window
         while not stop.is_set() and time.monotonic() < deadline:
