@@ -125,6 +125,11 @@ c.GenerateFeedback.preprocessors = [SanitizeLearnerContent, HideHiddenTests, Get
 # FeedbackPage writes the formulas as MathML: the page is written without the
 # MathJax it would load from a CDN (no formulas as raw TeX offline).
 c.GenerateFeedback.exporter_class = OfflineMathHTMLExporter
+# The feedback exporter is an HTMLExporter too: it must not inherit the grading
+# view's preprocessors below, which would write MathML before the feedback's own
+# SanitizeLearnerContent (whose allow-list has no MathML) runs. The feedback's
+# steps above already clean first and write the formulas last (FeedbackPage).
+c.OfflineMathHTMLExporter.preprocessors = []
 # Formgrader's grading view renders autograded notebooks with an HTMLExporter
 # built from this configuration: it cleans what it shows first (notebooks
 # autograded before SanitizeLearnerContent existed are not clean).

@@ -83,6 +83,14 @@ def l_layer_run(reference, course_data):
     return _full_run(reference, course_data, facts.L_LAYER_MODEL, L_LAYER_DIMS)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Every browser test is slow as well, so ``make test-fast`` (-m "not slow") needs no Chromium."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
@@ -91,3 +99,5 @@ def rng():
 # The learner's venv, installed from a copy of release/ alone once per session
 # (tests/learner_install.py): test_learner_install.py and the browser tests use it.
 from learner_install import learner_venv  # noqa: E402,F401
+# One scratch course per session, copied by every grading fixture (tests/course_template.py).
+from course_template import course_template  # noqa: E402,F401

@@ -18,15 +18,23 @@ Every problem is raised as ``GradebookURLError`` with what is wrong and how to
 fix it, never a bare SQLAlchemy traceback.
 """
 from pathlib import Path
+from time import sleep
 from urllib.parse import quote
 
 BUSY_TIMEOUT = 120          # seconds an SQLite writer waits for the lock
+ATTEMPTS = 5                # tries of one piece of work while SQLite stays locked
+BACKOFF = 2.0               # seconds before the 2nd try, doubled before each later one
 EXAMPLES = ("sqlite:////path/to/gradebook.db or "
             "postgresql+psycopg2://user:password@127.0.0.1:5432/gradebook")
 
 
 class GradebookURLError(Exception):
     """A gradebook URL that cannot be used, with the fix in the message."""
+
+
+class GradebookLocked(Exception):
+    """SQLite stayed locked past the busy timeout in a call that reports its failure as
+    a value (nbgrader's ``autograde`` outcome), raised so ``retry_locked`` can try again."""
 
 
 def course_db_url(root, db_url=None, config=None):
@@ -85,25 +93,38 @@ def with_busy_timeout(url, seconds=BUSY_TIMEOUT):
 
 def is_locked(error):
     """True when ``error`` (an exception or a log text) is SQLite's lock timeout."""
-    return "database is locked" in str(error) or "database table is locked" in str(error)
+    return isinstance(error, GradebookLocked) or "database is locked" in str(error) \
+        or "database table is locked" in str(error)
 
 
-def retry_locked(fn, attempts=5, backoff=2.0, on_retry=None):
-    """``fn()``, called again (after 2, 4, 8... s) while it fails because SQLite
-    stayed locked longer than the busy timeout; other errors pass through."""
-    import time
+def retry_locked(fn, attempts=ATTEMPTS, backoff=BACKOFF, on_retry=None):
+    """``fn()``, called again while it fails because SQLite stayed locked; the one retry loop.
 
+    Args:
+        fn: the work, called with no arguments.
+        attempts: calls at most, the first included.
+        backoff: seconds slept before the 2nd call, doubled before each later one;
+            never slept after the last failure, which is raised at once.
+        on_retry: called with no arguments before each sleep (e.g. to count retries).
+
+    Returns:
+        What ``fn`` returns. Raises ``fn``'s error when it is not the lock
+        (``OperationalError`` for other reasons, any other exception) or when the
+        last attempt failed on the lock too.
+    """
     from sqlalchemy.exc import OperationalError
 
+    if attempts < 1:
+        raise ValueError(f"retry_locked: attempts={attempts!r}; give 1 or more")
     for attempt in range(attempts):
         try:
             return fn()
-        except OperationalError as e:
+        except (OperationalError, GradebookLocked) as e:
             if not is_locked(e) or attempt == attempts - 1:
                 raise
             if on_retry:
                 on_retry()
-            time.sleep(backoff * 2 ** attempt)
+            sleep(backoff * 2 ** attempt)
 
 
 def prepare(url):

@@ -15,9 +15,12 @@ rows through nbgrader, which opens its own SQLAlchemy engine per call:
 
 * SQLite: the URL gets a busy timeout (``gradebook_db.prepare``), so a writer
   waits for the lock instead of failing after Python's default 5 s; if a wait
-  still ends in "database is locked", the worker grades that submission again
-  (``ATTEMPTS`` times, backing off), so no grade is lost. A result is
-  returned only once its grades are in the gradebook.
+  still ends in "database is locked" (raised by a gradebook call, or reported in
+  ``autograde``'s outcome, which ``LockRaisingAPI`` turns into ``GradebookLocked``),
+  the worker grades that submission again, whole: one retry loop
+  (``gradebook_db.retry_locked``, ``ATTEMPTS`` tries in all, backing off, no sleep
+  after the last), so no grade is lost. A result is returned only once its grades
+  are in the gradebook.
 * PostgreSQL: concurrent writers are the server's normal business; the
   workers write disjoint rows (one student each).
 
@@ -42,38 +45,34 @@ import os
 import time
 
 from dnn_course.course.facts import THREADS_ENV
+from dnn_course.course.gradebook_db import ATTEMPTS, BACKOFF, GradebookLocked, is_locked, retry_locked
 from dnn_course.course.paths import COURSE_ROOT
 from dnn_course.grading.batch import quiet_gradebook_warnings, start_batch
 from dnn_course.grading.results import SubmissionResult
 from dnn_course.scale.resources import threads_per_worker
 
-ATTEMPTS = 5           # tries per submission when the gradebook stays locked
-BACKOFF = 2.0          # seconds before the 2nd try, doubled each time
-
 _api = None            # the worker's NbGraderAPI (one per process)
 _root = None
 
 
-class RetryingAPI:
-    """An NbGraderAPI whose ``autograde`` grades again when SQLite stayed locked."""
+class LockRaisingAPI:
+    """An NbGraderAPI whose ``autograde`` raises ``GradebookLocked`` when SQLite stayed
+    locked, instead of returning a failed outcome; it never retries (``_grade`` does)."""
 
-    def __init__(self, api, attempts=ATTEMPTS, backoff=BACKOFF):
-        self._api, self._attempts, self._backoff = api, attempts, backoff
-        self.retries = 0
+    def __init__(self, api):
+        self._api = api
 
     def __getattr__(self, name):
         return getattr(self._api, name)
 
     def autograde(self, *args, **kwargs):
-        from dnn_course.course.gradebook_db import is_locked
-
-        for attempt in range(self._attempts):
-            outcome = self._api.autograde(*args, **kwargs)
-            if outcome.get("success") or not is_locked(outcome.get("error", "")
-                                                       + outcome.get("log", "")):
-                return outcome
-            self.retries += 1
-            time.sleep(self._backoff * 2 ** attempt)
+        outcome = self._api.autograde(*args, **kwargs)
+        text = (outcome.get("error") or "") + (outcome.get("log") or "")
+        if not outcome.get("success") and is_locked(text):
+            lines = text.strip().splitlines()
+            raise GradebookLocked(f"{lines[-1] if lines else 'database is locked'} (the gradebook "
+                                  "stayed locked past its busy timeout: grade this submission "
+                                  "again once no other program writes to the gradebook)")
         return outcome
 
 
@@ -86,22 +85,18 @@ def _start_worker(root, db_url, threads):
     from dnn_course.course.nbapi import make_api
 
     _root = root
-    _api = RetryingAPI(make_api(root, db_url))
+    _api = LockRaisingAPI(make_api(root, db_url))
 
 
 def _grade(assignment, student, force):
-    """One submission in a worker: ``grade_one``, again if the gradebook was locked."""
-    from dnn_course.course.gradebook_db import retry_locked
+    """One submission in a worker: ``grade_one``, whole again (at most ``ATTEMPTS`` times in
+    all) while the gradebook stays locked, in its autograde or in any gradebook read or write."""
     from dnn_course.grading.submission import grade_one
 
-    started, wall, retries = time.monotonic(), time.time(), _api.retries
-
-    def count():
-        _api.retries += 1
-
+    started, wall, retries = time.monotonic(), time.time(), []
     result = retry_locked(lambda: grade_one(_api, _root, assignment, student, force),
-                          ATTEMPTS, BACKOFF, on_retry=count)
-    return result, {"pid": os.getpid(), "started": wall, "retries": _api.retries - retries,
+                          ATTEMPTS, BACKOFF, on_retry=lambda: retries.append(1))
+    return result, {"pid": os.getpid(), "started": wall, "retries": len(retries),
                     "seconds": time.monotonic() - started}
 
 

@@ -84,7 +84,7 @@ def learner_server(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def graded_class(tmp_path_factory):
+def graded_class(tmp_path_factory, course_template):
     """A scratch course with two submissions, graded and given feedback once:
     CORRECT (the reference solutions) and MISTAKE.
 
@@ -94,7 +94,6 @@ def graded_class(tmp_path_factory):
     from nbgrader.api import Gradebook
 
     from dnn_course import cli
-    from dnn_course.admin.release import course_copy
     from dnn_course.demo.samples import write_samples
 
     data = course_data_dir()
@@ -102,7 +101,7 @@ def graded_class(tmp_path_factory):
     mp.setenv("DNN_APP_DATA", str(data))
     mp.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     try:
-        root = course_copy(tmp_path_factory.mktemp("course") / "course")
+        root = course_template.copy(tmp_path_factory.mktemp("course") / "course")
         write_samples(root, only=[CORRECT, MISTAKE])
         mp.chdir(root)  # cli.main changes directory; undo() returns
         assert cli.main(["--root", str(root), "grade"]) == 0, "dnn-course grade failed"

@@ -238,7 +238,7 @@ def test_grading_view(student, hostile_server, hostile_class, sink, make_page, r
     assert errors.count() == expected, errors.all_inner_texts()
     for i in range(errors.count()):
         assert_shown(errors.nth(i), f"error output {i}")
-    assert_note_renders(page, "grading view", mathml=False)
+    assert_note_renders(page, "grading view")
 
 
 @pytest.mark.parametrize("student", GRADED)
@@ -286,7 +286,7 @@ def test_feedback_page(student, how, hostile_server, hostile_class, sink, make_p
         assert items.count() == len(WRONG_FAILED), items.all_inner_texts()
         for i in range(items.count()):
             assert_shown(items.nth(i), f"failed test {i}")
-    assert_note_renders(page, "feedback page", mathml=True)
+    assert_note_renders(page, "feedback page")
 
 
 def test_class_report(hostile_server, hostile_class, sink, make_page, request):
@@ -302,14 +302,13 @@ def test_class_report(hostile_server, hostile_class, sink, make_page, request):
     assert table.locator("tr", has_text=NOT_NOTEBOOK).count() == 1
 
 
-def assert_note_renders(page, what, mathml):
-    """The learner's harmless note shows its formula, its image and its table.
+def assert_note_renders(page, what):
+    """The learner's harmless note shows its formula (as MathML: the course writes the formulas
+    of both pages so), its image and its table.
 
     Args:
         page: the Page.
         what: the page's name, for messages.
-        mathml: the formula is drawn as MathML (the feedback page); else its TeX is shown
-            for MathJax (the grading view, whose MathJax is nbgrader's).
     """
     note = page.locator(".text_cell_render", has=page.locator("table", has_text=X.NOTE_TABLE_CELL))
     assert note.count() == 1, f"{what}: the learner's note with its table is missing"
@@ -318,8 +317,4 @@ def assert_note_renders(page, what, mathml):
     assert image.count() == 1, f"{what}: the note's image is missing"
     assert image.evaluate("i => i.complete && i.naturalWidth") == 16, f"{what}: the note's image is not drawn"
     assert_shown(image, f"{what}: the note's image")
-    if mathml:
-        assert note.locator("math mfrac").count() == 1, f"{what}: the note's formula is not drawn"
-    else:
-        assert "\\frac{1}{1 + e^{-z}}" in note.inner_text() or note.locator(".MathJax, mjx-container").count(), \
-            f"{what}: the note's formula is missing"
+    assert note.locator("math mfrac").count() == 1, f"{what}: the note's formula is not drawn"

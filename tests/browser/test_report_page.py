@@ -3,16 +3,15 @@ import pytest
 
 from dnn_course.admin.report import write_report
 from dnn_course.grading.results import SubmissionResult
+from report_class import graded, hand_made_class, reason
 
 from .pages import assert_no_horizontal_scroll, open_page, shot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def crowded_class():
-    """The hand-made class of test_report plus 300 learners with long unbroken ids and reasons."""
-    from test_report import graded, hand_made_class, reason
-
+    """The hand-made class of tests/report_class.py plus 300 learners with long unbroken ids and reasons."""
     cls = hand_made_class()
     long_step = "x" * 300
     for i in range(300):

@@ -246,13 +246,22 @@ def _filled_notebook(dest):
     return dest / "filled.ipynb"
 
 
-RUN_NOTEBOOK = """
-import sys, nbformat
-from nbclient import NotebookClient
-nb = nbformat.read(sys.argv[1], as_version=4)
-NotebookClient(nb, kernel_name="python3", timeout=900, allow_errors=True,
-               resources={"metadata": {"path": sys.argv[2]}}).execute()
-nbformat.write(nb, sys.argv[1])
+# nbgrader's Validate as its button runs it in the learner's JupyterLab (its handler's
+# config), keeping the notebook it executed: one run serves both tests below.
+VALIDATE = """
+import json, sys, nbformat
+from nbgrader.server_extensions.validate_assignment.handlers import ValidateAssignmentHandler
+from nbgrader.validator import Validator
+
+class Keeping(Validator):
+    def _preprocess(self, nb):
+        self.executed = super()._preprocess(nb)
+        return self.executed
+
+validator = Keeping(config=ValidateAssignmentHandler.load_config(None))
+results = validator.validate(sys.argv[1])
+nbformat.write(validator.executed, sys.argv[2])
+print(json.dumps(results))
 """
 
 
@@ -265,16 +274,27 @@ def _seconds(cell):
     return (parse(end) - parse(start)).total_seconds() if start and end else float("nan")
 
 
+@pytest.fixture(scope="module")
+def validated(learner_venv, tmp_path_factory):
+    """The filled notebook validated in the learner's venv, once for the module.
+
+    Returns:
+        (Validate's results (dict), the notebook as Validate executed it).
+    """
+    path = _filled_notebook(tmp_path_factory.mktemp("validate") / "dnn_app")
+    executed = path.with_name("executed.ipynb")
+    env = dict(learner_venv.env, DNN_APP_DATA=str(course_data_dir()))
+    done = subprocess.run([str(learner_venv.python), "-c", VALIDATE, str(path), str(executed)],
+                          cwd=path.parent, env=env, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.splitlines()[-1]), nbformat.read(str(executed), as_version=4)
+
+
 @pytest.mark.slow
-def test_learner_venv_runs_the_notebook(learner_venv, tmp_path):
+def test_learner_venv_runs_the_notebook(learner_venv, validated):
     """(a) Filled with the right solutions, the release notebook runs in the learner's venv
     and both public tests pass, with the venv's own packages."""
-    path = _filled_notebook(tmp_path / "dnn_app")
-    env = dict(learner_venv.env, DNN_APP_DATA=str(course_data_dir()))
-    done = subprocess.run([str(learner_venv.python), "-c", RUN_NOTEBOOK, str(path), str(path.parent)],
-                          env=env, capture_output=True, text=True, timeout=1800)
-    assert done.returncode == 0, done.stderr[-3000:]
-    nb = nbformat.read(str(path), as_version=4)
+    nb = validated[1]
     errors = [(c.get("id"), o.ename, o.evalue) for c in nb.cells for o in c.get("outputs", [])
               if o.output_type == "error"]
     assert not errors, errors
@@ -291,24 +311,11 @@ def test_learner_venv_runs_the_notebook(learner_venv, tmp_path):
           f"{learner_venv.install_seconds:.0f} s")
 
 
-VALIDATE = """
-import json, sys
-from nbgrader.server_extensions.validate_assignment.handlers import ValidateAssignmentHandler
-from nbgrader.validator import Validator
-print(json.dumps(Validator(config=ValidateAssignmentHandler.load_config(None)).validate(sys.argv[1])))
-"""
-
-
 @pytest.mark.slow
-def test_learner_validate_passes_the_filled_notebook(learner_venv, tmp_path):
+def test_learner_validate_passes_the_filled_notebook(validated):
     """nbgrader's Validate, configured as its button is in the learner's JupyterLab, passes
     the filled notebook (and would fail it on a wrong one: test_notebook checks the stubs)."""
-    path = _filled_notebook(tmp_path / "dnn_app")
-    env = dict(learner_venv.env, DNN_APP_DATA=str(course_data_dir()))
-    done = subprocess.run([str(learner_venv.python), "-c", VALIDATE, str(path)], cwd=path.parent,
-                          env=env, capture_output=True, text=True, timeout=1800)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert json.loads(done.stdout.splitlines()[-1]) == {}
+    assert validated[0] == {}
 
 
 @pytest.mark.slow

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from dnn_course.admin.class_results import ClassResults, Person, read_autograded
+from dnn_course.admin.class_results import read_autograded
 from dnn_course.admin.export import (CANVAS_HEADER, MOODLE_HEADER, table, write_canvas, write_csv,
                                      write_json, write_moodle)
 from dnn_course.demo.demo import SUMMARY_WIDTH, summary_line
@@ -25,51 +25,11 @@ from dnn_course.admin.mistake_groups import group_mistakes
 from dnn_course.course.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 from dnn_course.admin.report import render
-from dnn_course.grading.results import SubmissionResult
 from dnn_course.grading.results import TestResult as CellResult
 from public_tests.diagnose import diagnose
 from public_tests.hidden import small_inputs
-from public_tests.signature import MARKER, NOT_NAMED, read_reason
-
-SIGN = "start of the backward pass"
-RATE = "the learning rate"
-SIGN_MSG = ("in iteration 0, linear_activation_backward: dA, the derivative of the cost with "
-            "respect to the output, is [-2, ...], expected [2, ...]. It has the opposite sign.")
-RATE_MSG = ("update_parameters got learning_rate=0.0075, but the function was called with "
-            "learning_rate=0.05. Pass the argument on instead of a fixed number.")
-
-
-def reason(step, message, what="wrong values in W1"):
-    """A failed hidden test's stored reason, shaped as public_tests.hidden.explained writes it."""
-    return f"AssertionError: two_layer_model: {what}. {MARKER}{step}: {message}"
-
-
-def graded(student, failures, score=None):
-    """A graded result; failures maps grade id -> reason (all other tests pass)."""
-    ids = ["correct_two_layer_model", "two_layer_model_hidden_shapes",
-           "two_layer_model_hidden_course_data", "correct_L_layer_model",
-           "L_layer_model_hidden_hyperparameters"]
-    tests = [CellResult(g, 0.0 if g in failures else 2.0, 2.0, failures.get(g, "")) for g in ids]
-    return SubmissionResult(student, "graded", sum(t.score for t in tests), 10.0, "", tests)
-
-
-def hand_made_class():
-    """Three learners share the sign mistake, two the fixed rate, one is blank, one is not graded."""
-    sign = {"correct_two_layer_model": "AssertionError: Not all tests passed for two_layer_model.",
-            "two_layer_model_hidden_shapes": reason(SIGN, SIGN_MSG),
-            "two_layer_model_hidden_course_data": reason(SIGN, SIGN_MSG)}
-    rate = {"L_layer_model_hidden_hyperparameters": reason(RATE, RATE_MSG)}
-    blank = {"correct_L_layer_model": "AssertionError: L_layer_model is not implemented yet: write your code"}
-    results = [graded("ana", sign), graded("ben", rate), graded("<b>cy</b>", sign),
-               graded("dee", rate), graded("eve", sign), graded("fay", {}), graded("gus", blank),
-               SubmissionResult.not_graded("hal", 10.0, "the notebook is not valid JSON <here>")]
-    people = {r.student: Person("First" + r.student, "<script>alert(1)</script>", f"{100 + i}")
-              for i, r in enumerate(results)}
-    return ClassResults(ASSIGNMENT, 10.0, results, people,
-                        seconds={r.student: 20.0 + i for i, r in enumerate(results[:-1])},
-                        notes={"eve": ["The test cell correct_two_layer_model had been changed."]},
-                        order=[t.grade_id for t in results[0].tests])
-
+from public_tests.signature import NOT_NAMED, read_reason
+from report_class import RATE, RATE_MSG, SIGN, SIGN_MSG, hand_made_class, reason
 
 # ------------------------------------------------------------------ signatures
 
@@ -271,7 +231,7 @@ NO_LMS_ID = "noa-rate"
 
 
 @pytest.fixture(scope="module")
-def graded_class(tmp_path_factory):
+def graded_class(tmp_path_factory, course_template):
     """Two real gradings (dA's sign dropped; a fixed learning rate), each recorded again under
     other learners' ids with nbgrader's own SaveAutoGrades (distributed.record), so three
     learners share the first mistake and two the second; plus a notebook that is not JSON.
@@ -283,13 +243,12 @@ def graded_class(tmp_path_factory):
     from dnn_course.grading.batch import grade_all
     from dnn_course.grading.receipts import digest as _digest
     from dnn_course.course.nbapi import make_api
-    from dnn_course.admin.release import course_copy
     from dnn_course.demo.samples import write_samples
 
     mp = pytest.MonkeyPatch()
     mp.setenv("DNN_APP_DATA", str(course_data_dir()))
     mp.setenv("PATH", f"{Path(sys.executable).parent}:{__import__('os').environ['PATH']}")
-    root = course_copy(tmp_path_factory.mktemp("report") / "course")
+    root = course_template.copy(tmp_path_factory.mktemp("report") / "course")
     originals = write_samples(root, only=["demo-wrong-sign-dA2", "demo-hard-coded-rate", "demo-invalid-json"])
     grade_all(ASSIGNMENT, root, originals, progress=False)
     api = make_api(root)

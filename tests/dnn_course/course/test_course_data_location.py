@@ -19,7 +19,6 @@ from dnn_app_utils.data import DATA_ENV, TEST_FILE, TRAIN_FILE
 from dnn_course.course.course_data import CourseDataMissing, find_course_data
 from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
-from dnn_course.admin.release import course_copy
 from dnn_course.grading.results import read_result
 from dnn_course.demo.samples import write_samples
 
@@ -60,9 +59,9 @@ def result_of(root, student):
         return read_result(gb, root, ASSIGNMENT, student)
 
 
-def scratch_course(base, students):
-    """A course copy with the correct sample submitted under each of ``students``."""
-    root = course_copy(base / "course")
+def scratch_course(template, base, students):
+    """A copy of the session's course ``template`` with the correct sample submitted under each of ``students``."""
+    root = template.copy(base / "course")
     write_samples(root, only={"demo-correct"})
     for student in students:
         dest = root / "submitted" / student / ASSIGNMENT
@@ -146,8 +145,8 @@ def test_the_sandbox_shows_a_folder_of_links(tmp_path, monkeypatch):
 # ------------------------------------------------ a course without any data
 
 @pytest.fixture(scope="module")
-def course_without_data(tmp_path_factory):
-    return scratch_course(tmp_path_factory.mktemp("nodata"), ["bob"])
+def course_without_data(tmp_path_factory, course_template):
+    return scratch_course(course_template, tmp_path_factory.mktemp("nodata"), ["bob"])
 
 
 @pytest.mark.parametrize("mode", [[], ["--workers", "2"], ["--scheduler", "tcp://127.0.0.1:9"]],
@@ -192,8 +191,8 @@ def test_check_without_data_fails_naming_the_places(course_without_data):
 # ------------------------------------- data only in source/dnn_app/datasets/
 
 @pytest.fixture(scope="module")
-def course_with_source_data(tmp_path_factory):
-    root = scratch_course(tmp_path_factory.mktemp("sourcedata"), ["bob"])
+def course_with_source_data(tmp_path_factory, course_template):
+    root = scratch_course(course_template, tmp_path_factory.mktemp("sourcedata"), ["bob"])
     link_data(root / "source" / ASSIGNMENT / "datasets")
     return root
 
@@ -230,7 +229,7 @@ def test_dask_workers_without_data_grade_with_the_clients(course_with_source_dat
     the data it found in source/dnn_app/datasets/ (a submission that skips the
     2500-iteration trainings keeps this quick; its test cells need the data)."""
     from dnn_course.scale.distributed import grade_dask
-    from test_scale import Cluster, fast_samples, write
+    from scale_helpers import Cluster, fast_samples, write
 
     root = course_with_source_data
     write(root, "fast-correct", fast_samples()["fast-correct"])

@@ -16,7 +16,6 @@ from dnn_course.grading.batch import grade_all
 from dnn_course.course.mistakes import FAILS, STEP, score
 from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK, source_notebook
-from dnn_course.admin.release import course_copy
 from dnn_course.demo.samples import DEMO_MISTAKES, sample_notebooks, write_samples
 
 pytestmark = pytest.mark.slow
@@ -29,12 +28,12 @@ FAKE_SUCCESS = '''def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, n
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
+def course(tmp_path_factory, course_template):
     """A graded scratch course: every sample submission plus a fake-success one."""
     data = course_data_dir()
     mp = pytest.MonkeyPatch()
     mp.setenv("DNN_APP_DATA", str(data))
-    root = course_copy(tmp_path_factory.mktemp("course") / "course")
+    root = course_template.copy(tmp_path_factory.mktemp("course") / "course")
     students = write_samples(root)
     fake = sample_notebooks()["demo-blank"]
     for cell in fake.cells:

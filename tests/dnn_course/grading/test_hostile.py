@@ -17,7 +17,6 @@ from conftest import course_data_dir
 from dnn_course.grading.batch import grade_all
 from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
-from dnn_course.admin.release import course_copy
 from dnn_course.demo.samples import write_samples
 import hostile
 
@@ -58,11 +57,11 @@ def _sha(path):
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory):
+def batch(tmp_path_factory, course_template):
     data = course_data_dir()
     mp = pytest.MonkeyPatch()
     mp.setenv("DNN_APP_DATA", str(data))
-    root = course_copy(tmp_path_factory.mktemp("hostile") / "course")
+    root = course_template.copy(tmp_path_factory.mktemp("hostile") / "course")
     listener = Listener()
     subs = hostile.build(root, listener.port)
     for student, (nb, extras, _) in subs.items():

@@ -164,11 +164,11 @@ def _catalogue():
     return books
 
 
-def _grade(tmp_path_factory, name, books, full_run):
+def _grade(template, tmp_path_factory, name, books, full_run):
+    """``books`` submitted to a copy of ``template`` and graded by 2 workers, skipping or not."""
     from conftest import course_data_dir
     from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
     from dnn_course.scale.parallel import grade_parallel
-    from dnn_course.admin.release import course_copy
 
     mp = pytest.MonkeyPatch()
     mp.setenv("DNN_APP_DATA", str(course_data_dir()))
@@ -177,7 +177,7 @@ def _grade(tmp_path_factory, name, books, full_run):
     else:
         mp.delenv(FULL_RUN_ENV, raising=False)
     try:
-        root = course_copy(tmp_path_factory.mktemp(name) / "course")
+        root = template.copy(tmp_path_factory.mktemp(name) / "course")
         for student, nb in books.items():
             path = root / "submitted" / student / ASSIGNMENT / NOTEBOOK
             path.parent.mkdir(parents=True)
@@ -189,10 +189,10 @@ def _grade(tmp_path_factory, name, books, full_run):
 
 
 @pytest.fixture(scope="module")
-def both_ways(tmp_path_factory):
+def both_ways(tmp_path_factory, course_template):
     books = _catalogue()
-    return _grade(tmp_path_factory, "skipping", books, False), \
-        _grade(tmp_path_factory, "full", books, True)
+    return _grade(course_template, tmp_path_factory, "skipping", books, False), \
+        _grade(course_template, tmp_path_factory, "full", books, True)
 
 
 def _outcome(result):

@@ -188,18 +188,17 @@ def add_wide_outputs(path):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, course_template):
     """A scratch course with one submission autograded through dnn-course and its feedback."""
     from conftest import course_data_dir
     from dnn_course.grading.submission import grade_one
     from dnn_course.course.nbapi import make_api
     from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
-    from dnn_course.admin.release import course_copy
     from dnn_course.demo.samples import write_samples
 
     mp = pytest.MonkeyPatch()
     mp.setenv("DNN_APP_DATA", str(course_data_dir()))
-    root = course_copy(tmp_path_factory.mktemp("fb") / "course")
+    root = course_template.copy(tmp_path_factory.mktemp("fb") / "course")
     write_samples(root, only=[STUDENT])
     api = LoggedApi(make_api(root))
     result = grade_one(api, root, ASSIGNMENT, STUDENT)

@@ -9,8 +9,6 @@ So each runs in seconds while still scoring 20/20 or losing named points.
 """
 import os
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -20,62 +18,15 @@ import time
 from glob import glob
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from conftest import course_data_dir
 from dnn_course.grading.batch import grade_all
-from dnn_course.course.mistakes import MUTANTS, mutate
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
-from dnn_course.admin.release import course_copy
 from dnn_course.demo.samples import RAISES, sample_notebooks, write_samples
-from dnn_course.course.solutions import solution_sources
+from scale_helpers import Cluster, _dask, fast_samples, free_port, missing, write
 
 pytestmark = pytest.mark.slow
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-SKIP_LONG = ('    if num_iterations >= 2500:  # the test batch skips the long trainings\n'
-             '        raise RuntimeError("not in the test batch")\n')
-
-
-def missing(what):
-    """Fail in CI, skip elsewhere, when a tool the test needs is absent."""
-    (pytest.fail if IN_CI else pytest.skip)(what)
-
-
-def _fast(source):
-    """A solution that refuses the 2500-iteration trainings (no test cell runs them)."""
-    marker = "# YOUR CODE STARTS HERE\n"
-    if marker in source:
-        return source.replace(marker, marker + SKIP_LONG, 1)
-    header, rest = source.split("\n", 1)
-    return header + "\n" + SKIP_LONG + rest
-
-
-def fast_samples():
-    """student -> notebook: the cheap batch (see the module docstring)."""
-    right = solution_sources()
-    wrong_2 = mutate(right["two_layer_model"], MUTANTS["two_layer_model"]["wrong-sign-dA2"])
-    wrong_l = mutate(right["L_layer_model"], MUTANTS["L_layer_model"]["hard-coded-learning-rate"])
-    base = sample_notebooks()["demo-blank"]
-    out = {}
-    for student, sources in (("fast-correct", {k: _fast(v) for k, v in right.items()}),
-                             ("fast-wrong-sign-dA2", {"two_layer_model": _fast(wrong_2),
-                                                      "L_layer_model": _fast(right["L_layer_model"])}),
-                             ("fast-hard-coded-rate", {"two_layer_model": _fast(right["two_layer_model"]),
-                                                       "L_layer_model": _fast(wrong_l)})):
-        nb = nbformat.from_dict(base)
-        for cell in nb.cells:
-            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if gid in sources:
-                cell.source = sources[gid]
-        out[student] = nb
-    return out
-
-
-def write(root, student, nb):
-    path = Path(root) / "submitted" / student / ASSIGNMENT / NOTEBOOK
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, str(path))
 
 
 @pytest.fixture(scope="module")
@@ -87,9 +38,9 @@ def data_env():
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory, data_env):
+def template(tmp_path_factory, data_env, course_template):
     """A scratch course with the cheap batch submitted, not yet graded."""
-    root = course_copy(tmp_path_factory.mktemp("template") / "course")
+    root = course_template.copy(tmp_path_factory.mktemp("template") / "course")
     write_samples(root, only={"demo-blank", "demo-raises", "demo-invalid-json"})
     for student, nb in fast_samples().items():
         write(root, student, nb)
@@ -211,9 +162,15 @@ def test_concurrent_grading_under_lock_contention_loses_no_grade(template, basel
     # The contention must end well inside the retries' own window (the sleeps
     # alone span 2 + 4 + 8 + 16 = 30 s); a 40 s window let a fast-failing
     # submission use up all its tries while the lock was still being taken.
+    # It starts once a worker is grading (its autograded folder appears): on a loaded
+    # machine the workers' start-up alone outlasted a window opened before them.
     window = 0.5 * BACKOFF * (2 ** (ATTEMPTS - 1) - 1)
 
     def contend():
+        started = time.monotonic()
+        while not stop.is_set() and time.monotonic() - started < 600 and not (
+                (root / "autograded").is_dir() and any((root / "autograded").iterdir())):
+            time.sleep(0.05)
         con = sqlite3.connect(str(db), isolation_level=None, timeout=30)
         deadline = time.monotonic() + window
         while not stop.is_set() and time.monotonic() < deadline:
@@ -243,12 +200,6 @@ def _pg_bin():
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb else None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -332,51 +283,6 @@ def test_bad_db_urls_are_explained(tmp_path):
 
 
 # ---------------------------------------------------------------- Dask
-
-def _dask():
-    try:
-        import distributed  # noqa: F401
-    except ImportError:
-        missing("dask and distributed are not installed: pip install -r requirements.txt")
-
-
-class Cluster:
-    """A Dask scheduler and workers as loopback subprocesses."""
-
-    def __init__(self, workers=2, nanny=False):
-        _dask()
-        port = free_port()
-        self.address = f"tcp://127.0.0.1:{port}"
-        self.logs = Path(tempfile.mkdtemp(prefix="dnn-dask-"))
-        env = {**os.environ, "DNN_APP_THREADS": "1"}
-        self.scheduler = self._start([sys.executable, "-m", "distributed.cli.dask_scheduler",
-                                      "--host", "127.0.0.1", "--port", str(port),
-                                      "--no-dashboard"], env, "scheduler")
-        self.workers = [self._start([sys.executable, "-m", "distributed.cli.dask_worker",
-                                     self.address, "--host", "127.0.0.1", "--nthreads", "1",
-                                     "--no-dashboard"] + ([] if nanny else ["--no-nanny"]),
-                                    env, f"worker{i}") for i in range(workers)]
-        from distributed import Client
-
-        with Client(self.address, timeout=60) as client:
-            client.wait_for_workers(workers, timeout=60)
-
-    def _start(self, cmd, env, name):
-        log = open(self.logs / f"{name}.log", "w")
-        return subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-
-    def close(self):
-        for p in self.workers + [self.scheduler]:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
-        for p in self.workers + [self.scheduler]:
-            try:
-                p.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-        shutil.rmtree(self.logs, ignore_errors=True)
-
 
 @pytest.fixture
 def cluster(data_env):

@@ -1,0 +1,44 @@
+"""One scratch course made per test session (fixture ``course_template``), copied by each grading fixture.
+
+``admin.release.course_copy`` runs nbgrader's generate_assignment (and checks the
+committed release against it), a few seconds each time; the grading fixtures of
+the suite each need a course of their own, so the session makes one and each
+fixture copies it: same config, source/, release/ and gradebook (the assignment
+recorded, no student), in a folder and gradebook of its own.
+"""
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+
+@dataclass(frozen=True)
+class CourseTemplate:
+    """An ungraded scratch course (``root``), never graded in itself: tests copy it."""
+
+    root: Path
+
+    def copy(self, dest):
+        """A working course at ``dest``, a copy of the template.
+
+        Args:
+            dest: a folder that does not exist yet (its parent is created).
+
+        Returns:
+            Path: ``dest``.
+        """
+        dest = Path(dest)
+        if dest.exists():
+            raise FileExistsError(f"{dest} exists: give a new folder for the course copy, "
+                                  "e.g. tmp_path_factory.mktemp(name) / 'course'")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.copytree(self.root, dest, symlinks=True))
+
+
+@pytest.fixture(scope="session")
+def course_template(tmp_path_factory):
+    """The session's scratch course (``course_copy`` once): ``course_template.copy(dest)``."""
+    from dnn_course.admin.release import course_copy
+
+    return CourseTemplate(course_copy(tmp_path_factory.mktemp("course-template") / "course"))
