@@ -4,7 +4,7 @@ Each test calls the student's function four times on small fixed inputs and
 compares the returned ``(parameters, costs)`` with results stored in
 ``expected.py`` (no training happens here, so the tests give nothing away).
 On success it prints `` All tests passed.`` and returns a ``checks.Report``;
-on failure it raises ``checks.PublicTestFailure`` (an ``AssertionError``)
+on failure it raises ``messages.PublicTestFailure`` (an ``AssertionError``)
 whose message lists the failed checks, the first step that differs (found
 by replaying one call against the reference's helper calls stored as
 numbers, ``explain.py``) and what to look at, and whose ``report`` attribute
@@ -12,8 +12,8 @@ holds the same structured result, for graders.
 """
 import numpy as np
 
-from .checks import (ALWAYS, Check, CheckResult, Failure, PublicTestFailure, Report,  # noqa: F401
-                     announce, closing_hints, evaluate, failed_error, run_checks)
+from .checks import Check, CheckResult, Failure, Report, evaluate, run_checks  # noqa: F401
+from .messages import PublicTestFailure, announce, closing_hints, failed_error  # noqa: F401
 
 TWO_LAYER = "two_layer_model"
 L_LAYER = "L_layer_model"

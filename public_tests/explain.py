@@ -13,7 +13,7 @@ import textwrap
 
 import numpy as np
 
-from .checks import WIDTH, fit_line as fit
+from .messages import WIDTH, fit_line as fit
 
 MAX_STEP_LINES = 4    # lines of the named step in a failure message
 INDENT = "  "

@@ -16,7 +16,7 @@ from traitlets import List
 
 HIDDEN_NOTE = "# (hidden tests ran here; their results are below)"
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-# Errors whose whole message is public (public_tests.checks.PublicTestFailure).
+# Errors whose whole message is public (public_tests.messages.PublicTestFailure).
 PUBLIC_ERRORS = ("PublicTestFailure",)
 
 

@@ -8,7 +8,7 @@ import public_tests
 from dnn_course.admin.make_expected import build_traces
 from dnn_course.course.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
 from public_tests import make_inputs, trace_data
-from public_tests.checks import PublicTestFailure
+from public_tests.messages import PublicTestFailure
 from public_tests.diagnose import _same, diagnose
 from public_tests.explain import DIAGNOSTIC_CALL
 

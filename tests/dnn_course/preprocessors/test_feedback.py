@@ -273,7 +273,7 @@ def test_public_test_failure_names_its_step_in_the_summary():
     import public_tests
     from dnn_course.course.mistakes import MUTANTS, build, mutate
     from dnn_course.course.solutions import solution_sources
-    from public_tests.checks import PublicTestFailure
+    from public_tests.messages import PublicTestFailure
 
     name = "two_layer_model"
     wrong = build(mutate(solution_sources()[name], MUTANTS[name]["wrong-sign-dA2"]), name)
