@@ -61,7 +61,8 @@ def _course_failure(name, iterations, problem, line=None):
     """The failure for a course-data run that went wrong while the public test passed."""
     from .explain import LOOK_AT_STEP, wrap
 
-    reason = f"{name} {problem[0]} in its run on the course data ({iterations} iterations)."
+    runs = f"{iterations} iteration{'s' if iterations != 1 else ''}"
+    reason = f"{name} {problem[0]} on the course data ({runs})."
     details = wrap(f"  {problem[1]}", indent="  ", max_lines=3) + ([line] if line else [])
     report = Report(name, error=reason)
     hint = (f"Look at {LOOK_AT_STEP['an error']}." if line
@@ -112,8 +113,7 @@ def run_test_cell(name, namespace):
             parameters, costs = result
             first = costs[0]
         except Exception:  # noqa: BLE001 -- not a (parameters, costs) pair with a cost
-            problem = ("returned no (parameters, costs) pair with a recorded cost",
-                       f"It returned {_described(result)}.")
+            problem = ("returned a wrong result", _described(result))
         else:
             print("Cost after first iteration: " + str(first))
     report = public_test(target, name)  # raises with its explanation when it fails
@@ -123,7 +123,12 @@ def run_test_cell(name, namespace):
 
 
 def _described(value):
-    """A few words on what a function returned, e.g. "a dict of 4 entries"."""
+    """What a function returned instead of (parameters, costs) with a cost, in one sentence."""
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        try:
+            return f"Its costs hold {len(value[1])} values: record the cost when i % 100 == 0."
+        except TypeError:
+            return f"Its costs are a {type(value[1]).__name__}, not a list."
     if isinstance(value, (tuple, list, dict)):
-        return f"a {type(value).__name__} of {len(value)} entries"
-    return "None" if value is None else f"a {type(value).__name__}"
+        return f"It returned a {type(value).__name__} of {len(value)} entries."
+    return f"It returned {'None' if value is None else 'a ' + type(value).__name__}."
