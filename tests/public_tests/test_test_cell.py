@@ -196,11 +196,12 @@ def test_course_run_that_raises_alone_is_explained_briefly(reference, capsys):
 
 
 @pytest.mark.parametrize("returned, says", [
-    (lambda r: (r[0], []), "Its costs hold 0 values: record the cost when i % 100 == 0."),
+    (lambda r: (r[0], []), "Its costs are empty: record the cost when i % 100 == 0, from i = 0."),
+    (lambda r: (r[0], {"cost": r[1][0]}), "Its second item, a dict, is not the list of costs."),
     (lambda r: r[0], "It returned a dict of 4 entries."),
     (lambda r: None, "It returned None."),
     (lambda r: (r[0], r[1], 0), "It returned a tuple of 3 entries."),
-], ids=["no-cost", "parameters-only", "none", "three-values"])
+], ids=["no-cost", "costs-in-a-dict", "parameters-only", "none", "three-values"])
 def test_course_run_with_a_wrong_result_alone_is_explained(reference, capsys, returned, says):
     """A result the course's cost line cannot read, on the course data only: said in words."""
     lines = _fails(_course_namespace(_wrapped(reference["two_layer_model"], returned)), capsys)
@@ -208,6 +209,15 @@ def test_course_run_with_a_wrong_result_alone_is_explained(reference, capsys, re
     assert lines[1] == f"  {says}", lines
     assert lines[2] == "Look at what your function returns: the pair (parameters, costs).", lines
     assert len(lines) <= MAX_LINES and max(map(len, lines)) <= WIDTH, lines
+
+
+def test_stub_on_the_course_data_only_is_not_called_passed(reference, capsys):
+    """NotImplementedError raised on the course data alone is told, not taken for a pass."""
+    def stub(result):
+        raise NotImplementedError("Not implemented yet")
+
+    lines = _fails(_course_namespace(_wrapped(reference["two_layer_model"], stub)), capsys)
+    assert lines[0] == "two_layer_model raised NotImplementedError on the course data (2 iterations).", lines
 
 
 def test_unknown_exercise_is_refused():
