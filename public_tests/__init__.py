@@ -26,8 +26,6 @@ PLANS = {
               ("values", 0.02, 3)),
 }
 
-REGION = "between # YOUR CODE STARTS HERE and # YOUR CODE ENDS HERE"
-
 
 def make_inputs(name):
     """The fixed (X, Y, layers_dims) the public test of `name` feeds the function."""
@@ -57,7 +55,7 @@ def _expected_pair(entry):
 
 
 def _not_implemented(name, labels):
-    message = f"{name} is not implemented yet: write your code {REGION}."
+    message = f"{name} is not implemented yet: fill in its regions, then run its cell."
     failure = Failure("result", "error", message)
     report = Report(name, [CheckResult(label, kind, [failure]) for label, kind in labels],
                     error=message)
@@ -116,6 +114,22 @@ def run_public_test(target, name):
         PublicTestFailure: the checks failed, or target raised; its message (at most 10
         lines) names the first step that differs when the stored reference trace tells it.
     """
+    return announce(public_test(target, name))
+
+
+def public_test(target, name):
+    """``run_public_test`` without the success line: the Report of a passed test.
+
+    Args:
+        target: the learner's function.
+        name: "two_layer_model" or "L_layer_model".
+
+    Returns:
+        checks.Report, every check passed.
+
+    Raises:
+        PublicTestFailure: as ``run_public_test``.
+    """
     from .expected import EXPECTED  # here, so make_expected runs even if it is broken
 
     plan = PLANS[name]
@@ -134,7 +148,7 @@ def run_public_test(target, name):
     if report.failed:
         step, hint, finding = _explained(target, name, inputs)
         raise failed_error(report, step=step, look_at=hint, named=finding and finding.step)
-    return announce(report)
+    return report
 
 
 def two_layer_model_test(target):
@@ -145,3 +159,6 @@ def two_layer_model_test(target):
 def L_layer_model_test(target):
     """Public test of L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost)."""
     return run_public_test(target, L_LAYER)
+
+
+from .cell import run_test_cell  # noqa: E402 -- it uses the names above

@@ -10,15 +10,17 @@ from dnn_app_utils._threads import ENV as BLAS_THREADS_ENV, WORKERS_ENV as THREA
 from dnn_app_utils.data import DATA_ENV, SYNTHETIC, TEST_FILE, TRAIN_FILE
 from dnn_app_utils.synthetic import CACHE_ENV
 from public_tests import L_LAYER as L_LAYER_MODEL, TWO_LAYER as TWO_LAYER_MODEL
+from public_tests.cell import COURSE_RUN
 
 # The two functions learners write (the graded solution cells carry these grade ids;
 # named in public_tests, which learners get too).
 MODELS = (TWO_LAYER_MODEL, L_LAYER_MODEL)
 
 # The course's networks: 64x64x3 images flattened, one output unit.
-N_X = 12288
-TWO_LAYER_DIMS = (N_X, 7, 1)
-L_LAYER_DIMS = (N_X, 20, 7, 5, 1)
+# (The sizes the test cells train with are public_tests' and learners get them: said there.)
+TWO_LAYER_DIMS = tuple(COURSE_RUN[TWO_LAYER_MODEL][0])
+L_LAYER_DIMS = tuple(COURSE_RUN[L_LAYER_MODEL][0])
+N_X = TWO_LAYER_DIMS[0]
 LAYER_DIMS = {TWO_LAYER_MODEL: TWO_LAYER_DIMS, L_LAYER_MODEL: L_LAYER_DIMS}
 
 # The course data: two h5 files in one folder (DNN_APP_DATA, or "synthetic").

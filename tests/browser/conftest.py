@@ -76,7 +76,9 @@ def learner_server(request, tmp_path_factory):
     scratch = tmp_path_factory.mktemp("learner")
     root = copy_assignment(RELEASE_DIR, scratch / ASSIGNMENT, data_dir=data)
     bin_dir, env = learner_environment(request)
-    server = LabServer("learner", bin_dir, root, scratch, env={"DNN_APP_DATA": None}, base_env=env)
+    # no settings of ours: what the learner sees is what the learner wheel's settings give
+    server = LabServer("learner", bin_dir, root, scratch, env={"DNN_APP_DATA": None}, base_env=env,
+                       lab_settings={})
     try:
         yield server.wait_ready()
     finally:

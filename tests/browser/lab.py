@@ -156,3 +156,53 @@ def bring_into_view(page, locator):
         arg=locator.element_handle(), timeout=10_000)
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     return locator.bounding_box()
+
+
+def wait_idle(page):
+    """Wait until no cell of the notebook is running or queued.
+
+    Args:
+        page: the Page showing the notebook.
+    """
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('.jp-InputPrompt')].some(p => p.innerText.includes('*'))",
+        timeout=RUN_TIMEOUT, polling=500)
+
+
+def run_cell(page, cell):
+    """Select ``cell`` and run it alone (Shift+Enter), as a learner does; wait until it is done.
+
+    Args:
+        page: the Page showing the notebook.
+        cell: the cell's Locator.
+    """
+    cell.locator(".jp-InputPrompt").first.click()
+    page.keyboard.press("Shift+Enter")
+    cell.locator(".jp-InputPrompt", has_text="[").first.wait_for(timeout=30_000)
+    page.wait_for_function(
+        "c => /\\[\\d+\\]/.test(c.querySelector('.jp-InputPrompt').innerText)",
+        arg=cell.element_handle(), timeout=RUN_TIMEOUT, polling=250)
+
+
+def menu(page, top, item):
+    """Click the menu bar's ``top`` menu, then its item ``item``.
+
+    Args:
+        page: the Page.
+        top: the menu's label, e.g. "Kernel".
+        item: the item's label, e.g. "Restart Kernel…".
+    """
+    page.locator(".lm-MenuBar-itemLabel", has_text=top).first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+def restart_kernel(page):
+    """Kernel > Restart Kernel…, confirmed in its dialog; wait for the idle kernel.
+
+    Args:
+        page: the Page showing the notebook.
+    """
+    menu(page, "Kernel", "Restart Kernel")
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    page.locator(".jp-Dialog").wait_for(state="detached", timeout=30_000)
+    page.locator(".jp-StatusBar-Widget", has_text="| Idle").first.wait_for(timeout=KERNEL_TIMEOUT)

@@ -12,7 +12,8 @@ from pathlib import Path
 START_TIMEOUT = 90  # seconds for a server to answer /api/status
 LAB_SETTINGS = {
     # No news or update check: the test machine has no network, and a toast
-    # would cover the notebook in the screenshots.
+    # would cover the notebook in the screenshots. (The learner's server gets
+    # none of these: the learner wheel's own settings must do it.)
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
         {"fetchNews": "false", "checkForUpdates": False},
 }
@@ -32,7 +33,8 @@ def free_port():
 class LabServer:
     """One ``jupyter lab`` process on 127.0.0.1, with its own token, port and settings."""
 
-    def __init__(self, name, bin_dir, root_dir, scratch, env=None, cwd=None, base_env=None):
+    def __init__(self, name, bin_dir, root_dir, scratch, env=None, cwd=None, base_env=None,
+                 lab_settings=LAB_SETTINGS):
         """Args:
             name: what the server is for, used in failure messages ("learner", "instructor").
             bin_dir: the environment's bin folder holding ``jupyter``.
@@ -41,12 +43,14 @@ class LabServer:
             env: environment variables for the server and its kernels (None removes one).
             cwd: the server's working directory (default: root_dir).
             base_env: the environment to start from (default: this process's).
+            lab_settings: user settings files to write (path under the settings folder -> values).
         """
         self.name, self.root_dir = name, Path(root_dir)
         self.token = secrets.token_hex(16)
         scratch = Path(scratch)
         settings = scratch / "lab-settings"
-        for rel, values in LAB_SETTINGS.items():
+        settings.mkdir(parents=True, exist_ok=True)
+        for rel, values in lab_settings.items():
             path = settings / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values))

@@ -60,7 +60,7 @@ def test_wheel_ships_the_learner_packages_only():
     # helper calls as numbers ship
     assert shipped >= {f"public_tests/{name}" for name in (
         "diagnose.py", "wiring.py", "trace.py", "signature.py", "trace_data.py", "explain.py",
-        "reference_trace.json")}, shipped
+        "reference_trace.json", "cell.py")}, shipped  # cell.py: the test cells' one call
     # the hidden tests' support and instructor tools stay home
     for name in ("hidden.py", "make_expected.py"):
         assert f"public_tests/{name}" not in shipped
@@ -92,6 +92,11 @@ def test_wheel_record_and_data_files_are_right():
     lab = json.loads(wheel.read(data + "labconfig/page_config.d/nbgrader_learner.json"))
     assert LAB_EXT + "validate-assignment" not in lab["disabledExtensions"]
     assert json.loads(wheel.read(data + "nbgrader_config.json")) == {"Execute": {"timeout": 900}}
+    defaults = json.loads(wheel.read("dnn_app_learner-0.1.0.data/data/share/jupyter/lab/settings/"
+                                     "overrides.d/dnn_app_learner.json"))
+    # no "official Jupyter news?" box over the notebook, no update check
+    assert defaults["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false",
+                                                                      "checkForUpdates": False}
     metadata = wheel.read("dnn_app_learner-0.1.0.dist-info/METADATA").decode()
     assert "Name: dnn-app-learner\nVersion: 0.1.0\n" in metadata
     assert "Requires-Dist: numpy>=1.26" in metadata
