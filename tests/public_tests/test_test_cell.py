@@ -172,7 +172,7 @@ def _course_namespace(function):
 
 def _fails(namespace, capsys):
     from public_tests import run_test_cell
-    from public_tests.checks import PublicTestFailure
+    from public_tests.messages import PublicTestFailure
 
     with pytest.raises(PublicTestFailure) as info:
         run_test_cell("two_layer_model", namespace)
