@@ -42,7 +42,10 @@ def _attacks(root, port):
         "monkeypatched-public-tests": (
             "import public_tests\n"
             "public_tests.two_layer_model_test = public_tests.L_layer_model_test = lambda f: None\n"
-            "two_layer_model_test = L_layer_model_test = lambda f: None\n", "VerificationError"),
+            "two_layer_model_test = L_layer_model_test = lambda f: None\n"
+            # the test cells' one call, made to pass whatever the function does
+            "public_tests.run_test_cell = lambda *a, **k: print(' All tests passed.')\n",
+            "VerificationError"),
         "monkeypatched-numpy": (
             "import numpy\nnumpy.allclose = lambda *a, **k: True\nnumpy.isclose = lambda a, b, **k: True\n"
             "numpy.array_equal = lambda *a, **k: True\nnumpy.testing.assert_allclose = lambda *a, **k: None\n",

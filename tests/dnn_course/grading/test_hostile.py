@@ -107,7 +107,10 @@ def test_correct_submission_in_the_same_batch_gets_full_marks(batch):
 def test_hostile_submission_scores_zero_with_its_reason(batch, student):
     """Each attack gains nothing, and the grading says why."""
     r = batch["results"][student]
-    assert r.score == 0 and r.max_score == 20, (r.score, r.reason, [t.reason for t in r.tests])
+    if student == "hostile-invalid-json":  # not graded: no score at all, never a 0
+        assert (r.status, r.score) == ("not graded", None), (r.status, r.score, r.reason)
+    else:
+        assert r.score == 0 and r.max_score == 20, (r.score, r.reason, [t.reason for t in r.tests])
     expected = batch["subs"][student][2]
     text = " ".join([r.reason] + [t.reason for t in r.tests]) + outputs_text(batch["root"], student)
     assert expected in text, text[-3000:]
