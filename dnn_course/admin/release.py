@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 
+from dnn_course.course.gradebook_db import sqlite_url
 from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT, COURSE_ROOT, NOTEBOOK
 
@@ -24,7 +25,8 @@ class ReleaseError(Exception):
 
 
 def default_db_url(root):
-    return f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
+    """The course's own SQLite gradebook, ``<root>/gradebook.db``, as a URL."""
+    return sqlite_url(Path(root) / "gradebook.db")
 
 
 def _notebook_key(path):

@@ -57,6 +57,7 @@ import zipfile
 from pathlib import Path
 
 from dnn_course.course.facts import THREADS_ENV
+from dnn_course.course.gradebook_db import sqlite_url
 from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK
 from dnn_course.grading.batch import needs_run, quiet_gradebook_warnings, start_batch
 from dnn_course.grading.receipts import clear_receipt, write_receipt
@@ -175,7 +176,7 @@ def grade_remote(bundle, digest, assignment, student, files, graders_per_host=No
             course = shutil.copytree(template, work / "course")
             _write_files(course / "submitted" / student / assignment, files)
             # the scratch course's own gradebook, whatever the bundle's config names
-            api = make_api(course, f"sqlite:///{course / 'gradebook.db'}", full_run=full_run)
+            api = make_api(course, sqlite_url(course / "gradebook.db"), full_run=full_run)
             result = grade_one(api, course, assignment, student, force=True)
             out = course / "autograded" / student / assignment
             produced = {p.relative_to(out).as_posix(): p.read_bytes()
