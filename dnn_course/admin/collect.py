@@ -17,7 +17,7 @@ import contextlib
 import csv
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -180,11 +180,9 @@ def _log(root, assignment, report):
         if c.status == "kept":
             continue
         s = c.sub
-        rows[s.student_id] = {"student_id": s.student_id, "layout": s.layout,
-                              "first_name": s.first_name, "last_name": s.last_name,
-                              "lms_user_id": s.lms_user_id or "", "late": "yes" if s.late else "",
-                              "timestamp": c.timestamp,
-                              "source": s.path}
+        rows[s.student_id] = {k: v for k, v in asdict(s).items() if k in LOG_FIELDS} | {
+            "lms_user_id": s.lms_user_id or "", "late": "yes" if s.late else "",
+            "timestamp": c.timestamp, "source": s.path}
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as f:
         w = csv.DictWriter(f, LOG_FIELDS)

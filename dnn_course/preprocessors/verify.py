@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -160,7 +160,7 @@ def run_learner(sources, cases, timeout, runner_prefix=()):
             if case.inputs != "course":
                 arrays[case.key + "/X"], arrays[case.key + "/Y"] = inputs_of(case)
         np.savez(Path(tmp) / "inputs.npz", **arrays)
-        job = {"sources": sources, "cases": [case.__dict__ | {"inputs": case.key, "layers_dims": list(case.layers_dims)}
+        job = {"sources": sources, "cases": [asdict(case) | {"inputs": case.key, "layers_dims": list(case.layers_dims)}
                                              for case in cases]}
         (Path(tmp) / "job.json").write_text(json.dumps(job))
         cmd = [*runner_prefix, sys.executable, "-I", "-m", "dnn_course.preprocessors.verify_runner", tmp]
