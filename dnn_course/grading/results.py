@@ -106,7 +106,7 @@ def read_result(gradebook, root, assignment, student):
     if problem or sub is None or not _scored(sub):
         try:
             max_score = max_score_of(gradebook, assignment)
-        except Exception:  # no such assignment in this gradebook
+        except MissingEntry:  # no such assignment in this gradebook
             max_score = 0.0
         return SubmissionResult.not_graded(student, max_score,
                                            problem or "not graded yet: run dnn-course grade")

@@ -83,7 +83,7 @@ class GuardedExecute(Execute):
     submission_timeout = Integer(1200, help="Seconds a whole submission may run.").tag(config=True)
     skip_marked_cells = Bool(True, help="Leave the cells tagged skip-when-grading in the source "
                              "as the learner ran them, where no graded cell can depend on them "
-                             "(dnn_course/skip.py); False runs every cell.").tag(config=True)
+                             "(dnn_course/grading/skip.py); False runs every cell.").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         from dnn_course.preprocessors.tamper import add_notes, remove_importable_extras

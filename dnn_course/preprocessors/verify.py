@@ -26,6 +26,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from dnn_course.course.facts import (L_LAYER_DIMS, L_LAYER_MODEL as DEEP, N_X, THREADS_ENV, TWO_LAYER_DIMS,
                                      TWO_LAYER_MODEL as TWO)
+
+RUNNER = "dnn_course.preprocessors.verify_runner"  # started as python -I -m RUNNER JOB_DIR
 # What a case checks, as its test cell does: "all" (parameters, costs, and the
 # costs printed when print_cost=True), "parameters" (parameters only, the pair's form
 # included) or "runs" (without the notebook's globals it runs and returns a
@@ -163,7 +165,7 @@ def run_learner(sources, cases, timeout, runner_prefix=()):
         job = {"sources": sources, "cases": [asdict(case) | {"inputs": case.key, "layers_dims": list(case.layers_dims)}
                                              for case in cases]}
         (Path(tmp) / "job.json").write_text(json.dumps(job))
-        cmd = [*runner_prefix, sys.executable, "-I", "-m", "dnn_course.preprocessors.verify_runner", tmp]
+        cmd = [*runner_prefix, sys.executable, "-I", "-m", RUNNER, tmp]
         try:
             subprocess.run(cmd, cwd=tmp, timeout=timeout, capture_output=True,
                            env={**os.environ, THREADS_ENV: "1"})
