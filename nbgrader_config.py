@@ -55,7 +55,7 @@ NBC, NBG = "nbconvert.preprocessors.", "nbgrader.preprocessors."
 GuardedExecute = "dnn_course.preprocessors.execute.GuardedExecute"
 HideHiddenTests = "dnn_course.preprocessors.feedback.HideHiddenTests"
 SanitizeLearnerContent = "dnn_course.preprocessors.sanitize.SanitizeLearnerContent"
-KeepOwnOutputs = "dnn_course.grading.skip.KeepOwnOutputs"
+KeepOwnOutputs = "dnn_course.preprocessors.skip.KeepOwnOutputs"
 RestoreTestCells = "dnn_course.preprocessors.tamper.RestoreTestCells"
 VerifyResults = "dnn_course.preprocessors.verify.VerifyResults"
 (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata, IgnorePattern,
@@ -69,7 +69,7 @@ ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor = (
 # Before grading: renamed, copied, edited or deleted test cells are restored
 # and noted instead of crashing nbgrader.
 # KeepOwnOutputs first: the learner's outputs of the cells grading will not
-# re-run (tagged skip-when-grading in the source; dnn_course/grading/skip.py).
+# re-run (tagged skip-when-grading in the source; dnn_course/preprocessors/skip.py).
 c.Autograde.sanitize_preprocessors = [
     KeepOwnOutputs, ClearOutput, RestoreTestCells, DeduplicateIds, OverwriteKernelspec,
     OverwriteCells, CheckCellMetadata,
@@ -100,9 +100,12 @@ c.GuardedExecute.after_timeout = 5
 c.GuardedExecute.submission_timeout = 1200
 # Cells tagged skip-when-grading in the source (the trainings and what only
 # uses their results) keep the learner's own outputs instead of running again,
-# unless a cell the learner wrote could depend on them (dnn_course/grading/skip.py).
-# False (or DNN_COURSE_FULL_RUN=1, or `dnn-course grade --full-run`) runs all.
-c.GuardedExecute.skip_marked_cells = True
+# unless a cell the learner wrote could depend on them (dnn_course/preprocessors/skip.py).
+# False runs all (`dnn-course grade --full-run` sets it for one command;
+# DNN_COURSE_FULL_RUN=1 overrides it here, for plain nbgrader too).
+from dnn_course.course.settings import full_run_requested  # noqa: E402
+
+c.GuardedExecute.skip_marked_cells = not full_run_requested()
 c.Execute.error_on_timeout = {
     "ename": "CellTimeoutError",
     "evalue": "this cell ran longer than its time limit and was stopped; look for a loop "

@@ -109,10 +109,6 @@ def cmd_grade(args):
         print(f"grade: {e}", file=sys.stderr)
         return USAGE
     _ensure_released(args)
-    if args.full_run:  # read by GuardedExecute in this process and the workers it starts
-        from dnn_course.course.facts import FULL_RUN_ENV
-
-        os.environ[FULL_RUN_ENV] = "1"
     from dnn_course.course.course_data import course_data_problem
 
     missing = course_data_problem(args.root, args.assignment)
@@ -343,7 +339,9 @@ def main(argv=None):
               "use --root.", file=sys.stderr)
         return USAGE
     os.chdir(args.root)
-    args.course = Course(args.root, args.db)  # loaded once, on first use, for the whole command
+    # loaded once, on first use, for the whole command; --full-run is its
+    # c.GuardedExecute.skip_marked_cells = False, which the grading workers get too
+    args.course = Course(args.root, args.db, full_run=getattr(args, "full_run", False))
     try:
         return args.func(args)
     except GradebookURLError as e:  # a bad --db, found when a command first needs the gradebook

@@ -12,23 +12,25 @@ from dnn_course.course.paths import COURSE_ROOT
 
 
 class Course:
-    """The course folder ``root`` with the gradebook ``db_url`` (``--db``; default: the configured one).
+    """The course folder ``root`` with the gradebook ``db_url`` (``--db``; default: the configured one);
+    ``full_run`` (``--full-run``) sets ``c.GuardedExecute.skip_marked_cells = False``.
 
     Attributes (made on first use): ``config`` (nbgrader's configuration),
     ``course_id``, ``db_url`` (the prepared URL; a GradebookURLError when
     unusable), ``api`` (an NbGraderAPI on that URL).
     """
 
-    def __init__(self, root=COURSE_ROOT, db_url=None):
+    def __init__(self, root=COURSE_ROOT, db_url=None, full_run=False):
         self.root = Path(root).resolve()
         self._db_arg = db_url
+        self._full_run = full_run
 
     @cached_property
     def config(self):
         """The course's nbgrader configuration (``nbapi.load_config``)."""
         from dnn_course.course.nbapi import load_config
 
-        return load_config(self.root)
+        return load_config(self.root, full_run=self._full_run)
 
     @property
     def course_id(self):

@@ -29,6 +29,19 @@ def load_config(root=COURSE_ROOT, db_url=None, full_run=False):
     return cfg
 
 
+def runs_every_cell(config):
+    """True when ``config`` turns off leaving marked cells as the learner ran them.
+
+    Args:
+        config: a loaded course configuration (``load_config``, or an NbGraderAPI's ``config``).
+
+    Returns:
+        bool: ``c.GuardedExecute.skip_marked_cells`` is False (``--full-run``, or
+        ``DNN_COURSE_FULL_RUN=1`` read by ``nbgrader_config.py``).
+    """
+    return config.GuardedExecute.get("skip_marked_cells", True) is False
+
+
 def venv_on_path():
     """nbgrader's gradebook runs the ``alembic`` command found on PATH: make it this
     environment's, also when Python was started as .venv/bin/python without activating."""

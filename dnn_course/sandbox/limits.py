@@ -1,10 +1,10 @@
 """The sandbox's fixed names and its resource limits (``setrlimit``), read from the environment."""
-import os
 import resource
 import sys
 
 from dnn_course.course.facts import (BLAS_THREADS_ENV, CPU_ENV, FILE_SIZE_ENV, MAX_PROCS_ENV,
                                      MEMORY_ENV, REQUIRE_SANDBOX_ENV, THREADS_ENV)
+from dnn_course.course.settings import env_flag, env_int
 
 NAME = "dnn-course-sandbox"
 SANDBOX_UID = 65534
@@ -21,11 +21,10 @@ GRACE_SECONDS = 5  # SIGXCPU at the CPU limit, SIGKILL this much later
 
 
 def _env_int(name, default):
-    value = os.environ.get(name, "").strip()
     try:
-        return int(value) if value else default
-    except ValueError:
-        raise SystemExit(f"dnn_course.sandbox: {name}={value!r} is not a whole number") from None
+        return env_int(name, default)
+    except ValueError as e:
+        raise SystemExit(f"dnn_course.sandbox: {e}") from None
 
 
 def limits():
@@ -42,7 +41,7 @@ def limits():
 
 def require_sandbox():
     """True when a kernel must not start without full isolation (``DNN_COURSE_REQUIRE_SANDBOX``)."""
-    return os.environ.get(REQUIRE_SANDBOX_ENV, "").strip().lower() in ("1", "yes", "true")
+    return env_flag(REQUIRE_SANDBOX_ENV)
 
 
 def apply_limits(lim, nproc=True):

@@ -339,7 +339,7 @@ def _grade_remote_batch(batch, remote, scheduler_address, progress):
 
     from dnn_course.course.course_data import data_payload, find_course_data
     from dnn_course.course.gradebook_db import retry_locked
-    from dnn_course.grading.skip import full_run_requested
+    from dnn_course.course.nbapi import runs_every_cell
 
     root, assignment, api, results = batch.root, batch.assignment, batch.api, {}
     client = connect(scheduler_address)
@@ -358,7 +358,7 @@ def _grade_remote_batch(batch, remote, scheduler_address, progress):
             files = submission_files(root, assignment, s)
             digests[s] = hashlib.sha256(files[NOTEBOOK]).hexdigest()
             f = client.submit(grade_remote, shared, digest, assignment, s, files, hosts, data,
-                              full_run_requested(),
+                              runs_every_cell(api.config),
                               key=f"grade-{assignment}-{s}-{digests[s][:12]}-{time.time_ns()}",
                               pure=False, priority=len(remote) - rank)
             futures[f] = s

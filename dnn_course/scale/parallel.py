@@ -46,6 +46,7 @@ import time
 
 from dnn_course.course.facts import THREADS_ENV
 from dnn_course.course.gradebook_db import ATTEMPTS, BACKOFF, GradebookLocked, is_locked, retry_locked
+from dnn_course.course.nbapi import runs_every_cell
 from dnn_course.course.paths import COURSE_ROOT
 from dnn_course.grading.batch import quiet_gradebook_warnings, start_batch
 from dnn_course.grading.results import SubmissionResult
@@ -76,8 +77,9 @@ class LockRaisingAPI:
         return outcome
 
 
-def _start_worker(root, db_url, threads):
-    """Pool initializer: the thread setting, then this process's API."""
+def _start_worker(root, db_url, threads, full_run):
+    """Pool initializer: the thread setting, then this process's API (``full_run``: the
+    command's ``--full-run``, which the worker's own configuration load does not see)."""
     global _api, _root
     if threads:
         os.environ[THREADS_ENV] = str(threads)
@@ -85,7 +87,7 @@ def _start_worker(root, db_url, threads):
     from dnn_course.course.nbapi import make_api
 
     _root = root
-    _api = LockRaisingAPI(make_api(root, db_url))
+    _api = LockRaisingAPI(make_api(root, db_url, full_run=full_run))
 
 
 def _grade(assignment, student, force):
@@ -100,10 +102,11 @@ def _grade(assignment, student, force):
                     "seconds": time.monotonic() - started}
 
 
-def _pool(workers, root, db_url, threads):
+def _pool(workers, root, db_url, threads, full_run):
     return cf.ProcessPoolExecutor(max_workers=workers,
                                   mp_context=multiprocessing.get_context("spawn"),
-                                  initializer=_start_worker, initargs=(str(root), db_url, threads))
+                                  initializer=_start_worker,
+                                  initargs=(str(root), db_url, threads, full_run))
 
 
 def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force=False,
@@ -137,7 +140,7 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
     todo = longest_first(root, assignment, students, force)
     try:
         while todo:
-            pool = _pool(workers, root, batch.url, threads)
+            pool = _pool(workers, root, batch.url, threads, runs_every_cell(batch.api.config))
             futures = {pool.submit(_grade, assignment, s, force): s for s in todo}
             broken = []
             try:
