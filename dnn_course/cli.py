@@ -56,8 +56,8 @@ def cmd_check(args):
 
 
 def _markup_names(args):
-    """The lines naming gradebook names that hold markup (``admin/names.py``), for check and grade."""
-    from dnn_course.admin.names import markup_in_gradebook, markup_warning
+    """The lines naming gradebook names that hold markup (``course/names.py``), for check and grade."""
+    from dnn_course.course.names import markup_in_gradebook, markup_warning
 
     try:
         return markup_warning(markup_in_gradebook(args.course.db_url, args.course.course_id))

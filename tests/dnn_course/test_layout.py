@@ -11,6 +11,18 @@ PACKAGES = ("dnn_course", "dnn_app_utils", "public_tests")
 GENERATED = {Path("public_tests/expected.py")}  # written by make_expected, data more than code
 # dnn_course's top level: the command and its entry points; everything else lives in sub-packages.
 TOP_LEVEL = {"__init__.py", "__main__.py", "cli.py"}
+# Lowest first: a module imports only from its own layer and those before it
+# (dnn_course's sub-packages by name; "dnn_course" is its top level, the command).
+LAYERS = ("dnn_app_utils", "public_tests", "course", "sandbox", "preprocessors", "grading",
+          "scale", "admin", "demo", "dnn_course")
+# The Dask worker builds its template course with admin.release's course_copy (nbgrader's
+# generate_assignment); moving release generation below scale/ is still to do (issue 27, point 6).
+UPWARD_LEFT = {("dnn_course.scale.distributed", "dnn_course.admin.release")}
+# public_tests' cycles are being taken apart on another branch (issue 27, points 1 and 6: the
+# diagnosis as data); each entry is checked to exist still, so it goes once the cycle does.
+KNOWN_CYCLES = {("public_tests.diagnose", "public_tests.signature"),
+                ("public_tests.diagnose", "public_tests.wiring"),
+                ("public_tests", "public_tests.cell")}
 
 
 def modules():
@@ -44,18 +56,28 @@ def _imports(rel, name):
                 up = package.split(".")[:len(package.split(".")) - node.level + 1]
                 base = ".".join(up + ([node.module] if node.module else []))
             for alias in node.names:
-                yield base, f"{base}.{alias.name}"
+                if not list(COURSE_ROOT.joinpath(*base.split(".")).glob(f"{alias.name}.*.so")):
+                    yield base, f"{base}.{alias.name}"  # (a compiled module imports nothing of ours)
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, alias.name
 
 
-def test_dnn_course_has_no_import_cycles():
-    """Also imports inside functions: a cycle there still ties the two modules together."""
-    names = {name: rel for rel, name in modules() if name.startswith("dnn_course")}
-    graph = {name: {sub if sub in names else base for base, sub in _imports(rel, name)
-                    if sub in names or base in names} - {name}
-             for name, rel in names.items()}
+def import_graph():
+    """module -> the modules of PACKAGES it imports (anywhere in it, also inside functions)."""
+    names = {name: rel for rel, name in modules()}
+    return {name: {sub if sub in names else base for base, sub in _imports(rel, name)
+                   if sub in names or base in names} - {name}
+            for name, rel in names.items()}
+
+
+def test_no_package_has_an_import_cycle():
+    """dnn_course, dnn_app_utils and public_tests, and between them. Also imports inside
+    functions: a cycle there still ties the two modules together."""
+    graph = import_graph()
+    for a, b in KNOWN_CYCLES:
+        assert b in graph[a] and a in graph[b], f"{a} <-> {b} is gone: remove it from KNOWN_CYCLES"
+        graph[a].discard(b)
     done, path, cycles = set(), [], []
 
     def visit(node):
@@ -73,6 +95,22 @@ def test_dnn_course_has_no_import_cycles():
     for name in sorted(graph):
         visit(name)
     assert not cycles, cycles
+
+
+def _layer(name):
+    """The LAYERS index of a module: its dnn_course sub-package, else its package."""
+    parts = name.split(".")
+    if parts[0] == "dnn_course":
+        return LAYERS.index(parts[1] if len(parts) > 2 else "dnn_course")
+    return LAYERS.index(parts[0])
+
+
+def test_layers_import_only_downwards():
+    """Each layer imports only itself and the layers below it (LAYERS, lowest first): grading
+    runs the preprocessors, never the other way round; the course's basics import no command."""
+    upward = sorted((a, b) for a, bs in import_graph().items() for b in bs
+                    if _layer(b) > _layer(a) and (a, b) not in UPWARD_LEFT)
+    assert not upward, f"move what these import into a lower layer: {upward}"
 
 
 def test_dnn_course_top_level_holds_only_the_command():
