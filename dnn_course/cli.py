@@ -28,7 +28,7 @@ def _results_or_table(results):
 
 def cmd_release(args):
     from dnn_course.admin.learner_dist import DistError, write
-    from dnn_course.admin.release import ReleaseError, generate
+    from dnn_course.course.assignment import ReleaseError, generate
 
     try:
         status = generate(args.root, force=args.force, db_url=args.db)
@@ -141,7 +141,7 @@ def _ensure_released(args):
     """nbgrader needs the assignment in the gradebook before it can grade."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from dnn_course.admin.release import generate
+    from dnn_course.course.assignment import generate
 
     url = args.db  # cmd_grade has prepared the URL in force
     with Gradebook(url) as gb:

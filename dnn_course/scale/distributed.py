@@ -56,6 +56,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from dnn_course.course.assignment import course_copy
 from dnn_course.course.facts import THREADS_ENV
 from dnn_course.course.gradebook_db import sqlite_url
 from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK
@@ -128,8 +129,6 @@ def _write_files(folder, files):
 
 def _template(bundle, digest):
     """This process's template course for the bundle: built once, reused."""
-    from dnn_course.admin.release import course_copy
-
     with _template_lock:
         if digest in _templates and (_templates[digest] / "gradebook.db").is_file():
             return _templates[digest]
