@@ -23,6 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dnn_course.admin.lms import RECEIPT, Ignored, Unusable, identify, receipt_names, receipt_user
+from dnn_course.course.gradebook_db import parse
 
 NBGRADER_TIME = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_format, in UTC
 NO_TIME = datetime(1980, 1, 1)             # a zip entry's "no date"
@@ -264,8 +265,6 @@ def due_date(db_url, course_id, assignment):
         a datetime, or None when the assignment or its due date is not there.
     """
     from nbgrader.api import Gradebook, MissingEntry
-
-    from dnn_course.course.gradebook_db import parse
 
     parsed = parse(db_url)  # no gradebook yet: no due date (and none is created for asking)
     if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():

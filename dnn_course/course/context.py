@@ -8,6 +8,8 @@ command that never touches the gradebook never connects to it.
 from functools import cached_property
 from pathlib import Path
 
+from dnn_course.course.gradebook_db import course_db_url, open_gradebook, prepare, retry_locked
+from dnn_course.course.nbapi import load_config, make_api
 from dnn_course.course.paths import COURSE_ROOT
 
 
@@ -28,8 +30,6 @@ class Course:
     @cached_property
     def config(self):
         """The course's nbgrader configuration (``nbapi.load_config``)."""
-        from dnn_course.course.nbapi import load_config
-
         return load_config(self.root, full_run=self._full_run)
 
     @property
@@ -40,19 +40,13 @@ class Course:
     @cached_property
     def db_url(self):
         """The gradebook URL in force, checked and prepared (``gradebook_db.prepare``)."""
-        from dnn_course.course.gradebook_db import course_db_url, prepare
-
         return prepare(course_db_url(self.root, self._db_arg, config=self.config))
 
     @cached_property
     def api(self):
         """An NbGraderAPI on the course and ``db_url``, from the configuration loaded once."""
-        from dnn_course.course.nbapi import make_api
-
         return make_api(self.root, self.db_url, config=self.config)
 
     def open_gradebook(self):
         """Create the gradebook's tables (once, before several writers start)."""
-        from dnn_course.course.gradebook_db import open_gradebook, retry_locked
-
         retry_locked(lambda: open_gradebook(self.db_url, self.root, self.course_id))

@@ -20,6 +20,11 @@ fix it, never a bare SQLAlchemy traceback.
 from pathlib import Path
 from time import sleep
 
+from dnn_course.course.nbapi import load_config, venv_on_path
+
+# SQLAlchemy and nbgrader are imported where used, for start-up time: the command
+# line loads this module (GradebookURLError) before it knows whether it needs them.
+
 BUSY_TIMEOUT = 120          # seconds an SQLite writer waits for the lock
 ATTEMPTS = 5                # tries of one piece of work while SQLite stays locked
 BACKOFF = 2.0               # seconds before the 2nd try, doubled before each later one
@@ -48,8 +53,6 @@ def course_db_url(root, db_url=None, config=None):
         str: ``db_url``, else the configuration's ``CourseDirectory.db_url``,
         else ``sqlite:///<root>/gradebook.db``.
     """
-    from dnn_course.course.nbapi import load_config
-
     if db_url:
         return db_url
     configured = (config or load_config(root)).CourseDirectory.get("db_url")
@@ -238,8 +241,6 @@ def open_gradebook(url, root=None, course_id=None):
         None.
     """
     from nbgrader.api import Gradebook
-
-    from dnn_course.course.nbapi import load_config, venv_on_path
 
     venv_on_path()  # a new gradebook runs the `alembic` command
     if course_id is None:

@@ -10,6 +10,9 @@ from pathlib import Path
 
 from dnn_course.course.paths import COURSE_ROOT
 
+# traitlets and nbgrader are imported where used, for start-up time: the command
+# line loads this module before it knows whether the command needs them.
+
 
 def load_config(root=COURSE_ROOT, db_url=None, full_run=False):
     """The course's nbgrader configuration, rooted at ``root``; ``full_run``

@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 
 from dnn_course.course.paths import NOTEBOOK
+from dnn_course.preprocessors.tamper import tampering_notes
 
 
 @dataclass
@@ -75,8 +76,6 @@ def notebook_problem(path):
 def _cell_reasons(autograded_nb):
     """(grade_id -> one-line reason of the error its cell raised, grade ids in notebook
     order, tampering notes)."""
-    from dnn_course.preprocessors.tamper import tampering_notes
-
     reasons, order = {}, []
     if not Path(autograded_nb).is_file():
         return reasons, order, []

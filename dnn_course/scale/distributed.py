@@ -57,12 +57,17 @@ import zipfile
 from pathlib import Path
 
 from dnn_course.course.assignment import course_copy
+from dnn_course.course.course_data import (course_data_problem, data_env, data_payload,
+                                           find_course_data, received_folder)
 from dnn_course.course.facts import THREADS_ENV
-from dnn_course.course.gradebook_db import sqlite_url
+from dnn_course.course.gradebook_db import retry_locked, sqlite_url
+from dnn_course.course.nbapi import make_api, runs_every_cell
 from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK
 from dnn_course.grading.batch import needs_run, quiet_gradebook_warnings, start_batch
+from dnn_course.grading.order import longest_first
 from dnn_course.grading.receipts import clear_receipt, write_receipt
-from dnn_course.grading.results import SubmissionResult
+from dnn_course.grading.results import SubmissionResult, max_score_of, read_result
+from dnn_course.grading.submission import grade_one
 from dnn_course.scale.resources import threads_per_worker
 
 BUNDLE_PARTS = ("nbgrader_config.py", "source", "release")
@@ -158,10 +163,6 @@ def grade_remote(bundle, digest, assignment, student, files, graders_per_host=No
     ``full_run``: run every cell (the client's ``--full-run``; ``skip.py``).
     Pure: the same inputs give the same output."""
     import contextlib
-
-    from dnn_course.course.course_data import data_env, received_folder
-    from dnn_course.course.nbapi import make_api
-    from dnn_course.grading.submission import grade_one
 
     quiet_gradebook_warnings()
     started = time.monotonic()
@@ -265,8 +266,6 @@ def record(api, root, assignment, student, payload, digest):
     from nbgrader.api import Gradebook
     from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 
-    from dnn_course.grading.results import max_score_of, read_result
-
     root = Path(root)
     out_dir = root / "autograded" / student / assignment
     clear_receipt(root, assignment, student)
@@ -309,11 +308,6 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
         BatchResults: in the order of ``students``; ``runs``: student -> {"worker",
         "pid", "seconds", "waited", "record_s"} for the submissions the cluster graded.
     """
-    from dnn_course.course.course_data import course_data_problem
-    from dnn_course.course.gradebook_db import retry_locked
-    from dnn_course.grading.order import longest_first
-    from dnn_course.grading.submission import grade_one
-
     check_address(scheduler_address)
     batch = start_batch(assignment, root, students, db_url, force, course)
     root, api = batch.root, batch.api
@@ -335,10 +329,6 @@ def _grade_remote_batch(batch, remote, scheduler_address, progress):
     """Send ``remote`` to the cluster, record each returned grading; return {student: result}."""
     from distributed import as_completed
     from tqdm.auto import tqdm
-
-    from dnn_course.course.course_data import data_payload, find_course_data
-    from dnn_course.course.gradebook_db import retry_locked
-    from dnn_course.course.nbapi import runs_every_cell
 
     root, assignment, api, results = batch.root, batch.assignment, batch.api, {}
     client = connect(scheduler_address)

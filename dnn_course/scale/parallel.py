@@ -44,12 +44,15 @@ import multiprocessing
 import os
 import time
 
+from dnn_course.course.course_data import course_data_problem
 from dnn_course.course.facts import THREADS_ENV
 from dnn_course.course.gradebook_db import ATTEMPTS, BACKOFF, GradebookLocked, is_locked, retry_locked
-from dnn_course.course.nbapi import runs_every_cell
+from dnn_course.course.nbapi import make_api, runs_every_cell
 from dnn_course.course.paths import COURSE_ROOT
-from dnn_course.grading.batch import quiet_gradebook_warnings, start_batch
+from dnn_course.grading.batch import grade_all, quiet_gradebook_warnings, start_batch
+from dnn_course.grading.order import longest_first
 from dnn_course.grading.results import SubmissionResult
+from dnn_course.grading.submission import grade_one
 from dnn_course.scale.resources import threads_per_worker
 
 _api = None            # the worker's NbGraderAPI (one per process)
@@ -84,8 +87,6 @@ def _start_worker(root, db_url, threads, full_run):
     if threads:
         os.environ[THREADS_ENV] = str(threads)
     quiet_gradebook_warnings()
-    from dnn_course.course.nbapi import make_api
-
     _root = root
     _api = LockRaisingAPI(make_api(root, db_url, full_run=full_run))
 
@@ -93,8 +94,6 @@ def _start_worker(root, db_url, threads, full_run):
 def _grade(assignment, student, force):
     """One submission in a worker: ``grade_one``, whole again (at most ``ATTEMPTS`` times in
     all) while the gradebook stays locked, in its autograde or in any gradebook read or write."""
-    from dnn_course.grading.submission import grade_one
-
     started, wall, retries = time.monotonic(), time.time(), []
     result = retry_locked(lambda: grade_one(_api, _root, assignment, student, force),
                           ATTEMPTS, BACKOFF, on_retry=lambda: retries.append(1))
@@ -121,10 +120,6 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
         "started", "retries", "seconds"} for the submissions the workers graded.
     """
     from tqdm.auto import tqdm
-
-    from dnn_course.course.course_data import course_data_problem
-    from dnn_course.grading.batch import grade_all
-    from dnn_course.grading.order import longest_first
 
     batch = start_batch(assignment, root, students, db_url, force, course)
     root, students = batch.root, batch.students
