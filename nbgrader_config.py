@@ -93,6 +93,19 @@ c.Autograde.autograde_preprocessors = [
 from dnn_course.sandbox.ipc import ipc_prefix  # noqa: E402
 
 c.GuardedExecute.kernel_name = "dnn-course-sandbox"
+# Each kernel's limits (the grading re-run outside the kernel gets the same), and
+# whether a kernel may start where the sandbox's isolation is unavailable (it then
+# warns and applies the limits only). DNN_COURSE_MEMORY_MB, _CPU_SECONDS, _FILE_MB,
+# _MAX_PROCS and DNN_COURSE_REQUIRE_SANDBOX override them (docs/configuration.md).
+from dnn_course.sandbox.settings import env_overrides  # noqa: E402
+
+c.SandboxSettings.memory_mb = 4096
+c.SandboxSettings.cpu_seconds = 1800
+c.SandboxSettings.file_mb = 1024
+c.SandboxSettings.max_procs = 256
+c.SandboxSettings.require_sandbox = False
+for _name, _value in env_overrides().items():
+    c.SandboxSettings[_name] = _value
 c.KernelManager.transport = "ipc"
 c.KernelManager.ip = ipc_prefix()
 c.GuardedExecute.test_cell_timeout = 30

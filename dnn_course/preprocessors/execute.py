@@ -16,12 +16,15 @@
     stop after a timeout (a loop that ignores SIGINT), the cell gets an error
     output saying so, a fresh kernel is started, the set-up cells before the
     first solution cell are run again, and grading goes on;
+  - every kernel starts with the sandbox's settings (``c.SandboxSettings``:
+    limits, isolation required) in its environment, for its launcher;
   - when grading, the run's own time (kernel start to last cell, on this
     process's clock) goes into the notebook's metadata, ``dnn_course.grading``
     (``grading_time`` reads it back): the cells left as the learner ran them
     keep no timestamps of the learner's run, which would make it negative.
 """
 import math
+import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,6 +40,7 @@ from dnn_course.course.course_data import course_data_env, course_root_for
 from dnn_course.course.paths import ASSIGNMENT
 from dnn_course.preprocessors.skip import forget_own_outputs, own_outputs, plan_skips, read_marked_cells
 from dnn_course.preprocessors.tamper import add_notes, remove_importable_extras
+from dnn_course.sandbox.settings import SandboxSettings
 
 
 TIMING = "grading"  # key of nb.metadata["dnn_course"]: {"started": ISO 8601 UTC, "seconds": float}
@@ -120,6 +124,12 @@ class GuardedExecute(Execute):
             nb, resources = super().preprocess(nb, resources, km)
         _record_time(nb, self._wall_start, self._started)
         return nb, resources
+
+    def start_new_kernel(self, **kwargs):
+        """Start the kernel with ``c.SandboxSettings`` in its environment, where the sandbox's
+        launcher reads them (a restart reuses it)."""
+        kwargs.setdefault("env", {**os.environ, **SandboxSettings(parent=self).env()})
+        return super().start_new_kernel(**kwargs)
 
     def _cells_to_skip(self, nb, resources):
         """Cells left as the learner ran them (``skip.py``): only when autograding."""

@@ -154,8 +154,9 @@ def reference_output(case):
     return _reference_cache[case.id]
 
 
-def run_learner(sources, cases, timeout, runner_prefix=()):
-    """Run the learner's functions on the cases in a fresh process; case id -> output dict."""
+def run_learner(sources, cases, timeout, runner_prefix=(), sandbox_env=None):
+    """Run the learner's functions on the cases in a fresh process; case id -> output dict
+    (``sandbox_env``: the sandbox's settings for the launcher in ``runner_prefix``)."""
     with tempfile.TemporaryDirectory(prefix="dnn-verify-") as tmp:
         arrays = {}
         for case in cases:
@@ -168,7 +169,7 @@ def run_learner(sources, cases, timeout, runner_prefix=()):
         cmd = [*runner_prefix, sys.executable, "-I", "-m", RUNNER, tmp]
         try:
             subprocess.run(cmd, cwd=tmp, timeout=timeout, capture_output=True,
-                           env={**os.environ, THREADS_ENV: "1"})
+                           env={**os.environ, **(sandbox_env or {}), THREADS_ENV: "1"})
         except subprocess.TimeoutExpired:
             pass  # the cases that finished still count; the others fail
         outputs = {}
@@ -245,12 +246,14 @@ class VerifyResults(NbGraderPreprocessor):
         from dnn_course.course.course_data import course_data_env, course_root_for
         from dnn_course.course.paths import ASSIGNMENT
         from dnn_course.sandbox.hook import runner_prefix
+        from dnn_course.sandbox.settings import SandboxSettings
 
         root = course_root_for(self.config, resources.get("metadata", {}).get("path"))
         assignment = resources.get("nbgrader", {}).get("assignment") or ASSIGNMENT
         # the re-run (in the sandbox) and the reference here read the data grading found
         with course_data_env(root, assignment):
-            outputs = run_learner(solution_sources_of(nb), cases, self.timeout, runner_prefix())
+            outputs = run_learner(solution_sources_of(nb), cases, self.timeout, runner_prefix(),
+                                  SandboxSettings(parent=self).env())
             for cell in graded:
                 for case in CASES[cell.metadata.nbgrader.grade_id]:
                     problem = judge(case, outputs.get(case.id))

@@ -18,6 +18,11 @@ PASS_ENV = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", THREADS_ENV,
 # or ipykernel_launcher.py beside the notebook cannot replace the launcher or kernel.
 SAFE_FLAG = "-P" if sys.version_info >= (3, 11) else "-I"
 GRACE_SECONDS = 5  # SIGXCPU at the CPU limit, SIGKILL this much later
+# Each limit's default and the variable that carries it to the launcher
+# (settings.py: c.SandboxSettings, which grading turns into these variables).
+DEFAULTS = {"memory_mb": 4096, "cpu_seconds": 1800, "file_mb": 1024, "max_procs": 256}
+LIMIT_ENV = {"memory_mb": MEMORY_ENV, "cpu_seconds": CPU_ENV, "file_mb": FILE_SIZE_ENV,
+             "max_procs": MAX_PROCS_ENV}
 
 
 def _env_int(name, default):
@@ -28,15 +33,12 @@ def _env_int(name, default):
 
 
 def limits():
-    """The resource limits from the environment.
+    """The resource limits from the environment (grading sets it from ``c.SandboxSettings``).
 
     Returns:
         dict: memory_mb, cpu_seconds, file_mb, max_procs.
     """
-    return {"memory_mb": _env_int(MEMORY_ENV, 4096),
-            "cpu_seconds": _env_int(CPU_ENV, 1800),
-            "file_mb": _env_int(FILE_SIZE_ENV, 1024),
-            "max_procs": _env_int(MAX_PROCS_ENV, 256)}
+    return {name: _env_int(LIMIT_ENV[name], default) for name, default in DEFAULTS.items()}
 
 
 def require_sandbox():
