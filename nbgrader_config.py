@@ -55,7 +55,7 @@ NBC, NBG = "nbconvert.preprocessors.", "nbgrader.preprocessors."
 GuardedExecute = "dnn_course.preprocessors.execute.GuardedExecute"
 HideHiddenTests = "dnn_course.preprocessors.feedback.HideHiddenTests"
 SanitizeLearnerContent = "dnn_course.preprocessors.sanitize.SanitizeLearnerContent"
-KeepOwnOutputs = "dnn_course.grading.skip.KeepOwnOutputs"
+KeepOwnOutputs = "dnn_course.preprocessors.skip.KeepOwnOutputs"
 RestoreTestCells = "dnn_course.preprocessors.tamper.RestoreTestCells"
 VerifyResults = "dnn_course.preprocessors.verify.VerifyResults"
 (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata, IgnorePattern,
@@ -69,7 +69,7 @@ ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor = (
 # Before grading: renamed, copied, edited or deleted test cells are restored
 # and noted instead of crashing nbgrader.
 # KeepOwnOutputs first: the learner's outputs of the cells grading will not
-# re-run (tagged skip-when-grading in the source; dnn_course/grading/skip.py).
+# re-run (tagged skip-when-grading in the source; dnn_course/preprocessors/skip.py).
 c.Autograde.sanitize_preprocessors = [
     KeepOwnOutputs, ClearOutput, RestoreTestCells, DeduplicateIds, OverwriteKernelspec,
     OverwriteCells, CheckCellMetadata,
@@ -93,6 +93,19 @@ c.Autograde.autograde_preprocessors = [
 from dnn_course.sandbox.ipc import ipc_prefix  # noqa: E402
 
 c.GuardedExecute.kernel_name = "dnn-course-sandbox"
+# Each kernel's limits (the grading re-run outside the kernel gets the same), and
+# whether a kernel may start where the sandbox's isolation is unavailable (it then
+# warns and applies the limits only). DNN_COURSE_MEMORY_MB, _CPU_SECONDS, _FILE_MB,
+# _MAX_PROCS and DNN_COURSE_REQUIRE_SANDBOX override them (docs/configuration.md).
+from dnn_course.sandbox.settings import env_overrides  # noqa: E402
+
+c.SandboxSettings.memory_mb = 4096
+c.SandboxSettings.cpu_seconds = 1800
+c.SandboxSettings.file_mb = 1024
+c.SandboxSettings.max_procs = 256
+c.SandboxSettings.require_sandbox = False
+for _name, _value in env_overrides().items():
+    c.SandboxSettings[_name] = _value
 c.KernelManager.transport = "ipc"
 c.KernelManager.ip = ipc_prefix()
 c.GuardedExecute.test_cell_timeout = 30
@@ -100,9 +113,12 @@ c.GuardedExecute.after_timeout = 5
 c.GuardedExecute.submission_timeout = 1200
 # Cells tagged skip-when-grading in the source (the trainings and what only
 # uses their results) keep the learner's own outputs instead of running again,
-# unless a cell the learner wrote could depend on them (dnn_course/grading/skip.py).
-# False (or DNN_COURSE_FULL_RUN=1, or `dnn-course grade --full-run`) runs all.
-c.GuardedExecute.skip_marked_cells = True
+# unless a cell the learner wrote could depend on them (dnn_course/preprocessors/skip.py).
+# False runs all (`dnn-course grade --full-run` sets it for one command;
+# DNN_COURSE_FULL_RUN=1 overrides it here, for plain nbgrader too).
+from dnn_course.course.settings import full_run_requested  # noqa: E402
+
+c.GuardedExecute.skip_marked_cells = not full_run_requested()
 c.Execute.error_on_timeout = {
     "ename": "CellTimeoutError",
     "evalue": "this cell ran longer than its time limit and was stopped; look for a loop "

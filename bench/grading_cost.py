@@ -120,7 +120,7 @@ def autograde(root, full_run):
 
 
 def main(argv=None):
-    from dnn_course.admin.release import course_copy
+    from dnn_course.course.assignment import course_copy
     from dnn_course.demo.samples import write_samples
 
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])

@@ -207,7 +207,7 @@ def autograde_hook():
     """
     from dnn_course.grading.batch import grade_all
     from dnn_course.course.paths import ASSIGNMENT
-    from dnn_course.admin.release import course_copy
+    from dnn_course.course.assignment import course_copy
     from dnn_course.demo.samples import write_samples
 
     with tempfile.TemporaryDirectory() as tmp:

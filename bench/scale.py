@@ -66,7 +66,7 @@ def make_batch(size, scratch):
     import nbformat
 
     from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
-    from dnn_course.admin.release import course_copy
+    from dnn_course.course.assignment import course_copy
     from dnn_course.demo.samples import sample_notebooks
 
     root = course_copy(scratch / "template")

@@ -14,6 +14,10 @@ from dnn_course.course.context import Course
 from dnn_course.course.gradebook_db import GradebookURLError
 from dnn_course.course.paths import ASSIGNMENT, COURSE_ROOT, NOTEBOOK
 
+# Each command imports its modules inside its function, for start-up time: nbgrader,
+# SQLAlchemy and Dask take seconds to import, and `dnn-course --help`, a bad
+# argument or a command that needs none of them should not wait for all of them.
+
 OK, ATTENTION, USAGE = 0, 1, 2
 
 
@@ -28,7 +32,7 @@ def _results_or_table(results):
 
 def cmd_release(args):
     from dnn_course.admin.learner_dist import DistError, write
-    from dnn_course.admin.release import ReleaseError, generate
+    from dnn_course.course.assignment import ReleaseError, generate
 
     try:
         status = generate(args.root, force=args.force, db_url=args.db)
@@ -56,8 +60,8 @@ def cmd_check(args):
 
 
 def _markup_names(args):
-    """The lines naming gradebook names that hold markup (``admin/names.py``), for check and grade."""
-    from dnn_course.admin.names import markup_in_gradebook, markup_warning
+    """The lines naming gradebook names that hold markup (``course/names.py``), for check and grade."""
+    from dnn_course.course.names import markup_in_gradebook, markup_warning
 
     try:
         return markup_warning(markup_in_gradebook(args.course.db_url, args.course.course_id))
@@ -109,10 +113,6 @@ def cmd_grade(args):
         print(f"grade: {e}", file=sys.stderr)
         return USAGE
     _ensure_released(args)
-    if args.full_run:  # read by GuardedExecute in this process and the workers it starts
-        from dnn_course.course.facts import FULL_RUN_ENV
-
-        os.environ[FULL_RUN_ENV] = "1"
     from dnn_course.course.course_data import course_data_problem
 
     missing = course_data_problem(args.root, args.assignment)
@@ -145,7 +145,7 @@ def _ensure_released(args):
     """nbgrader needs the assignment in the gradebook before it can grade."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from dnn_course.admin.release import generate
+    from dnn_course.course.assignment import generate
 
     url = args.db  # cmd_grade has prepared the URL in force
     with Gradebook(url) as gb:
@@ -343,7 +343,9 @@ def main(argv=None):
               "use --root.", file=sys.stderr)
         return USAGE
     os.chdir(args.root)
-    args.course = Course(args.root, args.db)  # loaded once, on first use, for the whole command
+    # loaded once, on first use, for the whole command; --full-run is its
+    # c.GuardedExecute.skip_marked_cells = False, which the grading workers get too
+    args.course = Course(args.root, args.db, full_run=getattr(args, "full_run", False))
     try:
         return args.func(args)
     except GradebookURLError as e:  # a bad --db, found when a command first needs the gradebook

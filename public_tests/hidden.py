@@ -15,7 +15,7 @@ from .checks import SAME_ATOL, SAME_RTOL, compare, compare_pair, is_number_like,
 from .diagnose import diagnose
 
 # "The same computation as the reference": float noise only. The hidden tests
-# and the re-run outside the kernel (dnn_course/verify.py) both use it; the
+# and the re-run outside the kernel (dnn_course/preprocessors/verify.py) both use it; the
 # public tests compare with stored numbers and use checks.RTOL, checks.ATOL.
 RTOL, ATOL = SAME_RTOL, SAME_ATOL
 PAIR = ("parameters", "costs")

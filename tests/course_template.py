@@ -1,6 +1,6 @@
 """One scratch course made per test session (fixture ``course_template``), copied by each grading fixture.
 
-``admin.release.course_copy`` runs nbgrader's generate_assignment (and checks the
+``course.assignment.course_copy`` runs nbgrader's generate_assignment (and checks the
 committed release against it), a few seconds each time; the grading fixtures of
 the suite each need a course of their own, so the session makes one and each
 fixture copies it: same config, source/, release/ and gradebook (the assignment
@@ -39,6 +39,6 @@ class CourseTemplate:
 @pytest.fixture(scope="session")
 def course_template(tmp_path_factory):
     """The session's scratch course (``course_copy`` once): ``course_template.copy(dest)``."""
-    from dnn_course.admin.release import course_copy
+    from dnn_course.course.assignment import course_copy
 
     return CourseTemplate(course_copy(tmp_path_factory.mktemp("course-template") / "course"))

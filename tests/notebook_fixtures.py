@@ -34,7 +34,7 @@ def generate_release(dest):
 
     Never touches the real course folder or its gradebook.
     """
-    from dnn_course.admin.release import build_release
+    from dnn_course.course.assignment import build_release
 
     return build_release(COURSE_ROOT, db_url=f"sqlite:///{Path(dest).resolve()}.db", out=dest)
 

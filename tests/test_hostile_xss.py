@@ -9,7 +9,7 @@ import nbformat
 from dnn_course.admin.lms import identify
 from dnn_course.course.facts import TWO_LAYER_MODEL
 from dnn_course.course.paths import NOTEBOOK, source_notebook
-from dnn_course.grading.skip import marked_cells, plan_skips
+from dnn_course.preprocessors.skip import marked_cells, plan_skips
 
 import hostile_xss as X
 import hostile_xss_class as C

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from dnn_course.course.paths import NOTEBOOK
 from dnn_course.grading.results import SubmissionResult, TestResult, notebook_problem
+from dnn_course.preprocessors.execute import grading_time
 
 
 @dataclass
@@ -53,8 +54,6 @@ def read_autograded(path):
         took to run the notebook, as the grader recorded them (None if not
         recorded). All empty when the file is missing or unreadable.
     """
-    from dnn_course.preprocessors.execute import grading_time
-
     try:
         nb = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -17,12 +17,13 @@ import contextlib
 import csv
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dnn_course.admin.lms import RECEIPT, Ignored, Unusable, identify, receipt_names, receipt_user
+from dnn_course.course.gradebook_db import parse
 
 NBGRADER_TIME = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_format, in UTC
 NO_TIME = datetime(1980, 1, 1)             # a zip entry's "no date"
@@ -180,11 +181,9 @@ def _log(root, assignment, report):
         if c.status == "kept":
             continue
         s = c.sub
-        rows[s.student_id] = {"student_id": s.student_id, "layout": s.layout,
-                              "first_name": s.first_name, "last_name": s.last_name,
-                              "lms_user_id": s.lms_user_id or "", "late": "yes" if s.late else "",
-                              "timestamp": c.timestamp,
-                              "source": s.path}
+        rows[s.student_id] = {k: v for k, v in asdict(s).items() if k in LOG_FIELDS} | {
+            "lms_user_id": s.lms_user_id or "", "late": "yes" if s.late else "",
+            "timestamp": c.timestamp, "source": s.path}
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as f:
         w = csv.DictWriter(f, LOG_FIELDS)
@@ -266,8 +265,6 @@ def due_date(db_url, course_id, assignment):
         a datetime, or None when the assignment or its due date is not there.
     """
     from nbgrader.api import Gradebook, MissingEntry
-
-    from dnn_course.course.gradebook_db import parse
 
     parsed = parse(db_url)  # no gradebook yet: no due date (and none is created for asking)
     if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from dnn_course.admin.names import plain_name
+from dnn_course.course.names import plain_name
 
 # nbgrader ids become folder names and gradebook keys: letters and digits first,
 # then letters, digits, . _ @ + - (no "/", no "..").

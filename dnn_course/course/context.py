@@ -8,27 +8,29 @@ command that never touches the gradebook never connects to it.
 from functools import cached_property
 from pathlib import Path
 
+from dnn_course.course.gradebook_db import course_db_url, open_gradebook, prepare, retry_locked
+from dnn_course.course.nbapi import load_config, make_api
 from dnn_course.course.paths import COURSE_ROOT
 
 
 class Course:
-    """The course folder ``root`` with the gradebook ``db_url`` (``--db``; default: the configured one).
+    """The course folder ``root`` with the gradebook ``db_url`` (``--db``; default: the configured one);
+    ``full_run`` (``--full-run``) sets ``c.GuardedExecute.skip_marked_cells = False``.
 
     Attributes (made on first use): ``config`` (nbgrader's configuration),
     ``course_id``, ``db_url`` (the prepared URL; a GradebookURLError when
     unusable), ``api`` (an NbGraderAPI on that URL).
     """
 
-    def __init__(self, root=COURSE_ROOT, db_url=None):
+    def __init__(self, root=COURSE_ROOT, db_url=None, full_run=False):
         self.root = Path(root).resolve()
         self._db_arg = db_url
+        self._full_run = full_run
 
     @cached_property
     def config(self):
         """The course's nbgrader configuration (``nbapi.load_config``)."""
-        from dnn_course.course.nbapi import load_config
-
-        return load_config(self.root)
+        return load_config(self.root, full_run=self._full_run)
 
     @property
     def course_id(self):
@@ -38,19 +40,13 @@ class Course:
     @cached_property
     def db_url(self):
         """The gradebook URL in force, checked and prepared (``gradebook_db.prepare``)."""
-        from dnn_course.course.gradebook_db import course_db_url, prepare
-
         return prepare(course_db_url(self.root, self._db_arg, config=self.config))
 
     @cached_property
     def api(self):
         """An NbGraderAPI on the course and ``db_url``, from the configuration loaded once."""
-        from dnn_course.course.nbapi import make_api
-
         return make_api(self.root, self.db_url, config=self.config)
 
     def open_gradebook(self):
         """Create the gradebook's tables (once, before several writers start)."""
-        from dnn_course.course.gradebook_db import open_gradebook, retry_locked
-
         retry_locked(lambda: open_gradebook(self.db_url, self.root, self.course_id))

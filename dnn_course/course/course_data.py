@@ -22,6 +22,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from dnn_app_utils.data import DataError, load_data
 from dnn_course.course.facts import DATA_ENV, DATA_FILES, SYNTHETIC, TEST_FILE, TRAIN_FILE
 from dnn_course.course.paths import ASSIGNMENT, COURSE_ROOT
 
@@ -53,8 +54,6 @@ def _missing_files(folder):
 @functools.lru_cache(maxsize=8)
 def _unreadable(folder, _stamp):
     """Why the data in ``folder`` cannot be loaded, or None (cached per file state)."""
-    from dnn_app_utils.data import DataError, load_data
-
     try:
         load_data(folder)
     except DataError as e:

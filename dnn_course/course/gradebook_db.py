@@ -19,7 +19,11 @@ fix it, never a bare SQLAlchemy traceback.
 """
 from pathlib import Path
 from time import sleep
-from urllib.parse import quote
+
+from dnn_course.course.nbapi import load_config, venv_on_path
+
+# SQLAlchemy and nbgrader are imported where used, for start-up time: the command
+# line loads this module (GradebookURLError) before it knows whether it needs them.
 
 BUSY_TIMEOUT = 120          # seconds an SQLite writer waits for the lock
 ATTEMPTS = 5                # tries of one piece of work while SQLite stays locked
@@ -49,12 +53,25 @@ def course_db_url(root, db_url=None, config=None):
         str: ``db_url``, else the configuration's ``CourseDirectory.db_url``,
         else ``sqlite:///<root>/gradebook.db``.
     """
-    from dnn_course.course.nbapi import load_config
-
     if db_url:
         return db_url
     configured = (config or load_config(root)).CourseDirectory.get("db_url")
-    return configured or f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
+    return configured or sqlite_url(Path(root) / "gradebook.db")
+
+
+def sqlite_url(path):
+    """The SQLite URL of the database file ``path``, escaped by SQLAlchemy's URL API.
+
+    Args:
+        path: the database file (made absolute).
+
+    Returns:
+        str: e.g. ``sqlite:////course/gradebook.db``; a ``?``, ``#`` or ``%`` in a folder
+        name is escaped, so it is not read as the URL's query or an escape.
+    """
+    from sqlalchemy.engine import URL
+
+    return URL.create("sqlite", database=str(Path(path).resolve())).render_as_string(hide_password=False)
 
 
 def parse(url):
@@ -84,11 +101,11 @@ def safe(url):
 
 
 def with_busy_timeout(url, seconds=BUSY_TIMEOUT):
-    """An SQLite URL with a ``timeout`` (unless it has one already)."""
+    """An SQLite URL with a ``timeout`` in its query (unless it has one already); others as given."""
     parsed = parse(url)
     if parsed.get_backend_name() != "sqlite" or "timeout" in parsed.query:
         return url
-    return url + ("&" if "?" in url else "?") + f"timeout={quote(str(seconds))}"
+    return parsed.update_query_dict({"timeout": str(seconds)}).render_as_string(hide_password=False)
 
 
 def is_locked(error):
@@ -224,8 +241,6 @@ def open_gradebook(url, root=None, course_id=None):
         None.
     """
     from nbgrader.api import Gradebook
-
-    from dnn_course.course.nbapi import load_config, venv_on_path
 
     venv_on_path()  # a new gradebook runs the `alembic` command
     if course_id is None:

@@ -10,6 +10,9 @@ from pathlib import Path
 
 from dnn_course.course.paths import COURSE_ROOT
 
+# traitlets and nbgrader are imported where used, for start-up time: the command
+# line loads this module before it knows whether the command needs them.
+
 
 def load_config(root=COURSE_ROOT, db_url=None, full_run=False):
     """The course's nbgrader configuration, rooted at ``root``; ``full_run``
@@ -27,6 +30,19 @@ def load_config(root=COURSE_ROOT, db_url=None, full_run=False):
     if full_run:
         cfg.GuardedExecute.skip_marked_cells = False
     return cfg
+
+
+def runs_every_cell(config):
+    """True when ``config`` turns off leaving marked cells as the learner ran them.
+
+    Args:
+        config: a loaded course configuration (``load_config``, or an NbGraderAPI's ``config``).
+
+    Returns:
+        bool: ``c.GuardedExecute.skip_marked_cells`` is False (``--full-run``, or
+        ``DNN_COURSE_FULL_RUN=1`` read by ``nbgrader_config.py``).
+    """
+    return config.GuardedExecute.get("skip_marked_cells", True) is False
 
 
 def venv_on_path():

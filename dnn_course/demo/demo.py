@@ -1,6 +1,6 @@
 """The main job: release the assignment, grade sample submissions, show scores.
 
-Everything happens in a scratch copy of the course (``release.course_copy``:
+Everything happens in a scratch copy of the course (``assignment.course_copy``:
 the config, source/, the committed release/, a gradebook of its own), never in
 the instructor's course: its submitted/, autograded/, feedback/, exports/ and
 gradebook stay as they were, so a real class graded afterwards holds only its
@@ -24,8 +24,9 @@ from dnn_app_utils.data import DATA_ENV
 
 from dnn_course.admin.class_results import read_class
 from dnn_course.admin.export import table, write_csv, write_json
-from dnn_course.admin.release import ReleaseError, course_copy, default_db_url
 from dnn_course.admin.report import write_report
+from dnn_course.course.assignment import ReleaseError, course_copy, default_db_url
+from dnn_course.course.course_data import CourseDataMissing, find_course_data
 from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT
 from dnn_course.demo.samples import sample_notebooks, write_samples
@@ -79,8 +80,6 @@ def scratch_folder(out=None):
 def _course_data(root, data_dir, synthetic):
     """(load_data argument, is_course_data): where the instructor's course finds the data."""
     if data_dir is None and not synthetic and not os.environ.get(DATA_ENV):
-        from dnn_course.course.course_data import CourseDataMissing, find_course_data
-
         try:  # where grading looks: source/<assignment>/datasets/, datasets/
             data_dir = find_course_data(root, ASSIGNMENT)
         except CourseDataMissing:

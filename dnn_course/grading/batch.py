@@ -13,9 +13,12 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dnn_course.course.context import Course
+from dnn_course.course.gradebook_db import retry_locked
 from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK
 from dnn_course.grading.receipts import is_graded
-from dnn_course.grading.results import SubmissionResult, notebook_problem
+from dnn_course.grading.results import SubmissionResult, max_score_of, notebook_problem
+from dnn_course.grading.submission import grade_one
 
 
 def quiet_gradebook_warnings():
@@ -80,9 +83,6 @@ class Batch:
 
     def max_score(self):
         """The assignment's maximum score, from the gradebook."""
-        from dnn_course.course.gradebook_db import retry_locked
-        from dnn_course.grading.results import max_score_of
-
         def read():
             with self.api.gradebook as gb:
                 return max_score_of(gb, self.assignment)
@@ -112,8 +112,6 @@ def start_batch(assignment, root=COURSE_ROOT, students=None, db_url=None, force=
     Returns:
         Batch.
     """
-    from dnn_course.course.context import Course
-
     quiet_gradebook_warnings()
     course = course or Course(root, db_url)
     course.open_gradebook()  # tables exist before any writer starts
@@ -139,8 +137,6 @@ def grade_all(assignment, root=COURSE_ROOT, students=None, force=False, db_url=N
         "started", "seconds"}.
     """
     from tqdm.auto import tqdm
-
-    from dnn_course.grading.submission import grade_one
 
     batch = start_batch(assignment, root, students, db_url, force, course)
     results = {}

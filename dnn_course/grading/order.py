@@ -18,20 +18,18 @@ from pathlib import Path
 import nbformat
 
 from dnn_course.course.paths import NOTEBOOK, release_notebook
+from dnn_course.grading.receipts import is_graded
+from dnn_course.preprocessors.verify import solution_sources_of
 
 
 def _solutions(path):
     """{grade_id: source} of the solution cells of the notebook at ``path``."""
-    from dnn_course.preprocessors.verify import solution_sources_of
-
     return solution_sources_of(nbformat.read(str(path), as_version=4))
 
 
 def expected_work(root, assignment, student, released=None, force=False):
     """Solution cells ``student`` changed from the release; 0 when there is
     nothing to run (graded already, unless ``force``; missing; unreadable)."""
-    from dnn_course.grading.receipts import is_graded
-
     released = _solutions(release_notebook(root)) if released is None else released
     submitted = Path(root) / "submitted" / student / assignment / NOTEBOOK
     try:

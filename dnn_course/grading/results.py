@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 
 from dnn_course.course.paths import NOTEBOOK
+from dnn_course.preprocessors.tamper import tampering_notes
 
 
 @dataclass
@@ -75,8 +76,6 @@ def notebook_problem(path):
 def _cell_reasons(autograded_nb):
     """(grade_id -> one-line reason of the error its cell raised, grade ids in notebook
     order, tampering notes)."""
-    from dnn_course.preprocessors.tamper import tampering_notes
-
     reasons, order = {}, []
     if not Path(autograded_nb).is_file():
         return reasons, order, []
@@ -106,7 +105,7 @@ def read_result(gradebook, root, assignment, student):
     if problem or sub is None or not _scored(sub):
         try:
             max_score = max_score_of(gradebook, assignment)
-        except Exception:  # no such assignment in this gradebook
+        except MissingEntry:  # no such assignment in this gradebook
             max_score = 0.0
         return SubmissionResult.not_graded(student, max_score,
                                            problem or "not graded yet: run dnn-course grade")

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 from dnn_course.course.course_data import course_data_problem
+from dnn_course.course.names import plain_name
 from dnn_course.course.paths import NOTEBOOK
 from dnn_course.grading.receipts import clear_receipt, digest, is_graded, write_receipt
 from dnn_course.grading.results import SubmissionResult, max_score_of, notebook_problem, read_result
@@ -36,12 +37,10 @@ def add_student(gb, student):
     """
     from nbgrader.api import InvalidEntry, MissingEntry
 
-    from dnn_course.admin.names import plain_name
-
     try:
         gb.find_student(student)
     except MissingEntry:
-        try:  # the id as text: nbgrader's grading view writes names unescaped (admin/names.py)
+        try:  # the id as text: nbgrader's grading view writes names unescaped (course/names.py)
             gb.update_or_create_student(student, last_name=plain_name(student)[0], first_name="")
         except InvalidEntry:  # another grader process added it meanwhile
             pass

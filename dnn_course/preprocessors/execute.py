@@ -16,12 +16,15 @@
     stop after a timeout (a loop that ignores SIGINT), the cell gets an error
     output saying so, a fresh kernel is started, the set-up cells before the
     first solution cell are run again, and grading goes on;
+  - every kernel starts with the sandbox's settings (``c.SandboxSettings``:
+    limits, isolation required) in its environment, for its launcher;
   - when grading, the run's own time (kernel start to last cell, on this
     process's clock) goes into the notebook's metadata, ``dnn_course.grading``
     (``grading_time`` reads it back): the cells left as the learner ran them
     keep no timestamps of the learner's run, which would make it negative.
 """
 import math
+import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,6 +35,12 @@ from nbformat.v4 import new_output
 from traitlets import Bool, Integer
 
 from nbgrader.preprocessors import Execute
+
+from dnn_course.course.course_data import course_data_env, course_root_for
+from dnn_course.course.paths import ASSIGNMENT
+from dnn_course.preprocessors.skip import forget_own_outputs, own_outputs, plan_skips, read_marked_cells
+from dnn_course.preprocessors.tamper import add_notes, remove_importable_extras
+from dnn_course.sandbox.settings import SandboxSettings
 
 
 TIMING = "grading"  # key of nb.metadata["dnn_course"]: {"started": ISO 8601 UTC, "seconds": float}
@@ -83,11 +92,10 @@ class GuardedExecute(Execute):
     submission_timeout = Integer(1200, help="Seconds a whole submission may run.").tag(config=True)
     skip_marked_cells = Bool(True, help="Leave the cells tagged skip-when-grading in the source "
                              "as the learner ran them, where no graded cell can depend on them "
-                             "(dnn_course/skip.py); False runs every cell.").tag(config=True)
+                             "(``skip.py``); False runs every cell (``dnn-course grade --full-run``, "
+                             "or DNN_COURSE_FULL_RUN=1 in nbgrader_config.py).").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
-        from dnn_course.preprocessors.tamper import add_notes, remove_importable_extras
-
         folder = (resources or {}).get("metadata", {}).get("path")
         if folder and "nbgrader" in (resources or {}) and "autograded" in Path(folder).resolve().parts:
             # autograding a copy in autograded/: never let a submission's numpy.py
@@ -111,24 +119,23 @@ class GuardedExecute(Execute):
         # grading: the course data first (CourseDataMissing, before any cell runs,
         # so nbgrader records no grade); the kernel is started with DNN_APP_DATA
         # naming the found folder, which the sandbox binds read-only
-        from dnn_course.course.course_data import course_data_env, course_root_for
-        from dnn_course.course.paths import ASSIGNMENT
-
         root = course_root_for(self.config, folder)
         with course_data_env(root, resources["nbgrader"].get("assignment") or ASSIGNMENT):
             nb, resources = super().preprocess(nb, resources, km)
         _record_time(nb, self._wall_start, self._started)
         return nb, resources
 
+    def start_new_kernel(self, **kwargs):
+        """Start the kernel with ``c.SandboxSettings`` in its environment, where the sandbox's
+        launcher reads them (a restart reuses it)."""
+        kwargs.setdefault("env", {**os.environ, **SandboxSettings(parent=self).env()})
+        return super().start_new_kernel(**kwargs)
+
     def _cells_to_skip(self, nb, resources):
         """Cells left as the learner ran them (``skip.py``): only when autograding."""
-        from dnn_course.grading.skip import full_run_requested, plan_skips, read_marked_cells
-
         info = (resources or {}).get("nbgrader", {})
-        if not (self.skip_marked_cells and info.get("notebook")) or full_run_requested():
+        if not (self.skip_marked_cells and info.get("notebook")):
             return set()
-        from dnn_course.course.course_data import course_root_for
-
         root = course_root_for(self.config, (resources or {}).get("metadata", {}).get("path"))
         source_dir = self.config.get("CourseDirectory", {}).get("source_directory", "source")
         source = Path(root) / source_dir / info.get("assignment", "") / f"{info['notebook']}.ipynb"
@@ -144,8 +151,6 @@ class GuardedExecute(Execute):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
-        from dnn_course.grading.skip import forget_own_outputs, own_outputs
-
         if index in self._skip:
             cell.outputs, cell.execution_count = own_outputs(cell), None
             forget_own_outputs(cell)

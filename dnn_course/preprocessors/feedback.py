@@ -4,39 +4,58 @@ nbgrader's feedback shows each test cell's full source and tracebacks, which
 reveal hidden tests (jupyter/nbgrader#917). ``HideHiddenTests`` runs in
 ``GenerateFeedback`` (set in ``nbgrader_config.py``, so plain
 ``nbgrader generate_feedback`` does it too): it removes every hidden-test
-region from the cells, drops what the hidden tests printed (lines such as
-``Cost after iteration 2: 0.69...`` from their reference runs mean nothing to a
-learner) and reduces every error to its one-line message, which the course's
+region from the cells with nbgrader's own ``ClearHiddenTests`` and the course's
+delimiters (exactly what the release lacks), drops what the hidden tests printed
+(lines such as ``Cost after iteration 2: 0.69...`` from their reference runs mean
+nothing to a learner) and reduces every error to its one-line message, which the course's
 tests write for learners. A public test's failure keeps its few lines (failed
 checks, what to look at): they are public. ``feedback_page.FeedbackPage`` then
 adds the summary at the top and the page's layout.
 """
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbformat.v4 import new_code_cell
+from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import List
 
 HIDDEN_NOTE = "# (hidden tests ran here; their results are below)"
-BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 # Errors whose whole message is public (public_tests.messages.PublicTestFailure).
 PUBLIC_ERRORS = ("PublicTestFailure",)
 
 
-def strip_hidden(source, note=None):
-    """``source`` without its hidden-test regions; each region becomes ``note`` if given."""
-    out, hidden = [], False
-    for line in source.split("\n"):
-        if BEGIN in line:
-            hidden = True
-            if note is not None:
-                out.append(line[: len(line) - len(line.lstrip())] + note)
-        elif END in line:
-            hidden = False
-        elif not hidden:
-            out.append(line)
-    return "\n".join(out)
+def strip_hidden(source, note=None, config=None):
+    """``source`` without the hidden-test regions nbgrader removes from the release.
+
+    Args:
+        source: a cell's source.
+        note: if given, the line (indented like the region's begin line) put where each region was.
+        config: the course's traitlets configuration, whose ``ClearHiddenTests`` delimiters
+            apply (default: nbgrader's, ``BEGIN HIDDEN TESTS`` / ``END HIDDEN TESTS``).
+
+    Returns:
+        str. nbgrader's RuntimeError for a region that is never closed or is nested.
+    """
+    cell = new_code_cell(source)
+    _remove_regions(ClearHiddenTests(config=config), cell, note)
+    return cell.source
 
 
-class HideHiddenTests(NbGraderPreprocessor):
-    """Remove hidden tests, their printed lines and every traceback from the feedback."""
+def _remove_regions(clear, cell, note):
+    """Remove ``cell``'s hidden regions with nbgrader's ``clear`` (its delimiters, its checks);
+    True when there was one. (``_remove_hidden_test_region`` is what nbgrader's own
+    ``preprocess_cell`` calls; nbgrader is pinned in requirements.txt.)"""
+    if note is not None:  # the note goes above each begin line, which nbgrader removes with its region
+        cell.source = "\n".join(
+            f"{line[: len(line) - len(line.lstrip())]}{note}\n{line}"
+            if clear.begin_test_delimeter in line else line for line in cell.source.split("\n"))
+    return clear._remove_hidden_test_region(cell)
+
+
+class HideHiddenTests(ClearHiddenTests):
+    """Remove hidden tests, their printed lines and every traceback from the feedback.
+
+    A ``ClearHiddenTests``: the regions are found with nbgrader's own code and the
+    course's ``c.ClearHiddenTests`` delimiters, exactly as generate_assignment
+    removes them from the release.
+    """
 
     # nbconvert's HTML exporter configures display_data_priority for every
     # preprocessor it runs; NbGraderPreprocessor declares it without
@@ -47,9 +66,8 @@ class HideHiddenTests(NbGraderPreprocessor):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
-        hidden = BEGIN in cell.source
+        hidden = _remove_regions(self, cell, HIDDEN_NOTE)
         if hidden:
-            cell.source = strip_hidden(cell.source, HIDDEN_NOTE)
             cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":

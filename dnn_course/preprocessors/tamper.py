@@ -51,7 +51,8 @@ class RestoreTestCells(NbGraderPreprocessor):
         try:
             with Gradebook(ids["db_url"]) as gb:
                 source = gb.find_notebook(ids["notebook"], ids["assignment"])
-                known = {c.name: (c.locked, strip_hidden(c.source)) for c in source.source_cells}
+                known = {c.name: (c.locked, strip_hidden(c.source, config=self.config))
+                         for c in source.source_cells}
                 originals = {c.name: c.source for c in source.source_cells}
                 tests = [c.name for c in source.grade_cells if c.name not in
                          {s.name for s in source.solution_cells}]

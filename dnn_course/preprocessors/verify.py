@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from dnn_course.course.facts import (L_LAYER_DIMS, L_LAYER_MODEL as DEEP, N_X, THREADS_ENV, TWO_LAYER_DIMS,
                                      TWO_LAYER_MODEL as TWO)
+
+RUNNER = "dnn_course.preprocessors.verify_runner"  # started as python -I -m RUNNER JOB_DIR
 # What a case checks, as its test cell does: "all" (parameters, costs, and the
 # costs printed when print_cost=True), "parameters" (parameters only, the pair's form
 # included) or "runs" (without the notebook's globals it runs and returns a
@@ -152,21 +154,22 @@ def reference_output(case):
     return _reference_cache[case.id]
 
 
-def run_learner(sources, cases, timeout, runner_prefix=()):
-    """Run the learner's functions on the cases in a fresh process; case id -> output dict."""
+def run_learner(sources, cases, timeout, runner_prefix=(), sandbox_env=None):
+    """Run the learner's functions on the cases in a fresh process; case id -> output dict
+    (``sandbox_env``: the sandbox's settings for the launcher in ``runner_prefix``)."""
     with tempfile.TemporaryDirectory(prefix="dnn-verify-") as tmp:
         arrays = {}
         for case in cases:
             if case.inputs != "course":
                 arrays[case.key + "/X"], arrays[case.key + "/Y"] = inputs_of(case)
         np.savez(Path(tmp) / "inputs.npz", **arrays)
-        job = {"sources": sources, "cases": [case.__dict__ | {"inputs": case.key, "layers_dims": list(case.layers_dims)}
+        job = {"sources": sources, "cases": [asdict(case) | {"inputs": case.key, "layers_dims": list(case.layers_dims)}
                                              for case in cases]}
         (Path(tmp) / "job.json").write_text(json.dumps(job))
-        cmd = [*runner_prefix, sys.executable, "-I", "-m", "dnn_course.preprocessors.verify_runner", tmp]
+        cmd = [*runner_prefix, sys.executable, "-I", "-m", RUNNER, tmp]
         try:
             subprocess.run(cmd, cwd=tmp, timeout=timeout, capture_output=True,
-                           env={**os.environ, THREADS_ENV: "1"})
+                           env={**os.environ, **(sandbox_env or {}), THREADS_ENV: "1"})
         except subprocess.TimeoutExpired:
             pass  # the cases that finished still count; the others fail
         outputs = {}
@@ -243,12 +246,14 @@ class VerifyResults(NbGraderPreprocessor):
         from dnn_course.course.course_data import course_data_env, course_root_for
         from dnn_course.course.paths import ASSIGNMENT
         from dnn_course.sandbox.hook import runner_prefix
+        from dnn_course.sandbox.settings import SandboxSettings
 
         root = course_root_for(self.config, resources.get("metadata", {}).get("path"))
         assignment = resources.get("nbgrader", {}).get("assignment") or ASSIGNMENT
         # the re-run (in the sandbox) and the reference here read the data grading found
         with course_data_env(root, assignment):
-            outputs = run_learner(solution_sources_of(nb), cases, self.timeout, runner_prefix())
+            outputs = run_learner(solution_sources_of(nb), cases, self.timeout, runner_prefix(),
+                                  SandboxSettings(parent=self).env())
             for cell in graded:
                 for case in CASES[cell.metadata.nbgrader.grade_id]:
                     problem = judge(case, outputs.get(case.id))

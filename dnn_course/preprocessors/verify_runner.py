@@ -1,6 +1,6 @@
 """Run a learner's two functions on given inputs, in a process of their own.
 
-Started by ``verify.py`` as ``python -I -m dnn_course.verify_runner JOB_DIR``.
+Started by ``verify.py`` as ``python -I -m dnn_course.preprocessors.verify_runner JOB_DIR``.
 Reads ``JOB_DIR/job.json`` (the solution cells' sources and the cases) and
 ``JOB_DIR/inputs.npz``; writes ``JOB_DIR/out-<case>.npz`` per case as it goes,
 so a case that hangs or kills the process costs only itself and the rest.

@@ -1,14 +1,19 @@
 """The ``dnn-course-sandbox`` kernelspec: an IPython kernel started by
 ``python -m dnn_course.sandbox`` (see ``launch.py``).
 
-``install_kernelspec()`` writes ``<prefix>/share/jupyter/kernels/dnn-course-sandbox/kernel.json``;
-Jupyter finds kernelspecs under ``sys.prefix/share/jupyter`` of the running
-environment, so installing into the course's virtualenv is enough. Grading
+``install_kernelspec()`` installs it with jupyter_client's
+``KernelSpecManager.install_kernel_spec`` into
+``<prefix>/share/jupyter/kernels/dnn-course-sandbox/``; Jupyter finds kernelspecs
+under ``sys.prefix/share/jupyter`` of the running environment, so installing into the course's virtualenv is enough. Grading
 selects it with ``c.Execute.kernel_name = "dnn-course-sandbox"``.
 """
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
+
+from jupyter_client.kernelspec import KernelSpecManager
 
 from dnn_course.sandbox.limits import NAME, SAFE_FLAG
 
@@ -30,17 +35,21 @@ def kernelspec(python=None):
     }
 
 
-def kernelspec_dir(prefix=None):
-    """Where the kernelspec lives under ``prefix`` (default: sys.prefix)."""
-    return Path(prefix or sys.prefix) / "share" / "jupyter" / "kernels" / NAME
-
-
 def install_kernelspec(prefix=None, python=None):
-    """Write the kernelspec under ``prefix``; return the kernel.json path. Idempotent."""
-    folder = kernelspec_dir(prefix)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "kernel.json"
-    text = json.dumps(kernelspec(python), indent=1) + "\n"
-    if not path.is_file() or path.read_text() != text:
-        path.write_text(text)
-    return path
+    """Install the kernelspec under ``prefix`` (replacing an installed one).
+
+    Args:
+        prefix: the environment's prefix (default: sys.prefix, this virtualenv).
+        python: the interpreter the kernel runs (default: this one).
+
+    Returns:
+        Path of the installed kernel.json.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        # install_kernel_spec copies the folder with its mode: a scratch folder is
+        # 0700, and every account of a shared install must read the kernelspec
+        os.chmod(scratch, 0o755)
+        (Path(scratch) / "kernel.json").write_text(json.dumps(kernelspec(python), indent=1) + "\n")
+        folder = KernelSpecManager().install_kernel_spec(scratch, NAME,
+                                                         prefix=str(prefix or sys.prefix))
+    return Path(folder) / "kernel.json"

@@ -1,10 +1,10 @@
 """The sandbox's fixed names and its resource limits (``setrlimit``), read from the environment."""
-import os
 import resource
 import sys
 
 from dnn_course.course.facts import (BLAS_THREADS_ENV, CPU_ENV, FILE_SIZE_ENV, MAX_PROCS_ENV,
                                      MEMORY_ENV, REQUIRE_SANDBOX_ENV, THREADS_ENV)
+from dnn_course.course.settings import env_flag, env_int
 
 NAME = "dnn-course-sandbox"
 SANDBOX_UID = 65534
@@ -18,31 +18,32 @@ PASS_ENV = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", THREADS_ENV,
 # or ipykernel_launcher.py beside the notebook cannot replace the launcher or kernel.
 SAFE_FLAG = "-P" if sys.version_info >= (3, 11) else "-I"
 GRACE_SECONDS = 5  # SIGXCPU at the CPU limit, SIGKILL this much later
+# Each limit's default and the variable that carries it to the launcher
+# (settings.py: c.SandboxSettings, which grading turns into these variables).
+DEFAULTS = {"memory_mb": 4096, "cpu_seconds": 1800, "file_mb": 1024, "max_procs": 256}
+LIMIT_ENV = {"memory_mb": MEMORY_ENV, "cpu_seconds": CPU_ENV, "file_mb": FILE_SIZE_ENV,
+             "max_procs": MAX_PROCS_ENV}
 
 
 def _env_int(name, default):
-    value = os.environ.get(name, "").strip()
     try:
-        return int(value) if value else default
-    except ValueError:
-        raise SystemExit(f"dnn_course.sandbox: {name}={value!r} is not a whole number") from None
+        return env_int(name, default)
+    except ValueError as e:
+        raise SystemExit(f"dnn_course.sandbox: {e}") from None
 
 
 def limits():
-    """The resource limits from the environment.
+    """The resource limits from the environment (grading sets it from ``c.SandboxSettings``).
 
     Returns:
         dict: memory_mb, cpu_seconds, file_mb, max_procs.
     """
-    return {"memory_mb": _env_int(MEMORY_ENV, 4096),
-            "cpu_seconds": _env_int(CPU_ENV, 1800),
-            "file_mb": _env_int(FILE_SIZE_ENV, 1024),
-            "max_procs": _env_int(MAX_PROCS_ENV, 256)}
+    return {name: _env_int(LIMIT_ENV[name], default) for name, default in DEFAULTS.items()}
 
 
 def require_sandbox():
     """True when a kernel must not start without full isolation (``DNN_COURSE_REQUIRE_SANDBOX``)."""
-    return os.environ.get(REQUIRE_SANDBOX_ENV, "").strip().lower() in ("1", "yes", "true")
+    return env_flag(REQUIRE_SANDBOX_ENV)
 
 
 def apply_limits(lim, nproc=True):

@@ -56,11 +56,18 @@ import time
 import zipfile
 from pathlib import Path
 
+from dnn_course.course.assignment import course_copy
+from dnn_course.course.course_data import (course_data_problem, data_env, data_payload,
+                                           find_course_data, received_folder)
 from dnn_course.course.facts import THREADS_ENV
+from dnn_course.course.gradebook_db import retry_locked, sqlite_url
+from dnn_course.course.nbapi import make_api, runs_every_cell
 from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK
 from dnn_course.grading.batch import needs_run, quiet_gradebook_warnings, start_batch
+from dnn_course.grading.order import longest_first
 from dnn_course.grading.receipts import clear_receipt, write_receipt
-from dnn_course.grading.results import SubmissionResult
+from dnn_course.grading.results import SubmissionResult, max_score_of, read_result
+from dnn_course.grading.submission import grade_one
 from dnn_course.scale.resources import threads_per_worker
 
 BUNDLE_PARTS = ("nbgrader_config.py", "source", "release")
@@ -127,8 +134,6 @@ def _write_files(folder, files):
 
 def _template(bundle, digest):
     """This process's template course for the bundle: built once, reused."""
-    from dnn_course.admin.release import course_copy
-
     with _template_lock:
         if digest in _templates and (_templates[digest] / "gradebook.db").is_file():
             return _templates[digest]
@@ -159,10 +164,6 @@ def grade_remote(bundle, digest, assignment, student, files, graders_per_host=No
     Pure: the same inputs give the same output."""
     import contextlib
 
-    from dnn_course.course.course_data import data_env, received_folder
-    from dnn_course.course.nbapi import make_api
-    from dnn_course.grading.submission import grade_one
-
     quiet_gradebook_warnings()
     started = time.monotonic()
     _set_threads(graders_per_host)
@@ -175,7 +176,7 @@ def grade_remote(bundle, digest, assignment, student, files, graders_per_host=No
             course = shutil.copytree(template, work / "course")
             _write_files(course / "submitted" / student / assignment, files)
             # the scratch course's own gradebook, whatever the bundle's config names
-            api = make_api(course, f"sqlite:///{course / 'gradebook.db'}", full_run=full_run)
+            api = make_api(course, sqlite_url(course / "gradebook.db"), full_run=full_run)
             result = grade_one(api, course, assignment, student, force=True)
             out = course / "autograded" / student / assignment
             produced = {p.relative_to(out).as_posix(): p.read_bytes()
@@ -265,8 +266,6 @@ def record(api, root, assignment, student, payload, digest):
     from nbgrader.api import Gradebook
     from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 
-    from dnn_course.grading.results import max_score_of, read_result
-
     root = Path(root)
     out_dir = root / "autograded" / student / assignment
     clear_receipt(root, assignment, student)
@@ -309,11 +308,6 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
         BatchResults: in the order of ``students``; ``runs``: student -> {"worker",
         "pid", "seconds", "waited", "record_s"} for the submissions the cluster graded.
     """
-    from dnn_course.course.course_data import course_data_problem
-    from dnn_course.course.gradebook_db import retry_locked
-    from dnn_course.grading.order import longest_first
-    from dnn_course.grading.submission import grade_one
-
     check_address(scheduler_address)
     batch = start_batch(assignment, root, students, db_url, force, course)
     root, api = batch.root, batch.api
@@ -336,10 +330,6 @@ def _grade_remote_batch(batch, remote, scheduler_address, progress):
     from distributed import as_completed
     from tqdm.auto import tqdm
 
-    from dnn_course.course.course_data import data_payload, find_course_data
-    from dnn_course.course.gradebook_db import retry_locked
-    from dnn_course.grading.skip import full_run_requested
-
     root, assignment, api, results = batch.root, batch.assignment, batch.api, {}
     client = connect(scheduler_address)
     try:
@@ -357,7 +347,7 @@ def _grade_remote_batch(batch, remote, scheduler_address, progress):
             files = submission_files(root, assignment, s)
             digests[s] = hashlib.sha256(files[NOTEBOOK]).hexdigest()
             f = client.submit(grade_remote, shared, digest, assignment, s, files, hosts, data,
-                              full_run_requested(),
+                              runs_every_cell(api.config),
                               key=f"grade-{assignment}-{s}-{digests[s][:12]}-{time.time_ns()}",
                               pure=False, priority=len(remote) - rank)
             futures[f] = s

@@ -44,11 +44,15 @@ import multiprocessing
 import os
 import time
 
+from dnn_course.course.course_data import course_data_problem
 from dnn_course.course.facts import THREADS_ENV
 from dnn_course.course.gradebook_db import ATTEMPTS, BACKOFF, GradebookLocked, is_locked, retry_locked
+from dnn_course.course.nbapi import make_api, runs_every_cell
 from dnn_course.course.paths import COURSE_ROOT
-from dnn_course.grading.batch import quiet_gradebook_warnings, start_batch
+from dnn_course.grading.batch import grade_all, quiet_gradebook_warnings, start_batch
+from dnn_course.grading.order import longest_first
 from dnn_course.grading.results import SubmissionResult
+from dnn_course.grading.submission import grade_one
 from dnn_course.scale.resources import threads_per_worker
 
 _api = None            # the worker's NbGraderAPI (one per process)
@@ -76,23 +80,20 @@ class LockRaisingAPI:
         return outcome
 
 
-def _start_worker(root, db_url, threads):
-    """Pool initializer: the thread setting, then this process's API."""
+def _start_worker(root, db_url, threads, full_run):
+    """Pool initializer: the thread setting, then this process's API (``full_run``: the
+    command's ``--full-run``, which the worker's own configuration load does not see)."""
     global _api, _root
     if threads:
         os.environ[THREADS_ENV] = str(threads)
     quiet_gradebook_warnings()
-    from dnn_course.course.nbapi import make_api
-
     _root = root
-    _api = LockRaisingAPI(make_api(root, db_url))
+    _api = LockRaisingAPI(make_api(root, db_url, full_run=full_run))
 
 
 def _grade(assignment, student, force):
     """One submission in a worker: ``grade_one``, whole again (at most ``ATTEMPTS`` times in
     all) while the gradebook stays locked, in its autograde or in any gradebook read or write."""
-    from dnn_course.grading.submission import grade_one
-
     started, wall, retries = time.monotonic(), time.time(), []
     result = retry_locked(lambda: grade_one(_api, _root, assignment, student, force),
                           ATTEMPTS, BACKOFF, on_retry=lambda: retries.append(1))
@@ -100,10 +101,11 @@ def _grade(assignment, student, force):
                     "seconds": time.monotonic() - started}
 
 
-def _pool(workers, root, db_url, threads):
+def _pool(workers, root, db_url, threads, full_run):
     return cf.ProcessPoolExecutor(max_workers=workers,
                                   mp_context=multiprocessing.get_context("spawn"),
-                                  initializer=_start_worker, initargs=(str(root), db_url, threads))
+                                  initializer=_start_worker,
+                                  initargs=(str(root), db_url, threads, full_run))
 
 
 def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force=False,
@@ -119,10 +121,6 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
     """
     from tqdm.auto import tqdm
 
-    from dnn_course.course.course_data import course_data_problem
-    from dnn_course.grading.batch import grade_all
-    from dnn_course.grading.order import longest_first
-
     batch = start_batch(assignment, root, students, db_url, force, course)
     root, students = batch.root, batch.students
     if course_data_problem(root, assignment):  # nothing can run: no workers to start
@@ -137,7 +135,7 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
     todo = longest_first(root, assignment, students, force)
     try:
         while todo:
-            pool = _pool(workers, root, batch.url, threads)
+            pool = _pool(workers, root, batch.url, threads, runs_every_cell(batch.api.config))
             futures = {pool.submit(_grade, assignment, s, force): s for s in todo}
             broken = []
             try:

@@ -76,7 +76,7 @@ def hostile_class(sink, tmp_path_factory):
     from nbgrader.api import Gradebook
 
     from dnn_course import cli
-    from dnn_course.admin.release import course_copy
+    from dnn_course.course.assignment import course_copy
 
     mp = pytest.MonkeyPatch()
     mp.setenv("DNN_APP_DATA", str(course_data_dir()))

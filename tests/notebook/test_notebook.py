@@ -222,7 +222,7 @@ def test_release_is_self_contained():
 
 def test_release_is_what_regenerating_gives(tmp_path):
     """The committed release is exactly what generate_assignment makes from source/."""
-    from dnn_course.admin.release import same_tree
+    from dnn_course.course.assignment import same_tree
 
     fresh = generate_release(tmp_path / "release")
     assert same_tree(fresh, RELEASE_DIR), (

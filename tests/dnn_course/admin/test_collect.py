@@ -334,7 +334,7 @@ def test_names_holding_markup_are_stored_as_text(course, tmp_path, capsys):
 ])
 def test_plain_name(raw, plain, changed):
     """Each character HTML reads as markup becomes its look-alike; nothing else changes."""
-    from dnn_course.admin.names import plain_name
+    from dnn_course.course.names import plain_name
 
     assert plain_name(raw) == (plain, changed)
 
@@ -343,7 +343,7 @@ def test_gradebook_names_with_markup_are_listed(course):
     """Names added by routes collect does not own (nbgrader db student add, formgrader's form)
     are found and named with the fix; a learner graded first under a hostile folder name gets
     a plain name."""
-    from dnn_course.admin.names import markup_in_gradebook, markup_warning
+    from dnn_course.course.names import markup_in_gradebook, markup_warning
     from dnn_course.grading.submission import add_student
 
     with Gradebook(DB(course), "dnn-cat-course") as gb:

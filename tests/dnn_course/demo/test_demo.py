@@ -90,7 +90,7 @@ def test_canvas_class_after_the_demo(tmp_path):
     hold exactly those five, and each grading time is the grader's own (within the grade
     command's run), although the learners' cells carry timestamps from 2020."""
     from conftest import course_data_dir
-    from dnn_course.admin.release import course_copy
+    from dnn_course.course.assignment import course_copy
     from dnn_course.preprocessors.execute import grading_time
 
     course_data_dir()  # fail early, with the fix, when DNN_APP_DATA is missing

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import course_data_dir
 from correct_variants import SUBMISSIONS, VARIANTS
-from dnn_course.admin.release import course_copy
+from dnn_course.course.assignment import course_copy
 from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK, release_notebook
 

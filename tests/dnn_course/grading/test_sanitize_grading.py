@@ -4,7 +4,7 @@ import pytest
 from nbformat.v4 import new_markdown_cell
 
 from conftest import course_data_dir
-from dnn_course.admin.release import course_copy
+from dnn_course.course.assignment import course_copy
 from dnn_course.course.csp import csp_meta
 from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK

@@ -7,9 +7,9 @@ from nbformat.v4 import new_code_cell, new_output
 
 from dnn_course.course.paths import source_notebook
 from dnn_course.demo.samples import sample_notebooks
-from dnn_course.grading.skip import (FULL_RUN_ENV, LABEL, OWN_OUTPUTS, SKIP_TAG, KeepOwnOutputs,
-                             full_run_requested, global_names, marked_cells, own_outputs,
-                             plan_skips)
+from dnn_course.course.facts import FULL_RUN_ENV
+from dnn_course.preprocessors.skip import (LABEL, OWN_OUTPUTS, SKIP_TAG, KeepOwnOutputs, global_names,
+                                           marked_cells, own_outputs, plan_skips)
 
 MARKED_IDS = {"two-layer-train", "two-layer-predict-train", "two-layer-predict-test",
               "L-layer-train", "L-layer-predict-train", "L-layer-predict-test",
@@ -124,12 +124,6 @@ def test_the_learners_outputs_are_kept_as_text_and_images_only():
         ["Cost after iteration 0: 0.69\n"]
     assert [sorted(o["data"]) for o in shown[1:] if o.output_type == "display_data"] == \
         [["image/png", "text/plain"]]
-
-
-def test_full_run_switch():
-    assert full_run_requested({FULL_RUN_ENV: "1"})
-    assert not full_run_requested({})
-    assert not full_run_requested({FULL_RUN_ENV: "0"})
 
 
 # ---------------------------------------------------------------- graded both ways

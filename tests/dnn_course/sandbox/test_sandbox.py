@@ -125,8 +125,10 @@ def alice(course, jupyter_path):
 
 
 def test_kernelspec_runs_the_launcher_without_cwd_on_path(jupyter_path):
-    spec = json.loads((jupyter_path / "share/jupyter/kernels" / sandbox.NAME
-                       / "kernel.json").read_text())
+    folder = jupyter_path / "share/jupyter/kernels" / sandbox.NAME
+    assert folder.stat().st_mode & 0o777 == 0o755, "every account of a shared install reads it"
+    assert install_kernelspec(prefix=jupyter_path) == folder / "kernel.json", "installed again: replaced"
+    spec = json.loads((folder / "kernel.json").read_text())
     assert spec == kernelspec()
     assert spec["argv"][1] in ("-P", "-I") and spec["argv"][2:4] == ["-m", "dnn_course.sandbox"]
     assert spec["display_name"] == "Python 3 (dnn-course sandbox)"

@@ -6,7 +6,6 @@ from sqlalchemy.exc import OperationalError
 
 from dnn_course.course import gradebook_db
 from dnn_course.course.gradebook_db import ATTEMPTS, BACKOFF, GradebookLocked, retry_locked
-from dnn_course.grading import submission
 from dnn_course.scale import parallel
 
 LOCKED = OperationalError("INSERT INTO student ...", {}, sqlite3.OperationalError("database is locked"))
@@ -84,7 +83,7 @@ def grade_with(monkeypatch, locked):
     def grade_one(api, root, assignment, student, force=False):
         outcome = api.autograde(assignment, student, force=True, create=True)
         return (student, outcome["success"])
-    monkeypatch.setattr(submission, "grade_one", grade_one)
+    monkeypatch.setattr(parallel, "grade_one", grade_one)
     return nbgrader
 
 

@@ -259,7 +259,7 @@ def test_postgres_gradebook_graded_concurrently(template, baseline, tmp_path, pg
 
     from dnn_course.course.gradebook_db import prepare
     from dnn_course.scale.parallel import grade_parallel
-    from dnn_course.admin.release import generate
+    from dnn_course.course.assignment import generate
 
     root = fresh(template, tmp_path)
     url = prepare(pg_url)  # creates the database

@@ -16,11 +16,11 @@ under a label saying they come from the learner's run.
 
 ``plan_skips`` decides; ``KeepOwnOutputs`` (first of nbgrader's sanitize steps)
 keeps the submitted outputs before nbgrader clears them; ``GuardedExecute``
-(``execute.py``) does the skipping. ``DNN_COURSE_FULL_RUN=1`` or
-``c.GuardedExecute.skip_marked_cells = False`` runs every cell.
+(``execute.py``) does the skipping. ``c.GuardedExecute.skip_marked_cells = False``
+runs every cell (``dnn-course grade --full-run`` sets it; ``DNN_COURSE_FULL_RUN=1``
+overrides it in ``nbgrader_config.py``).
 """
 import ast
-import os
 import re
 import symtable
 
@@ -28,8 +28,6 @@ import nbformat
 from nbformat.v4 import new_output
 
 from nbgrader.preprocessors import NbGraderPreprocessor
-
-from dnn_course.course.facts import FULL_RUN_ENV
 
 SKIP_TAG = "skip-when-grading"
 OWN_OUTPUTS = "dnn_course_own_outputs"  # cell metadata, only between sanitize and execute
@@ -42,18 +40,6 @@ KEPT_MIME = ("image/png", "text/plain")
 # `%matplotlib inline` and the like, as IPython writes them out: harmless.
 _MATPLOTLIB_MAGIC = re.compile(r"^\s*get_ipython\(\)\.run_line_magic\('matplotlib', '[\w ]*'\)\s*$",
                                re.MULTILINE)
-
-
-def full_run_requested(environ=None):
-    """True when ``DNN_COURSE_FULL_RUN`` asks for every cell to run.
-
-    Args:
-        environ: the environment to read (default ``os.environ``).
-    Returns:
-        bool.
-    """
-    value = (os.environ if environ is None else environ).get(FULL_RUN_ENV, "")
-    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 def marked_cells(source_nb):

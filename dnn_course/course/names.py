@@ -11,6 +11,8 @@ run there. ``plain_name`` replaces ``< > & " ' ``` with look-alike characters
 """
 import re
 
+from dnn_course.course.gradebook_db import parse
+
 # Each character that means something in HTML, and the look-alike stored instead.
 LOOK_ALIKE = {"<": "\u2039", ">": "\u203a", "&": "\uff06", '"': "\u201d", "'": "\u2019",
               "`": "\u2018"}
@@ -48,8 +50,6 @@ def markup_in_gradebook(db_url, course_id):
     from pathlib import Path
 
     from nbgrader.api import Gradebook, Student
-
-    from dnn_course.course.gradebook_db import parse
 
     parsed = parse(db_url)  # no gradebook yet: nothing to find (and none is created for asking)
     if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
