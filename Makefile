@@ -24,8 +24,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml setup.p
 demo: venv
 	$(PY) -m dnn_course demo
 
+# Two workers, one per core of CI's machine. Each xdist group (a module, or the browser
+# tests with their servers) runs on one worker, the longest first (tests/xdist_groups.py);
+# --durations=40 prints where the time went. See docs/testing.md.
+PYTEST_WORKERS ?= 2
 test: venv
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=40
 
 test-fast: venv
 	$(PY) -m pytest -m "not slow"

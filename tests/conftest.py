@@ -1,5 +1,5 @@
 """Shared fixtures: the course data (one setting: DNN_APP_DATA) and the
-reference solutions' full-length trainings, run once per test session."""
+reference solutions' full-length trainings, run once per test run (also under xdist)."""
 import contextlib
 import io
 import os
@@ -10,6 +10,7 @@ import pytest
 
 from dnn_app_utils.data import DATA_ENV, SYNTHETIC, TEST_FILE, TRAIN_FILE
 from dnn_course.course import facts
+from shared_setup import once_per_run, xdist_worker
 
 TWO_LAYER_DIMS = facts.TWO_LAYER_DIMS
 L_LAYER_DIMS = list(facts.L_LAYER_DIMS)  # as the notebook passes it
@@ -72,23 +73,28 @@ def _full_run(reference, course_data, name, dims):
 
 
 @pytest.fixture(scope="session")
-def two_layer_run(reference, course_data):
-    """The 2-layer model trained 2500 iterations on the course data."""
-    return _full_run(reference, course_data, facts.TWO_LAYER_MODEL, TWO_LAYER_DIMS)
+def two_layer_run(tmp_path_factory, reference, course_data):
+    """The 2-layer model trained 2500 iterations on the course data (once per run)."""
+    return once_per_run(tmp_path_factory, "two-layer-run", lambda _: _full_run(
+        reference, course_data, facts.TWO_LAYER_MODEL, TWO_LAYER_DIMS))
 
 
 @pytest.fixture(scope="session")
-def l_layer_run(reference, course_data):
-    """The L-layer model trained 2500 iterations on the course data."""
-    return _full_run(reference, course_data, facts.L_LAYER_MODEL, L_LAYER_DIMS)
+def l_layer_run(tmp_path_factory, reference, course_data):
+    """The L-layer model trained 2500 iterations on the course data (once per run)."""
+    return once_per_run(tmp_path_factory, "l-layer-run", lambda _: _full_run(
+        reference, course_data, facts.L_LAYER_MODEL, L_LAYER_DIMS))
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """Every browser test is slow as well, so ``make test-fast`` (-m "not slow") needs no Chromium."""
+    """Every browser test is slow as well, so ``make test-fast`` (-m "not slow") needs no Chromium;
+    under xdist (``make test``) the longest groups come first (tests/xdist_groups.py)."""
     for item in items:
         if item.get_closest_marker("browser") and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
+    if xdist_worker() is not None:
+        run_first(items)
 
 
 @pytest.fixture
@@ -101,3 +107,5 @@ def rng():
 from learner_install import learner_venv  # noqa: E402,F401
 # One scratch course per session, copied by every grading fixture (tests/course_template.py).
 from course_template import course_template  # noqa: E402,F401
+# make test's xdist groups: a scheduler that keeps each group on one worker (tests/xdist_groups.py).
+from xdist_groups import pytest_xdist_make_scheduler, run_first  # noqa: E402,F401

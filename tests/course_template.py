@@ -1,4 +1,4 @@
-"""One scratch course made per test session (fixture ``course_template``), copied by each grading fixture.
+"""One scratch course made per test run (fixture ``course_template``), copied by each grading fixture.
 
 ``course.assignment.course_copy`` runs nbgrader's generate_assignment (and checks the
 committed release against it), a few seconds each time; the grading fixtures of
@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from shared_setup import once_per_run
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,9 @@ class CourseTemplate:
 
 @pytest.fixture(scope="session")
 def course_template(tmp_path_factory):
-    """The session's scratch course (``course_copy`` once): ``course_template.copy(dest)``."""
+    """The run's scratch course (``course_copy`` once, shared by the xdist workers):
+    ``course_template.copy(dest)``."""
     from dnn_course.course.assignment import course_copy
 
-    return CourseTemplate(course_copy(tmp_path_factory.mktemp("course-template") / "course"))
+    return once_per_run(tmp_path_factory, "course-template",
+                        lambda folder: CourseTemplate(course_copy(folder / "course")))

@@ -1,6 +1,6 @@
 """The learner's environment, installed from a copy of release/ alone (session fixture ``learner_venv``).
 
-Built once per test session: copy release/ to a temporary folder, make a fresh
+Built once per test run (``shared_setup.once_per_run``): copy release/ to a temporary folder, make a fresh
 venv there (no system site packages) and run ``pip install -r requirements.txt``
 from that folder, as the README tells learners. PyPI (or the machine's pip
 mirror) must be reachable; pip's own cache is reused.
@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from dnn_course.course.paths import COURSE_ROOT
+from shared_setup import once_per_run
 
 INSTALL_TIMEOUT = 1800        # seconds; a cold pip cache on a slow line needs minutes
 # Variables that would let the outer environment leak into the learner's.
@@ -119,5 +120,6 @@ def install_learner_venv(dest, release=COURSE_ROOT / "release"):
 
 @pytest.fixture(scope="session")
 def learner_venv(tmp_path_factory):
-    """The learner's environment, installed once per session from a copy of release/ alone."""
-    return install_learner_venv(tmp_path_factory.mktemp("learner"))
+    """The learner's environment, installed once per run (shared by the xdist workers) from a
+    copy of release/ alone."""
+    return once_per_run(tmp_path_factory, "learner-venv", install_learner_venv)

@@ -67,7 +67,7 @@ def sink():
 
 
 @pytest.fixture(scope="module")
-def hostile_class(sink, tmp_path_factory):
+def hostile_class(sink, tmp_path_factory, course_template):
     """The hostile class collected, graded, given feedback and reported on.
 
     Returns:
@@ -76,14 +76,13 @@ def hostile_class(sink, tmp_path_factory):
     from nbgrader.api import Gradebook
 
     from dnn_course import cli
-    from dnn_course.course.assignment import course_copy
 
     mp = pytest.MonkeyPatch()
     mp.setenv("DNN_APP_DATA", str(course_data_dir()))
     mp.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     scratch = tmp_path_factory.mktemp("hostile")
     try:
-        root = course_copy(scratch / "course")
+        root = course_template.copy(scratch / "course")
         (scratch / "download.zip").write_bytes(download(sink.url))
         mp.chdir(root)
         run = lambda *args: cli.main(["--root", str(root), *args])  # noqa: E731

@@ -84,17 +84,16 @@ def test_bad_demo_options_stop_it_before_anything_is_written(tmp_path, capsys, m
 
 
 @pytest.mark.slow
-def test_canvas_class_after_the_demo(tmp_path):
+def test_canvas_class_after_the_demo(tmp_path, course_template):
     """The demo grades in its own folder; then five Canvas learners are collected, graded,
     exported and reported in the course: each command exits 0, the report and the Canvas file
     hold exactly those five, and each grading time is the grader's own (within the grade
     command's run), although the learners' cells carry timestamps from 2020."""
     from conftest import course_data_dir
-    from dnn_course.course.assignment import course_copy
     from dnn_course.preprocessors.execute import grading_time
 
     course_data_dir()  # fail early, with the fix, when DNN_APP_DATA is missing
-    root = course_copy(tmp_path / "course")
+    root = course_template.copy(tmp_path / "course")
     before = course_state(root)
     demo = dnn_course(root, "demo", "--out", tmp_path / "demo", "--sample", "demo-invalid-json")
     assert demo.returncode == 0, demo.stdout + demo.stderr

@@ -11,7 +11,6 @@ import pytest
 
 from conftest import course_data_dir
 from correct_variants import SUBMISSIONS, VARIANTS
-from dnn_course.course.assignment import course_copy
 from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK, release_notebook
 
@@ -49,10 +48,10 @@ def _graded(root):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, course_template):
     """One scratch course, every variant pair submitted, graded by `dnn-course grade`, then again
     by plain `nbgrader autograde --force` in the same course: the results of both."""
-    root = course_copy(tmp_path_factory.mktemp("variants") / "course")
+    root = course_template.copy(tmp_path_factory.mktemp("variants") / "course")
     for student, two, deep in SUBMISSIONS:
         path = root / "submitted" / student / ASSIGNMENT / NOTEBOOK
         path.parent.mkdir(parents=True)

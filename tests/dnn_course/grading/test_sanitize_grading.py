@@ -4,7 +4,6 @@ import pytest
 from nbformat.v4 import new_markdown_cell
 
 from conftest import course_data_dir
-from dnn_course.course.assignment import course_copy
 from dnn_course.course.csp import csp_meta
 from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
@@ -26,11 +25,11 @@ DISPLAY = ("from IPython.display import HTML, Javascript, display\n"
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, course_template):
     """A scratch course where a correct submission with the attacks is graded, then its feedback."""
     mp = pytest.MonkeyPatch()
     mp.setenv("DNN_APP_DATA", str(course_data_dir()))
-    root = course_copy(tmp_path_factory.mktemp("sanitize") / "course")
+    root = course_template.copy(tmp_path_factory.mktemp("sanitize") / "course")
     nb = sample_notebooks()["demo-correct"]
     nb.cells.insert(1, new_markdown_cell(MARKDOWN))
     solution = next(c for c in nb.cells
