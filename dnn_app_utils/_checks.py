@@ -69,6 +69,14 @@ def check_bias(where, b_name, b, rows):
         )
 
 
+def linear_inputs(where, A, W, b):
+    """``A``, ``W`` and ``b`` as 2-D arrays that ``W @ A + b`` accepts, or a clear error."""
+    A, W, b = as_matrix(where, "A", A), as_matrix(where, "W", W), as_matrix(where, "b", b)
+    check_columns(where, "A", A, "W", W)
+    check_bias(where, "b", b, W.shape[0])
+    return A, W, b
+
+
 def check_same_shape(where, y_name, y, a_name, a):
     """``y`` must have exactly the shape of ``a``; (m,) gets a reshape hint."""
     if not isinstance(y, np.ndarray):

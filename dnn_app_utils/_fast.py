@@ -1,12 +1,12 @@
-"""The speed paths of the helpers, kept out of the maths in ``layers.py`` and ``model.py``.
+"""The speed paths of the helpers: the formulas of ``layers.py``, computed faster.
 
-Each public function here computes one formula of those files and returns
+``speed.install()`` routes the layers' products here; nothing else does.
+Each public function computes one formula of ``layers.py`` and returns
 exactly what the plain numpy expression would (the same values, bit for bit,
 and the same shapes); only the way it is computed differs:
 
-``affine(W, A, b)``           Z = W @ A + b
-``linear_grads(dZ, A_prev, W)``   dW = 1/m * dZ @ A_prev.T, dA_prev = W.T @ dZ
-``gradient_step(p, lr, dp)``  p - lr * dp, as one new array
+``affine(W, A, b)``               Z = W @ A + b
+``linear_grads(dZ, A_prev, W)``   dW = 1/m * (dZ @ A_prev.T), dA_prev = W.T @ dZ
 
 Nearly all the training time is the input layer's three products (W1 @ X,
 dZ1 @ X.T and W1.T @ dZ1, each reading or writing 20 MB). They take, in order:
@@ -76,6 +76,12 @@ def configure_kernels():
         _kernels.use(_kernels.variants[0])
     _enabled = True
     return _kernels.variant
+
+
+def disable():
+    """Back to numpy for every product (what ``configure_kernels`` with ``off`` does)."""
+    global _enabled
+    _enabled = False
 
 
 def variants():
@@ -235,16 +241,3 @@ def linear_grads(dZ, A_prev, W):
         return _split_linear_grads(dZ, A_prev, W, m)
     return 1 / m * (dZ @ A_prev.T), W.T @ dZ
 
-
-def gradient_step(param, learning_rate, grad):
-    """param - learning_rate * grad, as one new array (param is not modified).
-
-    param: any shape; grad: the shape of param. Returns an array of that shape.
-    The product is written over by the difference when it is a fresh array
-    of the result's shape and type, so a step allocates one array, not two.
-    """
-    step = learning_rate * grad
-    if (isinstance(step, np.ndarray) and step.shape == param.shape
-            and step.dtype == np.result_type(param, step)):
-        return np.subtract(param, step, out=step)
-    return param - step

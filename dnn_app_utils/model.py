@@ -6,7 +6,6 @@ use RELU, the output layer SIGMOID; X is (n_x, m), Y and AL are (1, m).
 """
 import numpy as np
 
-from . import _fast
 from ._checks import as_matrix, check_same_shape, check_sizes, count_layers
 from .layers import linear_activation_backward, linear_activation_forward
 
@@ -150,7 +149,7 @@ def update_parameters(parameters, grads, learning_rate):
                     f"update_parameters: d{p}{l} has shape {np.shape(g)} but "
                     f"{p}{l} has shape {old.shape}; they must match."
                 )
-            parameters[f"{p}{l}"] = _fast.gradient_step(old, learning_rate, g)  # old - learning_rate * g
+            parameters[f"{p}{l}"] = old - learning_rate * g
     return parameters
 
 
