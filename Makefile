@@ -9,7 +9,7 @@ export DNN_APP_DATA
 # nbgrader runs helper commands (alembic) and kernels by name: use the venv's.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: demo test test-fast test-browser bench release check clean venv
+.PHONY: demo test test-fast test-browser lint bench release check clean venv
 
 venv: $(VENV)/.installed
 
@@ -24,7 +24,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml setup.p
 demo: venv
 	$(PY) -m dnn_course demo
 
-test: venv
+# Static checks (the settings are pyproject.toml's [tool.mypy]): the helper library's types.
+lint: venv
+	$(PY) -m mypy
+
+test: venv lint
 	$(PY) -m pytest
 
 test-fast: venv

@@ -40,7 +40,7 @@ import numpy as np
 from ._threads import split_work, workers
 
 try:
-    from . import _kernels
+    from . import _kernels  # type: ignore[attr-defined]  # the C extension: no stubs
 except ImportError:       # not built (no C compiler at install): numpy does the work
     _kernels = None
 
@@ -52,7 +52,7 @@ SPLIT_MIN_MACS = 4_000_000  # products with fewer multiply-adds run as one call:
 _enabled = False
 
 
-def configure_kernels():
+def configure_kernels() -> str | None:
     """Apply DNN_APP_KERNELS; return the variant in use, or None for numpy."""
     global _enabled
     wanted = os.environ.get(ENV, "auto").strip().lower() or "auto"
@@ -78,18 +78,18 @@ def configure_kernels():
     return _kernels.variant
 
 
-def disable():
+def disable() -> None:
     """Back to numpy for every product (what ``configure_kernels`` with ``off`` does)."""
     global _enabled
     _enabled = False
 
 
-def variants():
+def variants() -> list[str]:
     """Instruction sets the compiled kernels can use on this CPU ([] if not built)."""
     return [] if _kernels is None else list(_kernels.variants)
 
 
-def status():
+def status() -> str:
     """One line for benchmarks and bug reports: what does the training path use?"""
     if _kernels is None:
         return "numpy (compiled kernels not built)"
@@ -118,7 +118,7 @@ def _c(a):
 # only memory is reused, never a value, so nothing can go stale. Two, because
 # a training loop still holds the previous iteration's dA0 during the call.
 _POOL_SIZE = 2
-_pool = []
+_pool: list[np.ndarray] = []
 _pool_lock = threading.Lock()
 
 
@@ -214,7 +214,7 @@ def _split_linear_grads(dZ, A_prev, W, m):
     return dW, dA_prev
 
 
-def affine(W, A, b):
+def affine(W: np.ndarray, A: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Z = W @ A + b.
 
     W: (n_l, n_{l-1}), A: (n_{l-1}, m), b: (n_l, 1). Returns Z: (n_l, m).
@@ -227,7 +227,8 @@ def affine(W, A, b):
     return W @ A + b
 
 
-def linear_grads(dZ, A_prev, W):
+def linear_grads(dZ: np.ndarray, A_prev: np.ndarray, W: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """dW = 1/m * dZ @ A_prev.T and dA_prev = W.T @ dZ.
 
     dZ: (n_l, m), A_prev: (n_{l-1}, m), W: (n_l, n_{l-1}).

@@ -24,6 +24,7 @@ in their own C thread pool.
 """
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 
 ENV = "DNN_APP_BLAS_THREADS"
@@ -36,7 +37,7 @@ _workers = 1            # threads sharing one big product, this one included
 _pool = None
 
 
-def configure_blas_threads():
+def configure_blas_threads() -> int | None:
     """Apply the thread setting; return the limit applied (None = untouched)."""
     global _controller, _workers
     wanted = os.environ.get(ENV, "1").strip().lower()
@@ -64,7 +65,7 @@ def configure_blas_threads():
     return limit
 
 
-def release_blas_threads():
+def release_blas_threads() -> None:
     """Undo ``configure_blas_threads``: BLAS's threads as they were, no splitting."""
     global _controller, _workers
     _workers = 1
@@ -94,7 +95,7 @@ def _wanted_workers():
     return max(1, min(cores, MAX_WORKERS))
 
 
-def workers():
+def workers() -> int:
     """How many threads share one big product (1 = no splitting)."""
     return _workers
 
@@ -116,7 +117,7 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_pool)
 
 
-def split_work(job, n):
+def split_work(job: Callable[[int, int], object], n: int) -> None:
     """Run ``job(start, stop)`` over pieces that cover ``range(n)``.
 
     The pieces are disjoint, so jobs writing ``out[start:stop]`` never race.

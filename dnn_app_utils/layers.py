@@ -12,11 +12,16 @@ import numpy as np
 from ._checks import check_activation, check_shape, linear_inputs
 from .activations import relu, relu_backward, sigmoid, sigmoid_backward
 
+# What the forward steps keep for the backward ones: (A_prev, W, b), then (that, Z).
+LinearCache = tuple[np.ndarray, np.ndarray, np.ndarray]
+Cache = tuple[LinearCache, np.ndarray]
+
 _FORWARD = {"relu": relu, "sigmoid": sigmoid}
 _BACKWARD = {"relu": relu_backward, "sigmoid": sigmoid_backward}
 
 
-def linear_forward(A, W, b):
+def linear_forward(A: np.ndarray, W: np.ndarray, b: np.ndarray
+                   ) -> tuple[np.ndarray, LinearCache]:
     """Z = W @ A + b.
 
     Inputs:
@@ -32,7 +37,8 @@ def linear_forward(A, W, b):
     return Z, (A, W, b)
 
 
-def linear_activation_forward(A_prev, W, b, activation):
+def linear_activation_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray,
+                              activation: str) -> tuple[np.ndarray, Cache]:
     """A = g(W @ A_prev + b) with g = "relu" or "sigmoid".
 
     Inputs:
@@ -51,7 +57,8 @@ def linear_activation_forward(A_prev, W, b, activation):
     return A, (linear_cache, activation_cache)
 
 
-def linear_backward(dZ, cache):
+def linear_backward(dZ: np.ndarray, cache: LinearCache
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients of the linear step Z = W @ A_prev + b.
 
     Inputs:
@@ -71,7 +78,8 @@ def linear_backward(dZ, cache):
     return dA_prev, dW, db
 
 
-def linear_activation_backward(dA, cache, activation):
+def linear_activation_backward(dA: np.ndarray, cache: Cache, activation: str
+                               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients of A = g(W @ A_prev + b) for g = "relu" or "sigmoid".
 
     Inputs:

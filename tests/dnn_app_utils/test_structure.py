@@ -20,8 +20,9 @@ import dnn_app_utils
 PACKAGE = Path(dnn_app_utils.__file__).parent
 MATHS_FILES = ("layers.py", "model.py", "activations.py")
 
-# What a maths file may import: numpy, the argument checks, the other maths files.
-ALLOWED_IMPORTS = {"numpy", "._checks", ".activations", ".layers"}
+# What a maths file may import: numpy, the argument checks, the other maths files,
+# and collections.abc's abstract types for the type hints.
+ALLOWED_IMPORTS = {"numpy", "._checks", ".activations", ".layers", "collections.abc"}
 # Private helpers a maths file may keep: a shape check of a few lines.
 TINY_CHECK_LINES = 8
 
@@ -124,6 +125,30 @@ def test_public_functions_give_the_shape_of_each_input(name):
             if not re.search(rf"^\s*- (\w+, )*{arg}(, \w+)*:", inputs, re.M):
                 missing.append(f"{fn.name}: {arg}")
     assert not missing, missing
+
+
+def unannotated(path):
+    """Public functions of one file whose arguments or return value lack a type hint."""
+    missing = []
+    for fn in _public_functions(path):
+        args = fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
+        bare = [a.arg for a in args if a.annotation is None]
+        if bare or fn.returns is None:
+            missing.append(f"{fn.name}: {', '.join(bare) or 'return'}")
+    return missing
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PACKAGE.glob("*.py")))
+def test_public_functions_have_type_hints(name):
+    """Every public function says its types (make lint has mypy check them)."""
+    assert unannotated(PACKAGE / name) == []
+
+
+def test_type_hint_check_sees_a_bare_function(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("def f(a: int, b) -> int:\n    pass\ndef g(a: int):\n    pass\n"
+                    "def _h(a):\n    pass\n")
+    assert unannotated(path) == ["f: b", "g: return"]
 
 
 def import_graph(package_dir):
