@@ -98,3 +98,16 @@ def test_the_grading_kernel_loads_the_fast_path_before_any_cell():
                   f"IPython.start_ipython(argv=['--quick', {ext[0]!r}, '-c',\n"
                   "    'import dnn_app_utils.speed as s; print(s.installed(), s.status())'])\n")
     assert out.startswith("True "), out
+
+
+def test_the_course_config_installs_it_for_its_own_runs_only():
+    """Validate and `dnn-course check` (nbgrader's Execute) load the extension; grading's guard
+    does not pass it twice (its sandbox kernel loads it); the learner's config never names it."""
+    from dnn_course.course.paths import COURSE_ROOT
+    from notebook_fixtures import nbgrader_config
+
+    c = nbgrader_config()
+    assert list(c.Execute.extra_arguments) == ["--ext=dnn_app_utils.speed"]
+    assert list(c.GuardedExecute.extra_arguments) == []
+    learner = (COURSE_ROOT / "learner" / "etc" / "jupyter" / "nbgrader_config.json").read_text()
+    assert "speed" not in learner and "extra_arguments" not in learner
