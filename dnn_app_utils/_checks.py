@@ -130,6 +130,29 @@ def count_layers(where: str, params: object) -> int:
     return L
 
 
+def check_update(where: str, parameters: object, grads: object) -> int:
+    """``grads`` holds dW{l}, db{l} of the shapes of W{l}, b{l} for every layer of
+    ``parameters`` (checked before anything is updated); returns L."""
+    L = count_layers(where, parameters)
+    assert isinstance(parameters, dict)
+    if not isinstance(grads, dict):
+        raise TypeError(f"{where}: grads must be a dict like {{'dW1': ..., 'db1': ...}}, "
+                        f"got {type(grads).__name__}.")
+    missing = [k for l in range(1, L + 1) for k in (f"dW{l}", f"db{l}") if k not in grads]
+    if missing:
+        raise ValueError(
+            f"{where}: grads is missing {missing}; it needs dW1, db1, "
+            f"..., dW{L}, db{L} for the {L} layers in parameters."
+        )
+    for key in (f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")):
+        if np.shape(grads[f"d{key}"]) != np.shape(parameters[key]):
+            raise ValueError(
+                f"{where}: d{key} has shape {np.shape(grads[f'd{key}'])} but "
+                f"{key} has shape {np.shape(parameters[key])}; they must match."
+            )
+    return L
+
+
 def check_shape(where: str, name: str, x: np.ndarray, shape: tuple[int, ...], meaning: str) -> None:
     """``x`` must have exactly ``shape``; ``meaning`` says what its axes are."""
     if x.shape != shape:

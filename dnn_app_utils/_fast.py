@@ -7,6 +7,7 @@ and the same shapes); only the way it is computed differs:
 
 ``affine(W, A, b)``               Z = W @ A + b
 ``linear_grads(dZ, A_prev, W)``   dW = 1/m * (dZ @ A_prev.T), dA_prev = W.T @ dZ
+``gradient_step(p, lr, dp)``      p - lr * dp, as one new array (model.py's update)
 
 Nearly all the training time is the input layer's three products (W1 @ X,
 dZ1 @ X.T and W1.T @ dZ1, each reading or writing 20 MB). They take, in order:
@@ -242,3 +243,16 @@ def linear_grads(dZ: np.ndarray, A_prev: np.ndarray, W: np.ndarray
         return _split_linear_grads(dZ, A_prev, W, m)
     return 1 / m * (dZ @ A_prev.T), W.T @ dZ
 
+
+def gradient_step(param: np.ndarray, learning_rate: float, grad: np.ndarray) -> np.ndarray:
+    """param - learning_rate * grad, as one new array (param is not modified).
+
+    param: any shape; grad: the shape of param. Returns an array of that shape.
+    The product is written over by the difference when it is a fresh array
+    of the result's shape and type, so a step allocates one array, not two.
+    """
+    step = learning_rate * grad
+    if (isinstance(step, np.ndarray) and step.shape == param.shape
+            and step.dtype == np.result_type(param, step)):
+        return np.subtract(param, step, out=step)
+    return param - step

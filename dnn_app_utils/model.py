@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._checks import as_matrix, check_same_shape, check_sizes, count_layers
+from ._checks import as_matrix, check_same_shape, check_sizes, check_update, count_layers
 from .layers import Cache, linear_activation_backward, linear_activation_forward
 
 Parameters = dict[str, np.ndarray]   # W1, b1, ..., WL, bL (and the gradients dW1, db1, ...)
@@ -139,22 +139,10 @@ def update_parameters(parameters: Parameters, grads: Parameters,
     Returns parameters, the same dict, holding new arrays of the same shapes
     (the old arrays are not modified).
     """
-    L = count_layers("update_parameters", parameters)
-    missing = [k for l in range(1, L + 1) for k in (f"dW{l}", f"db{l}") if k not in grads]
-    if missing:
-        raise ValueError(
-            f"update_parameters: grads is missing {missing}; it needs dW1, db1, "
-            f"..., dW{L}, db{L} for the {L} layers in parameters."
-        )
+    L = check_update("update_parameters", parameters, grads)
     for l in range(1, L + 1):
-        for p in ("W", "b"):
-            old, g = parameters[f"{p}{l}"], grads[f"d{p}{l}"]
-            if np.shape(g) != old.shape:
-                raise ValueError(
-                    f"update_parameters: d{p}{l} has shape {np.shape(g)} but "
-                    f"{p}{l} has shape {old.shape}; they must match."
-                )
-            parameters[f"{p}{l}"] = old - learning_rate * g
+        parameters[f"W{l}"] = parameters[f"W{l}"] - learning_rate * grads[f"dW{l}"]
+        parameters[f"b{l}"] = parameters[f"b{l}"] - learning_rate * grads[f"db{l}"]
     return parameters
 
 

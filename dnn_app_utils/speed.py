@@ -8,8 +8,10 @@ with numpy's defaults: importing ``dnn_app_utils`` changes no thread setting.
    products are split over the cores by ``_threads.py`` (``DNN_APP_THREADS``);
 2. the compiled kernels of ``_kernels.c`` are chosen (``DNN_APP_KERNELS``);
 3. ``linear_forward`` and ``linear_backward``, through which every layer's
-   products pass, are swapped in ``layers`` and in the package for the twins
-   below, which compute the same formulas with ``_fast.py``.
+   products pass, and ``update_parameters`` are swapped in their modules and in
+   the package for the twins below, which compute the same formulas with
+   ``_fast.py`` (a training loop that imported them before ``install()`` keeps
+   the plain ``update_parameters``: same numbers, one more array per step).
 
 ``uninstall()`` puts all of it back. The grading sandbox's kernel loads this
 module as an IPython extension at start (``--ext=dnn_app_utils.speed``), before
@@ -21,15 +23,16 @@ import numpy as np
 
 import dnn_app_utils as package
 
-from . import _fast, _threads, layers
-from ._checks import check_shape, linear_inputs
+from . import _fast, _threads, layers, model
+from ._checks import check_shape, check_update, linear_inputs
 
 KERNELS_ENV = _fast.ENV                  # auto, off or an instruction set
 BLAS_THREADS_ENV = _threads.ENV          # BLAS threads once installed (default 1)
 THREADS_ENV = _threads.WORKERS_ENV       # threads that share one big product
 
-# layers.py's functions (the maths as written), and their fast twins below, by name
-PLAIN = {"linear_forward": layers.linear_forward, "linear_backward": layers.linear_backward}
+# The maths as written, by name, with its module; the fast twins below take their place.
+HOMES = {"linear_forward": layers, "linear_backward": layers, "update_parameters": model}
+PLAIN = {name: getattr(module, name) for name, module in HOMES.items()}
 
 
 def linear_forward(A: np.ndarray, W: np.ndarray, b: np.ndarray
@@ -64,12 +67,30 @@ def linear_backward(dZ: np.ndarray, cache: tuple[np.ndarray, np.ndarray, np.ndar
     return dA_prev, dW, db
 
 
-FAST = {"linear_forward": linear_forward, "linear_backward": linear_backward}
+def update_parameters(parameters: dict[str, np.ndarray], grads: dict[str, np.ndarray],
+                      learning_rate: float) -> dict[str, np.ndarray]:
+    """``model.update_parameters`` on the fast path: W{l} - learning_rate * dW{l}, the same
+    values, each new array made in one pass.
+
+    Args:
+        parameters: W{l}, b{l}; grads: dW{l}, db{l} of their shapes; learning_rate: a float.
+
+    Returns:
+        parameters, holding new arrays (the old ones are not modified).
+    """
+    L = check_update("update_parameters", parameters, grads)
+    for key in (f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")):
+        parameters[key] = _fast.gradient_step(parameters[key], learning_rate, grads[f"d{key}"])
+    return parameters
+
+
+FAST = {"linear_forward": linear_forward, "linear_backward": linear_backward,
+        "update_parameters": update_parameters}
 
 
 def _swap(functions: dict) -> None:
     for name, function in functions.items():
-        setattr(layers, name, function)
+        setattr(HOMES[name], name, function)
         setattr(package, name, function)
 
 

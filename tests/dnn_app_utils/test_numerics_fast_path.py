@@ -16,7 +16,8 @@ from dnn_app_utils.speed import linear_backward, linear_forward
 
 pytestmark = pytest.mark.usefixtures("fast_path")   # the layers run on the fast path
 # layers.py's own functions, the maths as written (install() swaps them out of the module)
-PLAIN_FORWARD, PLAIN_BACKWARD = speed.PLAIN["linear_forward"], speed.PLAIN["linear_backward"]
+PLAIN_FORWARD, PLAIN_BACKWARD, PLAIN_UPDATE = (speed.PLAIN[name] for name in (
+    "linear_forward", "linear_backward", "update_parameters"))
 
 N_X, M = 12288, 209
 RTOL = 1e-12
@@ -189,3 +190,9 @@ def test_fast_path_gives_the_maths_as_written(X, n_h, threads):
         got = (linear_forward(X, W, b)[0], *linear_backward(dZ, cache))
     for g, w in zip(got, want):
         np.testing.assert_array_equal(g, w)
+    params, grads = {"W1": W, "b1": b}, {"dW1": want[2], "db1": want[3]}
+    plain = PLAIN_UPDATE(dict(params), grads, 0.0075)
+    fast = speed.update_parameters(dict(params), grads, 0.0075)
+    for k in params:
+        np.testing.assert_array_equal(fast[k], plain[k])
+        assert fast[k] is not params[k] and not np.shares_memory(fast[k], grads["d" + k])

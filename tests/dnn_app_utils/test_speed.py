@@ -61,6 +61,7 @@ def test_install_swaps_the_layers_functions_and_uninstall_puts_them_back(fast_pa
     assert speed.installed()
     assert layers.linear_forward is speed.linear_forward
     assert dnn_app_utils.linear_backward is speed.linear_backward
+    assert dnn_app_utils.model.update_parameters is speed.update_parameters
     try:
         speed.uninstall()
         assert not speed.installed()
@@ -80,6 +81,11 @@ def test_the_fast_twins_reject_bad_input_as_the_maths_does(fast_path):
     for fn in (speed.linear_backward, speed.PLAIN["linear_backward"]):
         with pytest.raises(ValueError, match="linear_backward: dZ"):
             fn(np.ones((2, 2)), (np.ones((4, 2)), W, b))
+    for fn in (speed.update_parameters, speed.PLAIN["update_parameters"]):
+        params = {"W1": W, "b1": b}
+        with pytest.raises(ValueError, match=r"update_parameters: db1 has shape \(3,\) but b1"):
+            fn(params, {"dW1": W, "db1": np.ones(3)}, 0.1)
+        assert params["W1"] is W                 # checked before anything is updated
 
 
 def test_a_bad_thread_setting_is_named_and_changes_nothing(fast_path, monkeypatch):

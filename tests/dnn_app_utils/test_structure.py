@@ -93,7 +93,7 @@ def test_plumbing_check_sees_plumbing(tmp_path):
 FORMULAS = {
     "layers.py": ("Z = W @ A + b", "dW = 1 / m * (dZ @ A_prev.T)",
                   "db = 1 / m * np.sum(dZ, axis=1, keepdims=True)", "dA_prev = W.T @ dZ"),
-    "model.py": ("= old - learning_rate * g",),
+    "model.py": ('parameters[f"W{l}"] = parameters[f"W{l}"] - learning_rate * grads[f"dW{l}"]',),
     "activations.py": ("A = 1 / (1 + np.exp(-Z))", "A = np.maximum(0, Z)"),
 }
 
