@@ -9,7 +9,7 @@ export DNN_APP_DATA
 # nbgrader runs helper commands (alembic) and kernels by name: use the venv's.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: demo test test-fast test-browser bench release check clean venv
+.PHONY: demo test test-fast test-browser lint bench release check clean venv
 
 venv: $(VENV)/.installed
 
@@ -24,11 +24,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml setup.p
 demo: venv
 	$(PY) -m dnn_course demo
 
+# Static checks (the settings are pyproject.toml's [tool.mypy]): the helper library's types.
+lint: venv
+	$(PY) -m mypy
+
 # Two workers, one per core of CI's machine. Each xdist group (a module, or the browser
 # tests with their servers) runs on one worker, the longest first (tests/xdist_groups.py);
 # --durations=40 prints where the time went. See docs/testing.md.
 PYTEST_WORKERS ?= 2
-test: venv
+test: venv lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=40
 
 test-fast: venv

@@ -42,6 +42,12 @@ c.Execute.startup_timeout = 120
 # submitted notebook carries (a renamed or missing kernelspec must not break
 # grading).
 c.Execute.kernel_name = "python3"
+# The course's own runs (validate, `dnn-course check`) install the helpers' fast path
+# as the kernel starts: the same numbers in half the time, and BLAS at one thread
+# (importing dnn_app_utils sets none). Grading's sandboxed kernel installs it itself;
+# a learner's Validate reads the learner's own nbgrader_config.json: the maths as written.
+c.Execute.extra_arguments = ["--ext=dnn_app_utils.speed"]
+c.GuardedExecute.extra_arguments = []
 
 # Grading (nbgrader autograde and dnn-course grade alike): the course's
 # execution guard in place of nbgrader's Execute. Test cells get 30 s (a

@@ -2,7 +2,7 @@
 
 Everything else is declared in pyproject.toml. The extension is optional: with
 no C compiler the install still succeeds and the helpers use numpy alone
-(slower, same numbers). `python -c "import dnn_app_utils._fast as f; print(f.status())"`
+(slower, same numbers). `python -c "from dnn_app_utils import speed; print(speed.install())"`
 tells which one an installation has.
 """
 from setuptools import Extension, setup

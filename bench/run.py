@@ -10,10 +10,13 @@ measures, each case in a fresh subprocess (so BLAS thread settings never leak):
     - the textbook helpers of ``bench/baseline.py`` at numpy's default BLAS
       threads (what a learner gets without this library),
     - the same at 1 BLAS thread (what the thread setting alone gives),
-    - the project's helpers with the compiled kernels off (DNN_APP_KERNELS=off:
+    - the project's helpers as a learner runs them (the maths as written,
+      numpy's default BLAS threads: the fast path not installed),
+    - the project's helpers with the fast path installed (``speed.install()``,
+      as grading does) and the compiled kernels off (DNN_APP_KERNELS=off:
       numpy and the thread splitting only, what a machine without a C
       compiler gets),
-    - the project's helpers in the default environment (no DNN_APP_* set);
+    - the same with the default environment (no DNN_APP_* set);
   medians of ``--repeats`` runs, the worst run / median (stalls), the speed-up,
   the achieved GFLOP/s, peak memory (max RSS) and the numbers check (costs vs
   the course's, dnn_course/course/course_numbers.py, relative; accuracy lines);
@@ -55,8 +58,11 @@ MODELS = {
 }
 CASES = {
     # name: (helpers, environment changes; None = remove the variable)
+    # baseline: DNN_APP_BLAS_THREADS is applied by the worker (threadpoolctl), as install() would
     "baseline": ("baseline", {"DNN_APP_BLAS_THREADS": "default", "DNN_APP_THREADS": None}),
     "baseline-1thread": ("baseline", {"DNN_APP_BLAS_THREADS": "1", "DNN_APP_THREADS": None}),
+    "project-as-written": ("project-plain", {"DNN_APP_BLAS_THREADS": None, "DNN_APP_THREADS": None,
+                                             "DNN_APP_KERNELS": None}),
     "project-numpy": ("project", {"DNN_APP_BLAS_THREADS": None, "DNN_APP_THREADS": None,
                                   "DNN_APP_KERNELS": "off"}),
     "project": ("project", {"DNN_APP_BLAS_THREADS": None, "DNN_APP_THREADS": None,
@@ -83,7 +89,7 @@ def _data():
 
 def _namespace(helpers):
     """The reference student functions, calling the chosen helpers."""
-    if helpers == "project":
+    if helpers in ("project", "project-plain"):
         from dnn_course.course.solutions import load_solutions
         return load_solutions()
     import numpy as np
@@ -102,8 +108,15 @@ def _maxrss_mb():
 def worker_train(helpers, model, iterations, repeats):
     from threadpoolctl import threadpool_info
     sys.path.insert(0, str(HERE))
-    # load_data imports dnn_app_utils, which applies DNN_APP_BLAS_THREADS as
-    # the case set it: "default" leaves numpy's threads, "1" limits BLAS.
+    # The project's case installs the fast path, as grading does (DNN_APP_* as the
+    # case set them); the baseline applies DNN_APP_BLAS_THREADS alone ("default":
+    # numpy's threads); "project-plain" is the maths as written, nothing installed.
+    if helpers == "project":
+        from dnn_app_utils import speed
+        speed.install()
+    elif helpers == "baseline":
+        from dnn_app_utils import _threads
+        _threads.configure_blas_threads()
     train_x, train_y, test_x, test_y = _data()
     ns = _namespace(helpers)
     fn_name, dims, _, _ = MODELS[model]
@@ -126,9 +139,8 @@ def worker_train(helpers, model, iterations, repeats):
             if i["user_api"] == "blas"]
     workers = path = None
     if helpers == "project":
-        from dnn_app_utils._fast import status
-        from dnn_app_utils._threads import workers as _w
-        workers, path = _w(), status()
+        from dnn_app_utils import _threads, speed
+        workers, path = _threads.workers(), speed.status()
     return {"times": times, "maxrss_mb": _maxrss_mb(), "rss_before_mb": rss_before,
             "max_rel_cost_error": max(rel), "checkpoints": n,
             "accuracy": out.getvalue().split("\n")[:2],

@@ -9,10 +9,12 @@ Every check takes its arguments in one order: ``where`` (the function that
 checks, for the message), then each argument as its name and its value, then
 what it must match.
 """
+from collections.abc import Sequence
+
 import numpy as np
 
 
-def as_matrix(where, name, x):
+def as_matrix(where: str, name: str, x: object) -> np.ndarray:
     """Return ``x`` as a 2-D array (a list or a number becomes a float array),
     or raise a clear error."""
     if not isinstance(x, np.ndarray):
@@ -44,7 +46,7 @@ def _bad_bias(where, name, b):
     )
 
 
-def check_columns(where, a_name, a, w_name, w):
+def check_columns(where: str, a_name: str, a: np.ndarray, w_name: str, w: np.ndarray) -> None:
     """``w @ a`` needs ``w.shape[1] == a.shape[0]``; explain when it is not."""
     if w.shape[1] == a.shape[0]:
         return
@@ -60,7 +62,7 @@ def check_columns(where, a_name, a, w_name, w):
     )
 
 
-def check_bias(where, b_name, b, rows):
+def check_bias(where: str, b_name: str, b: np.ndarray, rows: int) -> None:
     """A bias is a column of one value per unit: ``(rows, 1)``."""
     if b.shape != (rows, 1):
         raise ValueError(
@@ -69,7 +71,16 @@ def check_bias(where, b_name, b, rows):
         )
 
 
-def check_same_shape(where, y_name, y, a_name, a):
+def linear_inputs(where: str, A: object, W: object, b: object
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``A``, ``W`` and ``b`` as 2-D arrays that ``W @ A + b`` accepts, or a clear error."""
+    A, W, b = as_matrix(where, "A", A), as_matrix(where, "W", W), as_matrix(where, "b", b)
+    check_columns(where, "A", A, "W", W)
+    check_bias(where, "b", b, W.shape[0])
+    return A, W, b
+
+
+def check_same_shape(where: str, y_name: str, y: object, a_name: str, a: np.ndarray) -> np.ndarray:
     """``y`` must have exactly the shape of ``a``; (m,) gets a reshape hint."""
     if not isinstance(y, np.ndarray):
         y = np.asarray(y, dtype=float)
@@ -87,7 +98,7 @@ def check_same_shape(where, y_name, y, a_name, a):
 ACTIVATIONS = ("relu", "sigmoid")
 
 
-def check_activation(where, activation):
+def check_activation(where: str, activation: object) -> None:
     """``activation`` names one of ``ACTIVATIONS``."""
     if activation not in ACTIVATIONS:
         raise ValueError(
@@ -96,7 +107,7 @@ def check_activation(where, activation):
         )
 
 
-def count_layers(where, params):
+def count_layers(where: str, params: object) -> int:
     """Number of layers L in a dict holding ``W1, b1, ..., WL, bL``."""
     if not isinstance(params, dict):
         raise TypeError(
@@ -119,13 +130,36 @@ def count_layers(where, params):
     return L
 
 
-def check_shape(where, name, x, shape, meaning):
+def check_update(where: str, parameters: object, grads: object) -> int:
+    """``grads`` holds dW{l}, db{l} of the shapes of W{l}, b{l} for every layer of
+    ``parameters`` (checked before anything is updated); returns L."""
+    L = count_layers(where, parameters)
+    assert isinstance(parameters, dict)
+    if not isinstance(grads, dict):
+        raise TypeError(f"{where}: grads must be a dict like {{'dW1': ..., 'db1': ...}}, "
+                        f"got {type(grads).__name__}.")
+    missing = [k for l in range(1, L + 1) for k in (f"dW{l}", f"db{l}") if k not in grads]
+    if missing:
+        raise ValueError(
+            f"{where}: grads is missing {missing}; it needs dW1, db1, "
+            f"..., dW{L}, db{L} for the {L} layers in parameters."
+        )
+    for key in (f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")):
+        if np.shape(grads[f"d{key}"]) != np.shape(parameters[key]):
+            raise ValueError(
+                f"{where}: d{key} has shape {np.shape(grads[f'd{key}'])} but "
+                f"{key} has shape {np.shape(parameters[key])}; they must match."
+            )
+    return L
+
+
+def check_shape(where: str, name: str, x: np.ndarray, shape: tuple[int, ...], meaning: str) -> None:
     """``x`` must have exactly ``shape``; ``meaning`` says what its axes are."""
     if x.shape != shape:
         raise ValueError(f"{where}: {name} must have shape {shape} {meaning}, got {x.shape}.")
 
 
-def check_cached_shape(where, dA, Z):
+def check_cached_shape(where: str, dA: np.ndarray, Z: np.ndarray) -> None:
     """A backward step's ``dA`` must have the shape of the ``Z`` its forward step cached."""
     if dA.shape != Z.shape:
         raise ValueError(
@@ -134,7 +168,7 @@ def check_cached_shape(where, dA, Z):
         )
 
 
-def check_sizes(where, names, values):
+def check_sizes(where: str, names: Sequence[str], values: Sequence[object]) -> None:
     """Each of ``values`` (called ``names``) is a whole number of at least 1."""
     for name, v in zip(names, values):
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 1:

@@ -1,12 +1,13 @@
-"""The speed paths of the helpers, kept out of the maths in ``layers.py`` and ``model.py``.
+"""The speed paths of the helpers: the formulas of ``layers.py``, computed faster.
 
-Each public function here computes one formula of those files and returns
+``speed.install()`` routes the layers' products here; nothing else does.
+Each public function computes one formula of ``layers.py`` and returns
 exactly what the plain numpy expression would (the same values, bit for bit,
 and the same shapes); only the way it is computed differs:
 
-``affine(W, A, b)``           Z = W @ A + b
-``linear_grads(dZ, A_prev, W)``   dW = 1/m * dZ @ A_prev.T, dA_prev = W.T @ dZ
-``gradient_step(p, lr, dp)``  p - lr * dp, as one new array
+``affine(W, A, b)``               Z = W @ A + b
+``linear_grads(dZ, A_prev, W)``   dW = 1/m * (dZ @ A_prev.T), dA_prev = W.T @ dZ
+``gradient_step(p, lr, dp)``      p - lr * dp, as one new array (model.py's update)
 
 Nearly all the training time is the input layer's three products (W1 @ X,
 dZ1 @ X.T and W1.T @ dZ1, each reading or writing 20 MB). They take, in order:
@@ -40,7 +41,7 @@ import numpy as np
 from ._threads import split_work, workers
 
 try:
-    from . import _kernels
+    from . import _kernels  # type: ignore[attr-defined]  # the C extension: no stubs
 except ImportError:       # not built (no C compiler at install): numpy does the work
     _kernels = None
 
@@ -52,7 +53,7 @@ SPLIT_MIN_MACS = 4_000_000  # products with fewer multiply-adds run as one call:
 _enabled = False
 
 
-def configure_kernels():
+def configure_kernels() -> str | None:
     """Apply DNN_APP_KERNELS; return the variant in use, or None for numpy."""
     global _enabled
     wanted = os.environ.get(ENV, "auto").strip().lower() or "auto"
@@ -78,12 +79,18 @@ def configure_kernels():
     return _kernels.variant
 
 
-def variants():
+def disable() -> None:
+    """Back to numpy for every product (what ``configure_kernels`` with ``off`` does)."""
+    global _enabled
+    _enabled = False
+
+
+def variants() -> list[str]:
     """Instruction sets the compiled kernels can use on this CPU ([] if not built)."""
     return [] if _kernels is None else list(_kernels.variants)
 
 
-def status():
+def status() -> str:
     """One line for benchmarks and bug reports: what does the training path use?"""
     if _kernels is None:
         return "numpy (compiled kernels not built)"
@@ -112,7 +119,7 @@ def _c(a):
 # only memory is reused, never a value, so nothing can go stale. Two, because
 # a training loop still holds the previous iteration's dA0 during the call.
 _POOL_SIZE = 2
-_pool = []
+_pool: list[np.ndarray] = []
 _pool_lock = threading.Lock()
 
 
@@ -208,7 +215,7 @@ def _split_linear_grads(dZ, A_prev, W, m):
     return dW, dA_prev
 
 
-def affine(W, A, b):
+def affine(W: np.ndarray, A: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Z = W @ A + b.
 
     W: (n_l, n_{l-1}), A: (n_{l-1}, m), b: (n_l, 1). Returns Z: (n_l, m).
@@ -221,7 +228,8 @@ def affine(W, A, b):
     return W @ A + b
 
 
-def linear_grads(dZ, A_prev, W):
+def linear_grads(dZ: np.ndarray, A_prev: np.ndarray, W: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """dW = 1/m * dZ @ A_prev.T and dA_prev = W.T @ dZ.
 
     dZ: (n_l, m), A_prev: (n_{l-1}, m), W: (n_l, n_{l-1}).
@@ -236,7 +244,7 @@ def linear_grads(dZ, A_prev, W):
     return 1 / m * (dZ @ A_prev.T), W.T @ dZ
 
 
-def gradient_step(param, learning_rate, grad):
+def gradient_step(param: np.ndarray, learning_rate: float, grad: np.ndarray) -> np.ndarray:
     """param - learning_rate * grad, as one new array (param is not modified).
 
     param: any shape; grad: the shape of param. Returns an array of that shape.

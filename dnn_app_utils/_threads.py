@@ -2,10 +2,10 @@
 
 The products in these networks are skinny (7 or 20 rows by 12288 columns).
 Measured on a 2-core machine, OpenBLAS with 2 threads runs them 2-6x slower
-than with 1 and stalls erratically, with identical results. So importing
-``dnn_app_utils`` sets BLAS to one thread, unless the environment variable
+than with 1 and stalls erratically, with identical results. So
+``speed.install()`` sets BLAS to one thread, unless the environment variable
 ``DNN_APP_BLAS_THREADS`` asks for another number (or ``default`` to leave
-BLAS alone).
+BLAS alone); importing ``dnn_app_utils`` leaves BLAS as it is.
 
 The cores are still used: ``split_work`` (called from ``_fast``, for the
 products the compiled kernels do not take) cuts a big product into a few
@@ -24,6 +24,7 @@ in their own C thread pool.
 """
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 
 ENV = "DNN_APP_BLAS_THREADS"
@@ -36,30 +37,41 @@ _workers = 1            # threads sharing one big product, this one included
 _pool = None
 
 
-def configure_blas_threads():
+def configure_blas_threads() -> int | None:
     """Apply the thread setting; return the limit applied (None = untouched)."""
     global _controller, _workers
-    _workers = 1
     wanted = os.environ.get(ENV, "1").strip().lower()
-    if wanted in ("default", ""):
+    limit = None
+    if wanted not in ("default", ""):
+        try:
+            limit = int(wanted)
+            if limit < 1:
+                raise ValueError
+        except ValueError:
+            raise ValueError(
+                f"{ENV} must be a whole number of threads (e.g. 1) or 'default', "
+                f"got {os.environ[ENV]!r}."
+            ) from None
+    workers = _wanted_workers() if limit == 1 else 1
+    release_blas_threads()        # a second call starts from BLAS's own setting
+    if limit is None:
         return None
-    try:
-        limit = int(wanted)
-        if limit < 1:
-            raise ValueError
-    except ValueError:
-        raise ValueError(
-            f"{ENV} must be a whole number of threads (e.g. 1) or 'default', "
-            f"got {os.environ[ENV]!r}."
-        ) from None
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # the library still works, only slower on some machines
         return None
     _controller = threadpool_limits(limits=limit, user_api="blas")
-    if limit == 1:
-        _workers = _wanted_workers()
+    _workers = workers
     return limit
+
+
+def release_blas_threads() -> None:
+    """Undo ``configure_blas_threads``: BLAS's threads as they were, no splitting."""
+    global _controller, _workers
+    _workers = 1
+    if _controller is not None:
+        _controller.restore_original_limits()
+        _controller = None
 
 
 def _wanted_workers():
@@ -83,7 +95,7 @@ def _wanted_workers():
     return max(1, min(cores, MAX_WORKERS))
 
 
-def workers():
+def workers() -> int:
     """How many threads share one big product (1 = no splitting)."""
     return _workers
 
@@ -105,7 +117,7 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_pool)
 
 
-def split_work(job, n):
+def split_work(job: Callable[[int, int], object], n: int) -> None:
     """Run ``job(start, stop)`` over pieces that cover ``range(n)``.
 
     The pieces are disjoint, so jobs writing ``out[start:stop]`` never race.

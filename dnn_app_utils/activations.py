@@ -9,7 +9,7 @@ import numpy as np
 from ._checks import check_cached_shape
 
 
-def sigmoid(Z):
+def sigmoid(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A = 1 / (1 + exp(-Z)), elementwise.
 
     Inputs:
@@ -22,7 +22,7 @@ def sigmoid(Z):
     return A, Z
 
 
-def relu(Z):
+def relu(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A = max(0, Z), elementwise.
 
     Inputs:
@@ -35,7 +35,7 @@ def relu(Z):
     return A, Z
 
 
-def relu_backward(dA, cache):
+def relu_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """dZ = dA where Z > 0, else 0: relu's slope is 1 for Z > 0 and 0 elsewhere.
 
     Inputs:
@@ -49,7 +49,7 @@ def relu_backward(dA, cache):
     return np.where(Z > 0, dA, 0.0)
 
 
-def sigmoid_backward(dA, cache):
+def sigmoid_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """dZ = dA * s * (1 - s) with s = sigmoid(Z), as s * (1 - s) is the sigmoid's slope.
 
     Inputs:

@@ -39,7 +39,7 @@ def _to_array(path):
                 rgba = im.convert("RGBA")  # put see-through pixels on white
                 im = Image.new("RGB", rgba.size, (255, 255, 255))
                 im.paste(rgba, mask=rgba.getchannel("A"))
-            im = im.convert("RGB").resize(IMAGE_SHAPE[1::-1], Image.LANCZOS)
+            im = im.convert("RGB").resize(IMAGE_SHAPE[1::-1], Image.Resampling.LANCZOS)
             return np.asarray(im, dtype=np.uint8)
     except (UnidentifiedImageError, OSError, ValueError) as e:
         raise DataError(
@@ -48,7 +48,7 @@ def _to_array(path):
         ) from None
 
 
-def load_image(path):
+def load_image(path: str | Path) -> np.ndarray:
     """Read one picture for the network: (12288, 1) float64 in [0, 1].
 
     The picture is turned into RGB and resized to 64 x 64; the pixels are
@@ -63,7 +63,8 @@ def _image_files(folder):
                   if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
 
 
-def build_dataset(image_root, out_path, split, overwrite=False):
+def build_dataset(image_root: str | Path, out_path: str | Path, split: str,
+                  overwrite: bool = False) -> tuple[Path, int, int]:
     """Build one h5 file of the course's schema from folders of pictures.
 
     image_root: folder with sub-folders cat/ (label 1) and non-cat/ (label 0).
@@ -108,7 +109,7 @@ def build_dataset(image_root, out_path, split, overwrite=False):
     return out, len(y), int(y.sum())
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     """Command line: dnn-build-dataset IMAGE_ROOT OUT.h5 --split train|test."""
     parser = argparse.ArgumentParser(
         prog="dnn-build-dataset",

@@ -13,6 +13,8 @@ generated stand-in data instead, and says so every time.
 import os
 from pathlib import Path
 
+import numpy as np
+
 from .schema import CLASSES, IMAGE_SHAPE, TEST_FILE, TRAIN_FILE, DataError, read_split
 from .synthetic import TEST_NAME, TRAIN_NAME, notice, synthetic_data_dir
 
@@ -32,7 +34,7 @@ HOW_TO_GET_DATA = (
 )
 
 
-def resolve_data_dir(data_dir=None):
+def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> tuple[Path | str, str]:
     """Return (folder or "synthetic", how it was chosen)."""
     if data_dir is not None:
         chosen, how = data_dir, "the data_dir argument"
@@ -45,7 +47,8 @@ def resolve_data_dir(data_dir=None):
     return Path(chosen).expanduser().resolve(), how
 
 
-def load_data(data_dir=None):
+def load_data(data_dir: str | os.PathLike | None = None
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Load the cat / non-cat data.
 
     data_dir: folder holding train_catvnoncat.h5 and test_catvnoncat.h5, or

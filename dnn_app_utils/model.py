@@ -4,14 +4,17 @@ Parameters live in a dict ``{"W1": ..., "b1": ..., ..., "WL": ..., "bL": ...}``
 with W{l} of shape (n_l, n_{l-1}) and b{l} of shape (n_l, 1). The hidden layers
 use RELU, the output layer SIGMOID; X is (n_x, m), Y and AL are (1, m).
 """
+from collections.abc import Sequence
+
 import numpy as np
 
-from . import _fast
-from ._checks import as_matrix, check_same_shape, check_sizes, count_layers
-from .layers import linear_activation_backward, linear_activation_forward
+from ._checks import as_matrix, check_same_shape, check_sizes, check_update, count_layers
+from .layers import Cache, linear_activation_backward, linear_activation_forward
+
+Parameters = dict[str, np.ndarray]   # W1, b1, ..., WL, bL (and the gradients dW1, db1, ...)
 
 
-def initialize_parameters(n_x, n_h, n_y):
+def initialize_parameters(n_x: int, n_h: int, n_y: int) -> Parameters:
     """Small random weights and zero biases for LINEAR->RELU->LINEAR->SIGMOID.
 
     Seeds numpy's global generator with 1, then draws W1 and W2 from
@@ -31,7 +34,7 @@ def initialize_parameters(n_x, n_h, n_y):
     return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
 
 
-def initialize_parameters_deep(layer_dims):
+def initialize_parameters_deep(layer_dims: Sequence[int]) -> Parameters:
     """Scaled random weights and zero biases for an L-layer network.
 
     Seeds numpy's global generator with 1, then for l = 1..L draws
@@ -58,7 +61,7 @@ def initialize_parameters_deep(layer_dims):
     return parameters
 
 
-def L_model_forward(X, parameters):
+def L_model_forward(X: np.ndarray, parameters: Parameters) -> tuple[np.ndarray, list[Cache]]:
     """[LINEAR->RELU] x (L-1) -> LINEAR->SIGMOID.
 
     Inputs:
@@ -82,7 +85,7 @@ def L_model_forward(X, parameters):
     return AL, caches
 
 
-def compute_cost(AL, Y):
+def compute_cost(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """Cross-entropy cost -(1/m) * sum(Y log AL + (1 - Y) log(1 - AL)).
 
     Inputs:
@@ -98,7 +101,7 @@ def compute_cost(AL, Y):
     return np.squeeze(cost)
 
 
-def L_model_backward(AL, Y, caches):
+def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: list[Cache]) -> Parameters:
     """Backward pass of [LINEAR->RELU] x (L-1) -> LINEAR->SIGMOID.
 
     Inputs:
@@ -125,7 +128,8 @@ def L_model_backward(AL, Y, caches):
     return grads
 
 
-def update_parameters(parameters, grads, learning_rate):
+def update_parameters(parameters: Parameters, grads: Parameters,
+                      learning_rate: float) -> Parameters:
     """One gradient-descent step: W{l} = W{l} - learning_rate * dW{l}, same for b.
 
     Inputs:
@@ -135,26 +139,14 @@ def update_parameters(parameters, grads, learning_rate):
     Returns parameters, the same dict, holding new arrays of the same shapes
     (the old arrays are not modified).
     """
-    L = count_layers("update_parameters", parameters)
-    missing = [k for l in range(1, L + 1) for k in (f"dW{l}", f"db{l}") if k not in grads]
-    if missing:
-        raise ValueError(
-            f"update_parameters: grads is missing {missing}; it needs dW1, db1, "
-            f"..., dW{L}, db{L} for the {L} layers in parameters."
-        )
+    L = check_update("update_parameters", parameters, grads)
     for l in range(1, L + 1):
-        for p in ("W", "b"):
-            old, g = parameters[f"{p}{l}"], grads[f"d{p}{l}"]
-            if np.shape(g) != old.shape:
-                raise ValueError(
-                    f"update_parameters: d{p}{l} has shape {np.shape(g)} but "
-                    f"{p}{l} has shape {old.shape}; they must match."
-                )
-            parameters[f"{p}{l}"] = _fast.gradient_step(old, learning_rate, g)  # old - learning_rate * g
+        parameters[f"W{l}"] = parameters[f"W{l}"] - learning_rate * grads[f"dW{l}"]
+        parameters[f"b{l}"] = parameters[f"b{l}"] - learning_rate * grads[f"db{l}"]
     return parameters
 
 
-def predict(X, y, parameters):
+def predict(X: np.ndarray, y: np.ndarray, parameters: Parameters) -> np.ndarray:
     """Predict 0/1 labels with a trained network and print the accuracy.
 
     Prints "Accuracy: <fraction of the m examples predicted right>".

@@ -1,4 +1,6 @@
 """Figures for the notebook: cost curves and mislabeled images."""
+from collections.abc import Sequence
+
 import numpy as np
 
 
@@ -7,21 +9,23 @@ def _plt():
     return plt
 
 
-def plot_costs(costs, learning_rate=0.0075, title=None):
+def plot_costs(costs: Sequence[float | np.ndarray], learning_rate: float = 0.0075,
+               title: str | None = None) -> None:
     """Plot the costs a model recorded, one every 100 iterations.
 
     costs: list of m_c costs (numbers or 0-d arrays), as the models return it;
     learning_rate goes in the default title.
     """
     plt = _plt()
-    plt.plot(np.squeeze(costs))
+    plt.plot(np.squeeze(np.asarray(costs, dtype=float)))
     plt.ylabel("cost")
     plt.xlabel("iterations (per hundreds)")
     plt.title(title or f"Learning rate = {learning_rate}")
     plt.show()
 
 
-def print_mislabeled_images(classes, X, y, p):
+def print_mislabeled_images(classes: np.ndarray, X: np.ndarray, y: np.ndarray,
+                            p: np.ndarray) -> None:
     """Show every example whose prediction p differs from the label y.
 
     classes: the class names (bytes); X: (12288, m) flattened images;

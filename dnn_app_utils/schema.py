@@ -9,6 +9,7 @@ A split ("train" or "test") is one HDF5 file, ``train_catvnoncat.h5`` or
 ``read_split`` refuses any file that differs, with a ``DataError`` that says how.
 """
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,7 @@ class DataError(Exception):
     """The data files are missing, unreadable or not of the course's schema."""
 
 
-def read_split(path, split):
+def read_split(path: str | os.PathLike, split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Read one h5 file; return (x, y, classes) after checking the schema."""
     import h5py  # imported here so the numeric helpers never need it
 
@@ -68,7 +69,8 @@ def read_split(path, split):
     return x, y, classes
 
 
-def write_split(path, split, x, y, classes=CLASSES):
+def write_split(path: str | os.PathLike, split: str, x: np.ndarray, y: np.ndarray,
+                classes: Sequence[bytes] = CLASSES) -> Path:
     """Write one split in the course's schema (the inverse of reading it).
 
     x: (m, 64, 64, 3) uint8; y: (m,) of 0/1. The file is written under a

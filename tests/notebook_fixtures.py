@@ -73,8 +73,14 @@ def errors(cell):
 
 
 def data_env(data_dir):
-    """Environment for a kernel: the course data, and one BLAS thread."""
+    """Environment for a kernel: the course data, and one BLAS thread.
+
+    A plain python3 kernel runs the helpers' maths as written, at BLAS's own
+    thread count (importing dnn_app_utils sets none): OpenBLAS's two threads
+    stall for minutes on a busy machine, so BLAS is told one thread here.
+    """
     env = dict(os.environ)
     env[DATA_ENV] = str(data_dir)
     env.setdefault("DNN_APP_BLAS_THREADS", "1")
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
     return env

@@ -2,40 +2,57 @@
 
 Learners get ``release/`` alone: the notebook folder, ``requirements.txt``
 and ``dnn_app_learner-<version>-py3-none-any.whl``. The wheel holds the helper
-library ``dnn_app_utils`` (Python only: without the compiled kernels it uses
-numpy, same numbers), the modules of ``public_tests`` that the public tests
-import with the reference trace they read (numbers only), and the Jupyter
-settings under ``learner/etc/`` and ``learner/share/`` (pip installs them under
-``sys.prefix``). Never ``dnn_course``, the source notebook or the hidden tests'
-support (``public_tests/hidden.py``).
+library ``dnn_app_utils`` (the maths as written: not the fast path that grading
+installs, ``speed.py``, ``_fast.py``, ``_threads.py`` and the C kernels), the
+modules of ``public_tests`` that the public tests import with the reference
+trace they read (numbers only), and the Jupyter settings under ``learner/etc/``
+and ``learner/share/`` (pip installs them under ``sys.prefix``). Never
+``dnn_course``, the source notebook or the hidden tests' support
+(``public_tests/hidden.py``).
 
-The wheel is written here rather than by setuptools so that it has the same
-bytes on every machine: fixed timestamps and permissions, sorted entries, LF
-line endings, and no compression (deflate's output depends on the zlib build).
-``dnn-course check`` rebuilds it and compares.
+The wheel is built by the standard backend (setuptools' ``build_meta``, called
+through ``build``) from a staged tree holding only those files, with LF line
+endings and mode 644, and ``SOURCE_DATE_EPOCH`` fixed: the same files give the
+same bytes. Entries are stored, not deflated (deflate's output depends on the
+zlib build). ``dnn-course check`` rebuilds it and compares.
 """
 import ast
 import base64
+import functools
 import hashlib
-import io
+import json
+import os
 import re
-import zipfile
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
+from build import ProjectBuilder
+from packaging.requirements import Requirement
+
 from dnn_course.course.paths import COURSE_ROOT
+
+try:
+    import tomllib
+except ModuleNotFoundError:           # Python 3.10: the same parser, before it joined the stdlib
+    import tomli as tomllib
 
 NAME = "dnn-app-learner"
 SUMMARY = "What a learner needs for the dnn_app assignment: dnn_app_utils and the public tests"
 TOP_LEVEL = ("dnn_app_utils", "public_tests")
 ENTRY_MODULE = "public_tests/__init__.py"   # public_tests ships this and what it imports
+# Grading's fast path: learners run the maths as written, so none of it ships.
+FAST_PATH = ("speed.py", "_fast.py", "_threads.py")
+FAST_PATH_DEPENDENCIES = ("threadpoolctl",)  # of the project's dependencies, only it needs these
 # Data the shipped modules read: the reference's helper calls, as numbers (no code).
 PACKAGE_DATA = ("public_tests/reference_trace.json",)
 DATA_DIR = "learner"                        # learner/etc/... -> sys.prefix/etc/...
 DATA_TOPS = ("etc", "share")                # Jupyter config; JupyterLab settings defaults
 # Lines of the course's requirements.txt the learner's requirements.txt repeats.
 LEARNER_PINS = ("jupyterlab", "nbgrader", "nbclient", "nbformat", "ipykernel", "numpy",
-                "scipy", "matplotlib", "h5py", "pillow", "threadpoolctl")
-DATE_TIME = (2026, 1, 1, 0, 0, 0)           # every entry's timestamp
+                "scipy", "matplotlib", "h5py", "pillow")
+SOURCE_DATE_EPOCH = "1767225600"            # 2026-01-01 00:00:00 UTC, every entry's timestamp
 REQUIREMENTS = "requirements.txt"
 SOURCES = "built from dnn_app_utils/, public_tests/, learner/ and requirements.txt"
 HEADER = """\
@@ -49,18 +66,33 @@ class DistError(Exception):
     pass
 
 
+def _project(root):
+    """pyproject.toml's [project] table."""
+    path = Path(root) / "pyproject.toml"
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))["project"]
+    except (tomllib.TOMLDecodeError, KeyError) as e:
+        raise DistError(f"{path} has no readable [project] table ({e}); the learner wheel "
+                        "takes its version and dependencies from there.") from None
+
+
 def _project_field(root, field):
     """A field of pyproject.toml's [project] table: a string, or a list of strings."""
-    text = (Path(root) / "pyproject.toml").read_text(encoding="utf-8")
-    project = text.split("[project]", 1)[1].split("\n[", 1)[0]
-    match = re.search(rf"^{field}\s*=\s*(\[.*?\]|\"[^\"]*\")", project, re.S | re.M)
-    if not match:
+    project = _project(root)
+    if field not in project:
         raise DistError(f"pyproject.toml has no [project] {field}")
-    return ast.literal_eval(match.group(1))
+    return project[field]
 
 
 def wheel_name(root=COURSE_ROOT):
-    """The wheel's file name, e.g. dnn_app_learner-0.1.0-py3-none-any.whl."""
+    """The wheel's file name, e.g. dnn_app_learner-0.1.0-py3-none-any.whl.
+
+    Args:
+        root: the course folder (holds pyproject.toml).
+
+    Returns:
+        The file name, from NAME and the project's version.
+    """
     return f"{NAME.replace('-', '_')}-{_project_field(root, 'version')}-py3-none-any.whl"
 
 
@@ -77,12 +109,19 @@ def _local_imports(path):
 def package_files(root=COURSE_ROOT):
     """Paths (relative to root) of the Python files the wheel ships, sorted.
 
-    All of dnn_app_utils; of public_tests, its __init__ and every module it
-    imports, directly or not (so diagnose.py and trace.py, which name the first
-    wrong step, ship; hidden.py, which serves the hidden tests only, does not).
+    All of dnn_app_utils but its fast path (FAST_PATH); of public_tests, its
+    __init__ and every module it imports, directly or not (so diagnose.py and
+    trace.py, which name the first wrong step, ship; hidden.py, which serves
+    the hidden tests only, does not).
+
+    Args:
+        root: the course folder.
+
+    Returns:
+        A sorted list of paths like "dnn_app_utils/layers.py".
     """
     root = Path(root)
-    files = set((root / "dnn_app_utils").glob("*.py"))
+    files = {p for p in (root / "dnn_app_utils").glob("*.py") if p.name not in FAST_PATH}
     todo = [root / ENTRY_MODULE]
     while todo:
         path = todo.pop()
@@ -93,7 +132,14 @@ def package_files(root=COURSE_ROOT):
 
 
 def data_files(root=COURSE_ROOT):
-    """Paths (relative to learner/) of the files pip puts under sys.prefix, sorted."""
+    """Paths (relative to learner/) of the files pip puts under sys.prefix, sorted.
+
+    Args:
+        root: the course folder.
+
+    Returns:
+        A sorted list of paths like "etc/jupyter/nbgrader_config.json".
+    """
     base = Path(root) / DATA_DIR
     return sorted(p.relative_to(base).as_posix() for top in DATA_TOPS
                   for p in (base / top).rglob("*") if p.is_file())
@@ -103,16 +149,89 @@ def _text(path):
     return path.read_bytes().replace(b"\r\n", b"\n")
 
 
-def _metadata(root):
-    lines = ["Metadata-Version: 2.1", f"Name: {NAME}", f"Version: {_project_field(root, 'version')}",
-             f"Summary: {SUMMARY}",
-             f"Requires-Python: {_project_field(root, 'requires-python')}"]
-    lines += [f"Requires-Dist: {d}" for d in _project_field(root, "dependencies")]
+def _toml(value):
+    """A string or a list of strings as TOML (JSON's quoting is TOML's)."""
+    return json.dumps(value, ensure_ascii=True)
+
+
+def _learner_dependencies(root):
+    """The project's dependencies but those of the fast path, which does not ship."""
+    return [d for d in _project_field(root, "dependencies")
+            if Requirement(d).name.lower() not in FAST_PATH_DEPENDENCIES]
+
+
+def _staged_pyproject(root):
+    """The staged tree's pyproject.toml: this wheel's name and files, the project's version."""
+    by_dir = {}
+    for rel in data_files(root):
+        by_dir.setdefault(str(Path(rel).parent.as_posix()), []).append(f"{DATA_DIR}/{rel}")
+    lines = ['[build-system]', 'requires = ["setuptools"]', 'build-backend = "setuptools.build_meta"',
+             '', '[project]', f'name = {_toml(NAME)}',
+             f'version = {_toml(_project_field(root, "version"))}',
+             f'description = {_toml(SUMMARY)}',
+             f'requires-python = {_toml(_project_field(root, "requires-python"))}',
+             f'dependencies = {_toml(_learner_dependencies(root))}',
+             '', '[tool.setuptools]', f'packages = {_toml(list(TOP_LEVEL))}',
+             'include-package-data = false', '',
+             '[tool.setuptools.package-data]']
+    for package in TOP_LEVEL:
+        data = [Path(rel).name for rel in PACKAGE_DATA if rel.startswith(package + "/")]
+        if data:
+            lines.append(f'{package} = {_toml(data)}')
+    lines += ['', '[tool.setuptools.data-files]']
+    lines += [f'{_toml(d)} = {_toml(files)}' for d, files in sorted(by_dir.items())]
     return ("\n".join(lines) + "\n").encode()
 
 
+# bdist_wheel's options: entries stored, not deflated (see the module's docstring)
+SETUP_CFG = b"[bdist_wheel]\ncompression = stored\n"
+
+
+def staged_files(root=COURSE_ROOT):
+    """Every file of the tree the wheel is built from: {path in the tree: bytes}.
+
+    Args:
+        root: the course folder.
+
+    Returns:
+        The shipped modules and data (LF line endings), the learner settings,
+        and the generated pyproject.toml and setup.cfg.
+    """
+    root = Path(root)
+    files = {rel: _text(root / rel) for rel in package_files(root) + list(PACKAGE_DATA)}
+    files |= {f"{DATA_DIR}/{rel}": _text(root / DATA_DIR / rel) for rel in data_files(root)}
+    files["pyproject.toml"] = _staged_pyproject(root)
+    files["setup.cfg"] = SETUP_CFG
+    return files
+
+
+def _runner(cmd, cwd=None, extra_environ=None):
+    """Run the backend quietly with the fixed timestamp, and umask 022: the files it writes
+    itself (METADATA, WHEEL) then have mode 644 whatever the caller's umask."""
+    env = {**os.environ, **(extra_environ or {}), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    done = subprocess.run(cmd, cwd=cwd, env=env, umask=0o022, capture_output=True, text=True)
+    if done.returncode:
+        raise DistError("building the learner wheel failed (setuptools' build_meta): "
+                        + (done.stderr.strip().splitlines() or ["no message"])[-1]
+                        + ". Is the course environment installed (`pip install -r requirements.txt`)?")
+
+
+@functools.lru_cache(maxsize=4)
+def _built(key, files):
+    """Build the wheel of ``files`` (a tuple of (path, bytes)); cached by their digest ``key``."""
+    with tempfile.TemporaryDirectory(prefix="dnn-learner-wheel-") as scratch:
+        stage, out = Path(scratch) / "stage", Path(scratch) / "dist"
+        for rel, content in files:
+            path = stage / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+            path.chmod(0o644)
+        builder = ProjectBuilder(stage, python_executable=sys.executable, runner=_runner)
+        return Path(builder.build("wheel", out)).read_bytes()
+
+
 def build_wheel(root=COURSE_ROOT):
-    """The wheel's bytes: the same for the same files, on any machine.
+    """The wheel's bytes: the same for the same files, on any machine with the same setuptools.
 
     Args:
         root: the course folder (holds pyproject.toml, the packages and learner/).
@@ -120,28 +239,10 @@ def build_wheel(root=COURSE_ROOT):
     Returns:
         The content of ``wheel_name(root)``.
     """
-    root = Path(root)
-    version = _project_field(root, "version")
-    dist_info = f"{NAME.replace('-', '_')}-{version}.dist-info"
-    data = f"{NAME.replace('-', '_')}-{version}.data/data"
-    entries = [(rel, _text(root / rel)) for rel in sorted(package_files(root) + list(PACKAGE_DATA))]
-    entries += [(f"{data}/{rel}", _text(root / DATA_DIR / rel)) for rel in data_files(root)]
-    entries += [
-        (f"{dist_info}/METADATA", _metadata(root)),
-        (f"{dist_info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: dnn_course.admin.learner_dist\n"
-                               b"Root-Is-Purelib: true\nTag: py3-none-any\n"),
-        (f"{dist_info}/top_level.txt", "".join(f"{t}\n" for t in TOP_LEVEL).encode()),
-    ]
-    record = "".join(f"{name},sha256={_digest(content)},{len(content)}\n" for name, content in entries)
-    entries.append((f"{dist_info}/RECORD", (record + f"{dist_info}/RECORD,,\n").encode()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
-        for name, content in entries:
-            info = zipfile.ZipInfo(name, DATE_TIME)
-            info.create_system = 3                      # unix, so the mode below is read
-            info.external_attr = 0o100644 << 16
-            zf.writestr(info, content)
-    return out.getvalue()
+    files = tuple(sorted(staged_files(root).items()))
+    key = hashlib.sha256(b"".join(rel.encode() + b"\0" + hashlib.sha256(c).digest()
+                                  for rel, c in files)).hexdigest()
+    return _built(key, files)
 
 
 def _digest(content):

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from dnn_app_utils import speed
+
 KEEP = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Import, ast.ImportFrom)
 
 
@@ -64,6 +66,7 @@ def data_globals():
 def main(job_dir):
     from public_tests.hidden import WELL_FORMED, pair_problem
 
+    speed.install()            # grading's fast path: the learner's numbers, sooner
     job_dir = Path(job_dir)
     job = json.loads((job_dir / "job.json").read_text())
     arrays = dict(np.load(job_dir / "inputs.npz", allow_pickle=False))

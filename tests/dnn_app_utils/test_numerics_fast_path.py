@@ -10,9 +10,14 @@ import numpy as np
 import pytest
 
 from dnn_app_utils import (L_model_backward, L_model_forward, linear_activation_backward,
-                           linear_activation_forward, linear_backward, linear_forward,
-                           relu_backward, update_parameters)
-from dnn_app_utils import _threads
+                           linear_activation_forward, relu_backward, update_parameters)
+from dnn_app_utils import _threads, speed
+from dnn_app_utils.speed import linear_backward, linear_forward
+
+pytestmark = pytest.mark.usefixtures("fast_path")   # the layers run on the fast path
+# layers.py's own functions, the maths as written (install() swaps them out of the module)
+PLAIN_FORWARD, PLAIN_BACKWARD, PLAIN_UPDATE = (speed.PLAIN[name] for name in (
+    "linear_forward", "linear_backward", "update_parameters"))
 
 N_X, M = 12288, 209
 RTOL = 1e-12
@@ -164,3 +169,30 @@ def test_split_work_reraises_a_pieces_error(threads):
 
     with pytest.raises(RuntimeError, match="piece failed"):
         _threads.split_work(job, 1001)
+
+
+@pytest.mark.parametrize("n_h", [7, 20])
+def test_fast_path_gives_the_maths_as_written(X, n_h, threads):
+    """layers.py's formulas and the fast path's twins agree at the course's shapes: to the
+    last bits on the numpy path (kernels off), within RTOL with the kernels."""
+    rng = np.random.default_rng(n_h + 1)
+    W = rng.standard_normal((n_h, N_X)) / np.sqrt(N_X)
+    b = rng.standard_normal((n_h, 1))
+    dZ = rng.standard_normal((n_h, M))
+    Z, cache = PLAIN_FORWARD(X, W, b)
+    want = (Z, *PLAIN_BACKWARD(dZ, cache))
+    got = (linear_forward(X, W, b)[0], *linear_backward(dZ, cache))
+    for g, w in zip(got, want):
+        close(g, w, rtol=1e-13)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(speed._fast, "_enabled", False)
+        mp.setattr(_threads, "_workers", 1)
+        got = (linear_forward(X, W, b)[0], *linear_backward(dZ, cache))
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+    params, grads = {"W1": W, "b1": b}, {"dW1": want[2], "db1": want[3]}
+    plain = PLAIN_UPDATE(dict(params), grads, 0.0075)
+    fast = speed.update_parameters(dict(params), grads, 0.0075)
+    for k in params:
+        np.testing.assert_array_equal(fast[k], plain[k])
+        assert fast[k] is not params[k] and not np.shares_memory(fast[k], grads["d" + k])

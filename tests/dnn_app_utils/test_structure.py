@@ -1,8 +1,8 @@
 """How dnn_app_utils is laid out, for the learner who reads it.
 
-* layers.py, model.py and activations.py hold the maths only: the speed paths
-  (threads, compiled kernels, in-place tricks) live in _fast.py, each reached
-  by one call;
+* layers.py, model.py and activations.py hold the maths only, as written: the
+  speed paths (threads, compiled kernels, in-place tricks) live in _fast.py,
+  which speed.install() puts in place of two layer functions on request;
 * every public function there gives the shape of each of its inputs;
 * no module of the package imports another that imports it back, not even
   from inside a function.
@@ -20,9 +20,9 @@ import dnn_app_utils
 PACKAGE = Path(dnn_app_utils.__file__).parent
 MATHS_FILES = ("layers.py", "model.py", "activations.py")
 
-# What a maths file may import: numpy, the argument checks, the other maths
-# files, and the _fast module as a whole (so each call reads _fast.<name>).
-ALLOWED_IMPORTS = {"numpy", "._checks", ".activations", ".layers", "._fast"}
+# What a maths file may import: numpy, the argument checks, the other maths files,
+# and collections.abc's abstract types for the type hints.
+ALLOWED_IMPORTS = {"numpy", "._checks", ".activations", ".layers", "collections.abc"}
 # Private helpers a maths file may keep: a shape check of a few lines.
 TINY_CHECK_LINES = 8
 
@@ -32,7 +32,7 @@ def _import_names(node):
     if isinstance(node, ast.Import):
         return [a.name for a in node.names]
     base = "." * node.level + (node.module or "")
-    if node.module is None:       # from . import _fast
+    if node.module is None:       # from . import layers
         return [base + a.name for a in node.names]
     return [base]
 
@@ -46,9 +46,6 @@ def plumbing_problems(path):
             for name in _import_names(node):
                 if name not in ALLOWED_IMPORTS:
                     problems.append(f"line {node.lineno}: imports {name}")
-            if isinstance(node, ast.ImportFrom) and node.module == "_fast":
-                problems.append(f"line {node.lineno}: imports names from _fast "
-                                "(call them as _fast.<name>)")
         elif isinstance(node, ast.FunctionDef):
             inner = [n.name for n in ast.walk(node)
                      if isinstance(n, ast.FunctionDef) and n is not node]
@@ -79,6 +76,7 @@ def test_plumbing_check_sees_plumbing(tmp_path):
     path.write_text(
         "import numpy as np\n"
         "from ._threads import split_work, workers\n"
+        "from . import _fast\n"
         "def _affine(W, A, b):\n"
         "    Z = np.empty((W.shape[0], A.shape[1]))\n"
         "    def columns(j0, j1):\n"
@@ -86,9 +84,26 @@ def test_plumbing_check_sees_plumbing(tmp_path):
         "    split_work(columns, A.shape[1])\n"
         "    return Z + b\n")
     found = "\n".join(plumbing_problems(path))
-    for what in ("imports ._threads", "private function _affine", "defines ['columns']",
+    for what in ("imports ._threads", "imports ._fast", "private function _affine", "defines ['columns']",
                  "out=", "calls empty"):
         assert what in found
+
+
+# Each formula the course teaches, as the learner reads it in the maths files.
+FORMULAS = {
+    "layers.py": ("Z = W @ A + b", "dW = 1 / m * (dZ @ A_prev.T)",
+                  "db = 1 / m * np.sum(dZ, axis=1, keepdims=True)", "dA_prev = W.T @ dZ"),
+    "model.py": ('parameters[f"W{l}"] = parameters[f"W{l}"] - learning_rate * grads[f"dW{l}"]',),
+    "activations.py": ("A = 1 / (1 + np.exp(-Z))", "A = np.maximum(0, Z)"),
+}
+
+
+@pytest.mark.parametrize("name", MATHS_FILES)
+def test_maths_files_write_each_formula_in_place(name):
+    lines = {line.strip() for line in (PACKAGE / name).read_text().splitlines()}
+    missing = [f for f in FORMULAS[name] if not any(f in line and not line.startswith(("#", '"'))
+                                                    for line in lines)]
+    assert not missing, missing
 
 
 def _public_functions(path):
@@ -110,6 +125,30 @@ def test_public_functions_give_the_shape_of_each_input(name):
             if not re.search(rf"^\s*- (\w+, )*{arg}(, \w+)*:", inputs, re.M):
                 missing.append(f"{fn.name}: {arg}")
     assert not missing, missing
+
+
+def unannotated(path):
+    """Public functions of one file whose arguments or return value lack a type hint."""
+    missing = []
+    for fn in _public_functions(path):
+        args = fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
+        bare = [a.arg for a in args if a.annotation is None]
+        if bare or fn.returns is None:
+            missing.append(f"{fn.name}: {', '.join(bare) or 'return'}")
+    return missing
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PACKAGE.glob("*.py")))
+def test_public_functions_have_type_hints(name):
+    """Every public function says its types (make lint has mypy check them)."""
+    assert unannotated(PACKAGE / name) == []
+
+
+def test_type_hint_check_sees_a_bare_function(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("def f(a: int, b) -> int:\n    pass\ndef g(a: int):\n    pass\n"
+                    "def _h(a):\n    pass\n")
+    assert unannotated(path) == ["f: b", "g: return"]
 
 
 def import_graph(package_dir):

@@ -296,6 +296,7 @@ def validated_source(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("DNN_APP_DATA", raising=False)  # the data comes from datasets/ beside it
         mp.setenv("DNN_APP_BLAS_THREADS", "1")
+        mp.setenv("OPENBLAS_NUM_THREADS", "1")  # the plain kernel's BLAS (see data_env)
         results = v.validate(str(folder / NOTEBOOK))
     return results, v.executed, time.monotonic() - start
 

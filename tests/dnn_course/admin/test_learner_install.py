@@ -2,6 +2,7 @@
 and (slow) a real install from a copy of release/ that runs the notebook and hides instructor tools."""
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -66,6 +67,10 @@ def test_wheel_ships_the_learner_packages_only():
         assert f"public_tests/{name}" not in shipped
     assert not [n for n in names if n.endswith((".so", ".c", ".h", ".pyc", ".ipynb"))]
     assert set(learner_dist.package_files()) == {n for n in names if n.endswith(".py")}
+    # grading's fast path (thread plumbing, buffer pool, kernels' loader) stays home too
+    assert {"dnn_app_utils/layers.py", "dnn_app_utils/model.py"} <= set(names)
+    for name in ("speed.py", "_fast.py", "_threads.py"):
+        assert f"dnn_app_utils/{name}" not in names
 
 
 def test_wheel_quotes_no_solution_or_hidden_test_line(tmp_path):
@@ -100,17 +105,46 @@ def test_wheel_record_and_data_files_are_right():
     metadata = wheel.read("dnn_app_learner-0.1.0.dist-info/METADATA").decode()
     assert "Name: dnn-app-learner\nVersion: 0.1.0\n" in metadata
     assert "Requires-Dist: numpy>=1.26" in metadata
+    assert "threadpoolctl" not in metadata          # only the fast path, which stays home, uses it
+    # built by the standard backend, every entry stored with the same time and mode
+    assert "Generator: setuptools (" in wheel.read("dnn_app_learner-0.1.0.dist-info/WHEEL").decode()
+    assert {(i.date_time, i.compress_type) for i in wheel.infolist()} == {
+        ((2026, 1, 1, 0, 0, 0), zipfile.ZIP_STORED)}
+    modes = {i.filename: i.external_attr >> 16 for i in wheel.infolist()}
+    assert modes.pop("dnn_app_learner-0.1.0.dist-info/RECORD") == 0o100664   # wheel's fixed mode
+    assert set(modes.values()) == {0o100644}
 
 
 def test_wheel_has_the_same_bytes_whatever_the_checkout(tmp_path):
-    """New timestamps, other permissions and CRLF line endings give the same wheel."""
+    """Two builds by the backend, one from a checkout with new timestamps, other permissions
+    and CRLF line endings, give the same bytes (the build cache emptied between them)."""
     copy = _project_copy(tmp_path)
     for path in copy.rglob("*.py"):
         path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
         path.chmod(0o755)
-    assert learner_dist.build_wheel(copy) == learner_dist.build_wheel(COURSE_ROOT)
+    learner_dist._built.cache_clear()
+    first = learner_dist.build_wheel(COURSE_ROOT)
+    learner_dist._built.cache_clear()
+    umask = os.umask(0o002)                       # a machine whose files are group-writable
+    try:
+        assert learner_dist.build_wheel(copy) == first
+    finally:
+        os.umask(umask)
     (copy / "dnn_app_utils" / "plots.py").write_text("# changed\n")
-    assert learner_dist.build_wheel(copy) != learner_dist.build_wheel(COURSE_ROOT)
+    assert learner_dist.build_wheel(copy) != first
+
+
+def test_version_is_read_as_toml(tmp_path):
+    """The version comes from pyproject.toml's [project] table, however it is written;
+    a file without one is named."""
+    copy = _project_copy(tmp_path)
+    text = (copy / "pyproject.toml").read_text()
+    (copy / "pyproject.toml").write_text(text.replace('version = "0.1.0"', "version = '0.2.0'  # next"))
+    assert learner_dist.wheel_name(copy) == "dnn_app_learner-0.2.0-py3-none-any.whl"
+    for broken in ("[tool.other]\nx = 1\n", text.replace('version = "0.1.0"', "version = 0.1.0")):
+        (copy / "pyproject.toml").write_text(broken)      # no [project]; not TOML at all
+        with pytest.raises(learner_dist.DistError, match="no readable \\[project\\] table"):
+            learner_dist.wheel_name(copy)
 
 
 def test_requirements_repeat_the_course_pins_and_name_the_wheel():
@@ -244,8 +278,9 @@ def _filled_notebook(dest):
             assert "num_iterations=2500" in cell.source, cell.source
             cell.source = cell.source.replace("num_iterations=2500", "num_iterations=100")
     nb.cells.append(nbformat.v4.new_code_cell(
-        "import sys, dnn_app_utils, dnn_app_utils._fast as _f\n"
-        "print(sys.prefix); print(dnn_app_utils.__file__); print(_f.status())"))
+        "import sys, importlib.util, dnn_app_utils\n"
+        "print(sys.prefix); print(dnn_app_utils.__file__)\n"
+        "print([importlib.util.find_spec('dnn_app_utils.' + m) for m in ('speed', '_fast')])"))
     shutil.copytree(RELEASE / "dnn_app", dest, ignore=shutil.ignore_patterns("*.ipynb"))
     nbformat.write(nb, str(dest / "filled.ipynb"))
     return dest / "filled.ipynb"
@@ -308,11 +343,12 @@ def test_learner_venv_runs_the_notebook(learner_venv, validated):
     by_gid = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
     for gid in PUBLIC_TEST_CELLS:
         assert PASSED in text(by_gid[gid]).splitlines(), (gid, text(by_gid[gid]))
-    prefix, package, kernels = text(nb.cells[-1]).splitlines()
+    prefix, package, fast_path = text(nb.cells[-1]).splitlines()
     assert Path(prefix) == learner_venv.venv
     assert Path(package).is_relative_to(learner_venv.venv), package
+    assert fast_path == "[None, None]"           # the maths as written: no fast path shipped
     trainings = ", ".join(f"{_seconds(c):.1f}" for c in nb.cells if c.get("id") in TRAININGS)
-    print(f"learner venv: {kernels}; 100-iteration trainings {trainings} s; install took "
+    print(f"learner venv: maths as written; 100-iteration trainings {trainings} s; install took "
           f"{learner_venv.install_seconds:.0f} s")
 
 
