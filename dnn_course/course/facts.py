@@ -5,8 +5,7 @@ The data file names and ``DNN_APP_DATA`` belong to the learners' helper library
 (``dnn_app_utils``) and the model names to ``public_tests``: learners get those
 packages without this one, so they are re-exported from there, never spelled again.
 """
-from dnn_app_utils._fast import ENV as KERNELS_ENV
-from dnn_app_utils._threads import ENV as BLAS_THREADS_ENV, WORKERS_ENV as THREADS_ENV
+from dnn_app_utils.speed import BLAS_THREADS_ENV, KERNELS_ENV, THREADS_ENV
 from dnn_app_utils.data import DATA_ENV, SYNTHETIC, TEST_FILE, TRAIN_FILE
 from dnn_app_utils.synthetic import CACHE_ENV
 from public_tests import L_LAYER as L_LAYER_MODEL, TWO_LAYER as TWO_LAYER_MODEL

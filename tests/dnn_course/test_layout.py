@@ -15,11 +15,6 @@ TOP_LEVEL = {"__init__.py", "__main__.py", "cli.py"}
 # (dnn_course's sub-packages by name; "dnn_course" is its top level, the command).
 LAYERS = ("dnn_app_utils", "public_tests", "course", "sandbox", "preprocessors", "grading",
           "scale", "admin", "demo", "dnn_course")
-# facts.py names dnn_app_utils' fast-path variables from its private modules; the fast path
-# gets a public module on another branch (dnn_app_utils.speed, issue 27 point 8): import them
-# from there, then drop these entries (each is checked to exist still).
-PRIVATE_LEFT = {("dnn_course.course.facts", "dnn_app_utils._fast"),
-                ("dnn_course.course.facts", "dnn_app_utils._threads")}
 # public_tests' cycles are being taken apart on another branch (issue 27, points 1 and 6: the
 # diagnosis as data); each entry is checked to exist still, so it goes once the cycle does.
 KNOWN_CYCLES = {("public_tests.diagnose", "public_tests.signature"),
@@ -120,9 +115,7 @@ def test_no_package_imports_another_packages_private_module():
     private = {(a, b) for a, bs in import_graph().items() for b in bs
                if b.split(".")[0] != a.split(".")[0] and any(part.startswith("_") and part != "__init__"
                                                              for part in b.split("."))}
-    for known in PRIVATE_LEFT:
-        assert known in private, f"{known} is gone: remove it from PRIVATE_LEFT"
-    assert not private - PRIVATE_LEFT, sorted(private - PRIVATE_LEFT)
+    assert not private, sorted(private)
 
 
 def test_dnn_course_top_level_holds_only_the_command():
