@@ -2,18 +2,16 @@
 
 ``compare`` walks dicts, lists, tuples, numpy arrays and numbers side by side and
 returns a list of ``Failure`` records, each naming where it happened, e.g.
-``parameters['W1']: shape (4, 10) expected, got (10, 4)``. ``run_checks``
-evaluates a list of named ``Check`` s, prints `` All tests passed.`` or raises
-``PublicTestFailure`` (an ``AssertionError`` shown as a few plain lines: the
-failed checks, then what to look at); the ``Report`` it builds is the structured
-result a grader can read (returned on success, ``error.report`` on failure).
+``parameters['W1']: shape (4, 10) expected, got (10, 4)``. ``evaluate``
+runs a list of named ``Check`` s into a ``Report``, the structured result a
+grader can read (the public tests return it on success and attach it to the
+``PublicTestFailure`` they raise, ``messages.announce``).
 """
 from dataclasses import dataclass, field
 from numbers import Number
 
 import numpy as np
 
-from .messages import announce
 
 # What each level of check looks at; every level includes the ones before it.
 LEVELS = ("type", "shape", "values")
@@ -22,6 +20,7 @@ RTOL, ATOL = 1e-6, 1e-8  # public tests against stored numbers: "about 6 decimal
 SAME_RTOL, SAME_ATOL = 1e-7, 1e-12  # hidden tests and verification: the same computation, float noise only
 TRACE_RTOL, TRACE_ATOL = 1e-9, 1e-12  # diagnosis: one helper call against the reference's
 MAX_SHOWN = 3  # differing entries shown per array
+NOT_A_PAIR, PAIR_SWAPPED = "not a pair", "swapped"  # Failure.pair
 
 
 
@@ -31,6 +30,7 @@ class Failure:
     path: str
     kind: str  # "type", "keys", "length", "shape" or "values"
     message: str
+    pair: str = ""  # a returned pair's form: PAIR_SWAPPED or NOT_A_PAIR, else ""
 
     def __str__(self):
         return self.message
@@ -169,10 +169,10 @@ def compare_pair(expected, got, names, path="result", level="values", rtol=RTOL,
     first, second = names
     if not isinstance(got, (tuple, list)) or len(got) != 2:  # a list unpacks the same
         return [Failure(path, "type", f"{path}: a tuple ({first}, {second}) expected, "
-                                      f"got {_describe(got)}")]
+                                      f"got {_describe(got)}", NOT_A_PAIR)]
     if isinstance(got[1], dict) and not isinstance(got[0], dict) and isinstance(expected[0], dict):
         return [Failure(path, "type", f"{path}: ({first}, {second}) expected, "
-                                      f"got them in the order ({second}, {first})")]
+                                      f"got them in the order ({second}, {first})", PAIR_SWAPPED)]
     return (compare(expected[0], got[0], first, level, rtol, atol)
             + compare(expected[1], got[1], second, level, rtol, atol))
 
@@ -245,7 +245,3 @@ def _check(c):
         return compare_pair(c.expected, c.got, c.names, level=c.kind)
     return compare(c.expected, c.got, level=c.kind)
 
-
-def run_checks(function, checks):
-    """Evaluate the checks; print the success line, or raise PublicTestFailure."""
-    return announce(evaluate(function, checks))

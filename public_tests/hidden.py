@@ -13,9 +13,10 @@ import numpy as np
 from . import TWO_LAYER
 from .checks import SAME_ATOL, SAME_RTOL, compare, compare_pair, is_number_like, is_sequence
 from .diagnose import diagnose
+from .findings import emit, record
 
 # "The same computation as the reference": float noise only. The hidden tests
-# and the re-run outside the kernel (dnn_course/verify.py) both use it; the
+# and the re-run outside the kernel (dnn_course/preprocessors/verify.py) both use it; the
 # public tests compare with stored numbers and use checks.RTOL, checks.ATOL.
 RTOL, ATOL = SAME_RTOL, SAME_ATOL
 PAIR = ("parameters", "costs")
@@ -217,7 +218,8 @@ class Diagnosis:
 @contextlib.contextmanager
 def explained(target, reference, name):
     """On any failure inside the block, raise one AssertionError that also names
-    the first step where target departs from reference.
+    the first step where target departs from reference, and emit the same as data
+    (``findings.record``, a display output the grader keeps and the learner never sees).
 
     Yields a ``Diagnosis``: call its ``case(learning_rate, num_iterations)``
     before each checked call, so the diagnosis uses that call's hyperparameters.
@@ -236,10 +238,13 @@ def explained(target, reference, name):
         except Exception:  # the diagnosis must never hide the original failure
             finding = None
         useful = finding and finding.step != "an error"  # an error is already said
-        on = (f" (seen on a small input with learning_rate={hp['learning_rate']}, "
-              f"num_iterations={hp['num_iterations']})")
-        step = f" First step that differs from the method: {finding}{on}" if useful else ""
-        raise AssertionError(first + "." * (not first.endswith(".")) + step) from None
+        seen_on = f"seen on a small input with learning_rate={hp['learning_rate']}, " \
+            f"num_iterations={hp['num_iterations']}"
+        step = f" First step that differs from the method: {finding} ({seen_on})" if useful else ""
+        check = first + "." * (not first.endswith("."))
+        emit(record(check, finding if useful else None, seen_on if useful else None,
+                    None if isinstance(exc, AssertionError) else type(exc).__name__))
+        raise AssertionError(check + step) from None
 
 
 @contextlib.contextmanager
