@@ -6,31 +6,13 @@ of MIME type ``findings.MIME`` beside the error the learner reads.
 out of every cell (a learner's cell may display one too: it is dropped, as is
 any record the submission arrived with) and keeps the test cells' records
 under ``nb.metadata["dnn_course"]["findings"]``, by grade id. The feedback
-page, the class report and the JSON export read them there (``findings_of``),
+page, the class report and the JSON export read them there (``course.findings``),
 so no page renders the record and the sanitizer never sees it.
 """
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from dnn_course.course.findings import KEY
 from public_tests.findings import MIME, read_record
-
-KEY = "findings"  # of nb.metadata["dnn_course"]: {grade id: record}
-
-
-def findings_of(metadata):
-    """The records an autograded notebook keeps, by grade id.
-
-    Args:
-        metadata: the notebook's metadata (a dict, as read from its JSON).
-
-    Returns:
-        dict: grade id -> record (``public_tests.findings.RECORD_KEYS``); records that
-        do not read back as one are left out.
-    """
-    kept = ((metadata or {}).get("dnn_course") or {}).get(KEY) or {}
-    if not isinstance(kept, dict):
-        return {}
-    found = {gid: read_record(data) for gid, data in kept.items() if isinstance(gid, str)}
-    return {gid: data for gid, data in found.items() if data is not None}
 
 
 def _is_test_cell(cell):
