@@ -40,7 +40,7 @@ def differences(got, want, parts=EVERYTHING, level="values"):
     order); the types, keys, shapes and values only of the ``parts`` named.
     """
     failures = [f for f in compare_pair(want, got, PAIR, level="type", rtol=RTOL, atol=ATOL)
-                if f.path.split("[")[0] in parts or f.path == "result"]
+                if f.where[0] in parts or f.where == ("result",)]
     if failures or level == "type":
         return failures
     return [f for part in parts
@@ -49,10 +49,16 @@ def differences(got, want, parts=EVERYTHING, level="values"):
 
 def _short(failure):
     """One short line for a failure; values are not shown (they are the reference's)."""
-    if failure.kind == "values":
-        where = re.sub(r"^(?:result\[0\]|parameters)\['(\w+)'\]$", r"\1", failure.path)
-        return f"wrong values in {re.sub(r'^(?:result.1.|costs).*', 'costs', where)}"
-    return str(failure)
+    if failure.kind != "values":
+        return str(failure)
+    root, *keys = failure.where or (failure.path,)
+    if root == "result" and keys[:1] in ([0], [1]):  # a whole (parameters, costs) result
+        root, keys = PAIR[keys[0]], keys[1:]
+    if root == "costs":
+        return "wrong values in costs"
+    if root == "parameters" and len(keys) == 1:
+        return f"wrong values in {keys[0]}"
+    return f"wrong values in {failure.path}"
 
 
 def assert_same(name, got, want, what, parts=EVERYTHING):
