@@ -6,11 +6,10 @@ from unittest import mock
 import nbformat
 
 from dnn_course.course.paths import source_notebook
+from dnn_course.course.prelude import namespace as prelude_namespace
 
 FUNCTIONS = ("two_layer_model", "L_layer_model")
 CONCERNS = ("hidden_shapes", "hidden_hyperparameters", "hidden_course_data", "hidden_no_globals")
-PRELUDE = ("import numpy as np\nfrom dnn_app_utils import *\n"
-           "from public_tests import two_layer_model_test, L_layer_model_test\n")
 
 
 def graded_cells(function):
@@ -39,10 +38,7 @@ def notebook_globals(function, course_data):
 
 def namespace(function, solution_source, course_data, extra=None):
     """A namespace built the way the notebook builds it, with the solution cell run in it."""
-    ns = {"__name__": "__main__"}
-    exec(PRELUDE, ns)
-    ns.update(notebook_globals(function, course_data))
-    ns.update(extra or {})
+    ns = prelude_namespace("__main__", {**notebook_globals(function, course_data), **(extra or {})})
     exec(compile(solution_source, f"<{function}>", "exec"), ns)
     return ns
 

@@ -1,6 +1,6 @@
 """Run a learner's two functions on given inputs, in a process of their own.
 
-Started by ``verify.py`` as ``python -I -m dnn_course.verify_runner JOB_DIR``.
+Started by ``verify.py`` as ``python -I -m dnn_course.preprocessors.verify_runner JOB_DIR``.
 Reads ``JOB_DIR/job.json`` (the solution cells' sources and the cases) and
 ``JOB_DIR/inputs.npz``; writes ``JOB_DIR/out-<case>.npz`` per case as it goes,
 so a case that hangs or kills the process costs only itself and the rest.
@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
+
+from dnn_course.course.prelude import namespace
 
 KEEP = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Import, ast.ImportFrom)
 
@@ -67,8 +69,7 @@ def main(job_dir):
     job_dir = Path(job_dir)
     job = json.loads((job_dir / "job.json").read_text())
     arrays = dict(np.load(job_dir / "inputs.npz", allow_pickle=False))
-    ns = {"__name__": "__main__"}
-    exec("import numpy as np\nfrom dnn_app_utils import *\n", ns)
+    ns = namespace("__main__")
     for name, source in job["sources"].items():
         try:
             exec(compile(definitions_only(source), f"<{name}>", "exec"), ns)
