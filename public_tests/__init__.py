@@ -27,13 +27,18 @@ PLANS = {
 }
 
 
+# The layers_dims each public test gives, as the type it gives it.
+PUBLIC_DIMS = {TWO_LAYER: (10, 4, 1), L_LAYER: [10, 5, 6, 1]}
+
+
 def make_inputs(name):
     """The fixed (X, Y, layers_dims) the public test of `name` feeds the function."""
+    dims = type(PUBLIC_DIMS[name])(PUBLIC_DIMS[name])  # a copy: a caller may change its own
     np.random.seed(1)
     X = np.random.randn(10, 10)
     if name == TWO_LAYER:
-        return X, np.random.randn(1, 10), (10, 4, 1)
-    return X, np.array([[1, 1, 1, 1, 0, 0, 0, 1, 1, 0]]), [10, 5, 6, 1]
+        return X, np.random.randn(1, 10), dims
+    return X, np.array([[1, 1, 1, 1, 0, 0, 0, 1, 1, 0]]), dims
 
 
 def call(target, inputs, learning_rate, num_iterations):
