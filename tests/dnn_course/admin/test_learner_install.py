@@ -221,7 +221,7 @@ def test_secret_line_search_finds_what_it_looks_for(tmp_path):
     """The search below can fail: it finds the lines in the source notebook and the mistake catalogue."""
     lines = secret_lines()
     solution = solution_sources()["two_layer_model"]
-    assert len(lines) > 60 and [line for line in lines if line in solution]
+    assert len(lines) > 30 and [line for line in lines if line in solution]  # the cases: hidden_cases.py
     shutil.copy2(source_notebook(), tmp_path / "a.ipynb")
     shutil.copy2(COURSE_ROOT / "dnn_course" / "course" / "mistakes.py", tmp_path / "b.py")
     (tmp_path / "c.py").write_text("import numpy as np\nx = (1,\n)\n")
