@@ -29,7 +29,7 @@ from dnn_course.grading.results import TestResult as CellResult
 from public_tests.diagnose import diagnose
 from public_tests.hidden import small_inputs
 from public_tests.findings import NOT_NAMED, read_record, record
-from report_class import RATE, RATE_MSG, SIGN, SIGN_MSG, hand_made_class, reason
+from report_class import RATE, SIGN, SIGN_MSG, hand_made_class
 
 # ------------------------------------------------------------------ signatures
 
