@@ -122,8 +122,8 @@ def read_class(gb, root, assignment, students):
         errors, order, notes, seconds, findings = read_autograded(graded_nb)
         for gid in order:
             position.setdefault(gid, len(position))
-        tests = [failed_test(name, score, top, errors, findings)
-                 for name, score, top in sorted(grades[student], key=lambda g: (position.get(g[0], len(position)), g[0]))]
+        in_order = sorted(grades[student], key=lambda g: (position.get(g[0], len(position)), g[0]))
+        tests = [failed_test(name, score, top, errors, findings) for name, score, top in in_order]
         failed = [t for t in tests if t.reason]
         summary = "all tests passed" if not failed else f"{len(failed)} of {len(tests)} tests failed"
         if notes:
