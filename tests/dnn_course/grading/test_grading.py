@@ -75,7 +75,7 @@ def hidden_lines():
             elif inside and len(line.strip()) > 15 and not line.strip().startswith("#") \
                     and line.strip() not in public:
                 lines.add(line.strip())
-    assert len(lines) > 40
+    assert len(lines) > 20  # the reference loops and the check_cell calls (the cases: hidden_cases.py)
     return lines
 
 
