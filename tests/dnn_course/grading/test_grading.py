@@ -99,9 +99,9 @@ def test_mistake_loses_points_and_feedback_names_the_step(course, student, funct
     named = [t.reason for t in lost if f"First step that differs from the method: {step}:" in t.reason]
     assert named, "\n".join(t.reason for t in lost)
     # the same step as data: the record the cell emitted, kept by grading, read back with the result
-    kept = [t for t in lost if t.finding and t.finding["step"] == step]
-    assert {t.reason for t in kept} >= set(named), [(t.grade_id, t.finding) for t in lost]
-    assert all(t.finding["kind"] and t.finding["message"] in t.reason for t in kept)
+    kept = {t.reason: t.finding for t in lost if t.finding and t.finding["step"] == step}
+    assert set(named) <= set(kept), [(t.grade_id, t.finding) for t in lost]
+    assert all(kept[reason]["kind"] and kept[reason]["message"] in reason for reason in named)
     assert step in feedback_text(root, student)
 
 
