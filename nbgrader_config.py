@@ -64,6 +64,7 @@ SanitizeLearnerContent = "dnn_course.preprocessors.sanitize.SanitizeLearnerConte
 KeepOwnOutputs = "dnn_course.preprocessors.skip.KeepOwnOutputs"
 RestoreTestCells = "dnn_course.preprocessors.tamper.RestoreTestCells"
 VerifyResults = "dnn_course.preprocessors.verify.VerifyResults"
+CollectFindings = "dnn_course.preprocessors.findings.CollectFindings"
 (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata, IgnorePattern,
  LimitOutput, SaveAutoGrades, AssignLatePenalties, GetGrades) = (
     NBG + name for name in ("ClearOutput", "DeduplicateIds", "OverwriteKernelspec", "OverwriteCells",
@@ -83,12 +84,14 @@ c.Autograde.sanitize_preprocessors = [
 c.OverwriteCells.add_missing_cells = True
 # Grading: run the notebook under the execution guard, then re-check every
 # passing test cell outside the learner's kernel (VerifyResults) before the
-# scores are saved. SanitizeLearnerContent then cleans the markdown cells, the
+# scores are saved; in between, CollectFindings keeps each failed test's finding
+# (the data the hidden and public tests emit) in the notebook's metadata
+# (dnn_course/preprocessors/findings.py). SanitizeLearnerContent then cleans the markdown cells, the
 # outputs kept from the learner's run and those made while grading, so the
 # autograded notebook (and every page built from it: formgrader's grading view,
 # feedback) holds no script, style or live link of the learner's (docs/safety.md).
 c.Autograde.autograde_preprocessors = [
-    GuardedExecute, VerifyResults, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    GuardedExecute, CollectFindings, VerifyResults, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     SanitizeLearnerContent, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
 # Every submission's kernel runs in the course sandbox (dnn_course/sandbox/:

@@ -12,7 +12,7 @@ holds the same structured result, for graders.
 """
 import numpy as np
 
-from .checks import Check, CheckResult, Failure, Report, evaluate, run_checks  # noqa: F401
+from .checks import Check, CheckResult, Failure, Report, evaluate  # noqa: F401
 from .messages import PublicTestFailure, announce, closing_hints, failed_error  # noqa: F401
 
 TWO_LAYER = "two_layer_model"
@@ -27,13 +27,18 @@ PLANS = {
 }
 
 
+# The layers_dims each public test gives, as the type it gives it.
+PUBLIC_DIMS = {TWO_LAYER: (10, 4, 1), L_LAYER: [10, 5, 6, 1]}
+
+
 def make_inputs(name):
     """The fixed (X, Y, layers_dims) the public test of `name` feeds the function."""
+    dims = type(PUBLIC_DIMS[name])(PUBLIC_DIMS[name])  # a copy: a caller may change its own
     np.random.seed(1)
     X = np.random.randn(10, 10)
     if name == TWO_LAYER:
-        return X, np.random.randn(1, 10), (10, 4, 1)
-    return X, np.array([[1, 1, 1, 1, 0, 0, 0, 1, 1, 0]]), [10, 5, 6, 1]
+        return X, np.random.randn(1, 10), dims
+    return X, np.array([[1, 1, 1, 1, 0, 0, 0, 1, 1, 0]]), dims
 
 
 def call(target, inputs, learning_rate, num_iterations):
@@ -59,20 +64,21 @@ def _not_implemented(name, labels):
     failure = Failure("result", "error", message)
     report = Report(name, [CheckResult(label, kind, [failure]) for label, kind in labels],
                     error=message)
-    return failed_error(report, message)
+    return failed_error(report, message, raised="NotImplementedError")
 
 
 def _explained(target, name, inputs):
-    """(step lines, hint line, Finding) naming the first step that differs, or ([], None, None)."""
+    """(step lines, hint line, Finding, where it was seen) naming the first step that differs,
+    or ([], None, None, None)."""
     try:
-        from .explain import first_step, look_at, step_lines
+        from .explain import first_step, look_at, step_lines, where
 
         finding, stored = first_step(target, name, inputs)
         if finding is None:
-            return [], None, None
-        return step_lines(finding, stored), look_at(finding.step), finding
+            return [], None, None, None
+        return step_lines(finding, stored), look_at(finding.step), finding, f"seen in {where(stored)}"
     except Exception:  # the diagnosis must never hide the failure it explains
-        return [], None, None
+        return [], None, None, None
 
 
 def _raised(target, name, inputs, labels, n, checks, exc):
@@ -87,9 +93,9 @@ def _raised(target, name, inputs, labels, n, checks, exc):
                    indent="  ", max_lines=2)
     line = your_line(exc, target)
     details += [line] if line else []
-    step, hint, finding = _explained(target, name, inputs)
+    step, hint, finding, seen_on = _explained(target, name, inputs)
     if finding is not None and finding.step == "an error":  # the error, said again
-        step, hint = [], None
+        step, hint, finding = [], None, None
     details += step[:10 - 3 - len(details)]
     message = f"{reason} {error}".strip()
     report = evaluate(name, checks)
@@ -97,7 +103,7 @@ def _raised(target, name, inputs, labels, n, checks, exc):
                        for lab, kind in labels[n - 1:]]
     report.error = message
     hints = closing_hints(hint or f"Look at {LOOK_AT_STEP['an error']}.", finding and finding.step)
-    return PublicTestFailure(report, reason, details, hints)
+    return PublicTestFailure(report, reason, details, hints, finding, seen_on, type(exc).__name__)
 
 
 def run_public_test(target, name):
@@ -146,8 +152,9 @@ def public_test(target, name):
         checks.append(Check(label, kind, _expected_pair(entry), got, ("parameters", "costs")))
     report = evaluate(name, checks)
     if report.failed:
-        step, hint, finding = _explained(target, name, inputs)
-        raise failed_error(report, step=step, look_at=hint, named=finding and finding.step)
+        step, hint, finding, seen_on = _explained(target, name, inputs)
+        raise failed_error(report, step=step, look_at=hint, named=finding and finding.step,
+                           finding=finding, seen_on=seen_on)
     return report
 
 

@@ -11,6 +11,7 @@ it needs says in one line which to run.
 """
 from . import L_LAYER, TWO_LAYER
 from .checks import Report
+from .findings import emit
 from .messages import PublicTestFailure, announce, closing_hints
 
 # The course's short run of each function in its first test cell: layers_dims as the
@@ -58,7 +59,7 @@ def run_first_line(name, missing):
     return f"{missing[0]} is not defined: run the cells above ({RUN_ABOVE})."
 
 
-def _course_failure(name, iterations, problem, line=None):
+def _course_failure(name, iterations, problem, line=None, raised=None):
     """The failure for a course-data run that went wrong while the public test passed."""
     from .explain import LOOK_AT_STEP, wrap
 
@@ -68,7 +69,7 @@ def _course_failure(name, iterations, problem, line=None):
     report = Report(name, error=reason)
     hint = (f"Look at {LOOK_AT_STEP['an error']}." if line
             else f"Look at {LOOK_AT_STEP['the return value']}.")
-    return PublicTestFailure(report, reason, details, closing_hints(hint))
+    return PublicTestFailure(report, reason, details, closing_hints(hint), raised=raised)
 
 
 def run_test_cell(name, namespace):
@@ -86,7 +87,17 @@ def run_test_cell(name, namespace):
         NotRunYet: a name the cell needs is not defined (cells run out of order).
         PublicTestFailure: the public test failed, or the course-data run raised or
             returned something other than (parameters, costs) with a recorded cost.
+            The failure is also emitted as data (``findings.emit``) for the grader.
     """
+    try:
+        return _run_test_cell(name, namespace)
+    except PublicTestFailure as failure:
+        emit(failure.record())
+        raise
+
+
+def _run_test_cell(name, namespace):
+    """``run_test_cell`` but for emitting its failure as data."""
     from . import public_test
 
     if name not in COURSE_RUN:
@@ -97,7 +108,7 @@ def run_test_cell(name, namespace):
         raise NotRunYet(Report(name, error=line), line)
     target = namespace[name]
     dims, iterations = COURSE_RUN[name]
-    problem, line = None, None
+    problem, line, raised = None, None, None
     try:
         result = target(namespace["train_x"], namespace["train_y"], type(dims)(dims),
                         num_iterations=iterations, print_cost=False)
@@ -106,7 +117,7 @@ def run_test_cell(name, namespace):
 
         error = (str(exc).strip().splitlines() or [""])[0]
         problem = ("raised " + type(exc).__name__, error or type(exc).__name__)
-        line = your_line(exc, target)
+        line, raised = your_line(exc, target), type(exc).__name__
     else:
         try:
             _, costs = result
@@ -117,7 +128,7 @@ def run_test_cell(name, namespace):
             print("Cost after first iteration: " + str(first))
     report = public_test(target, name)  # raises with its explanation when it fails
     if problem:
-        raise _course_failure(name, iterations, problem, line)
+        raise _course_failure(name, iterations, problem, line, raised)
     return announce(report)
 
 

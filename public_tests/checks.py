@@ -2,18 +2,16 @@
 
 ``compare`` walks dicts, lists, tuples, numpy arrays and numbers side by side and
 returns a list of ``Failure`` records, each naming where it happened, e.g.
-``parameters['W1']: shape (4, 10) expected, got (10, 4)``. ``run_checks``
-evaluates a list of named ``Check`` s, prints `` All tests passed.`` or raises
-``PublicTestFailure`` (an ``AssertionError`` shown as a few plain lines: the
-failed checks, then what to look at); the ``Report`` it builds is the structured
-result a grader can read (returned on success, ``error.report`` on failure).
+``parameters['W1']: shape (4, 10) expected, got (10, 4)``. ``evaluate``
+runs a list of named ``Check`` s into a ``Report``, the structured result a
+grader can read (the public tests return it on success and attach it to the
+``PublicTestFailure`` they raise, ``messages.announce``).
 """
 from dataclasses import dataclass, field
 from numbers import Number
 
 import numpy as np
 
-from .messages import announce
 
 # What each level of check looks at; every level includes the ones before it.
 LEVELS = ("type", "shape", "values")
@@ -22,6 +20,7 @@ RTOL, ATOL = 1e-6, 1e-8  # public tests against stored numbers: "about 6 decimal
 SAME_RTOL, SAME_ATOL = 1e-7, 1e-12  # hidden tests and verification: the same computation, float noise only
 TRACE_RTOL, TRACE_ATOL = 1e-9, 1e-12  # diagnosis: one helper call against the reference's
 MAX_SHOWN = 3  # differing entries shown per array
+NOT_A_PAIR, PAIR_SWAPPED = "not a pair", "swapped"  # Failure.pair
 
 
 
@@ -31,6 +30,9 @@ class Failure:
     path: str
     kind: str  # "type", "keys", "length", "shape" or "values"
     message: str
+    # The same difference as data (not part of equality: path, kind and message say it):
+    pair: str = field(default="", compare=False)  # a returned pair's form: PAIR_SWAPPED or NOT_A_PAIR
+    where: tuple = field(default=(), compare=False)  # the path: (root, key or index, ...), ("parameters", "W1")
 
     def __str__(self):
         return self.message
@@ -84,20 +86,26 @@ def compare(expected, got, path="result", level="values", rtol=RTOL, atol=ATOL):
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
     failures = []
-    _walk(expected, got, path, LEVELS.index(level), rtol, atol, failures)
+    _walk(expected, got, (path,), LEVELS.index(level), rtol, atol, failures)
     return failures
 
 
-def _walk(expected, got, path, depth, rtol, atol, out):
+def _path(where):
+    """The path a message names: "parameters['W1']" for ("parameters", "W1"), "costs[0]" for ("costs", 0)."""
+    return where[0] + "".join(f"[{k}]" if isinstance(k, int) else f"[{k!r}]" for k in where[1:])
+
+
+def _walk(expected, got, where, depth, rtol, atol, out):
+    path = _path(where)
     if _is_number(expected):
         if not is_number_like(got):
-            out.append(Failure(path, "type", f"{path}: number expected, got {_describe(got)}"))
+            out.append(Failure(path, "type", f"{path}: number expected, got {_describe(got)}", where=where))
         elif depth >= 2 and not np.isclose(got, expected, rtol=rtol, atol=atol):
             out.append(Failure(path, "values",
-                               f"{path}: expected {_fmt(expected)}, got {_fmt(got)}"))
+                               f"{path}: expected {_fmt(expected)}, got {_fmt(got)}", where=where))
         return
     if isinstance(expected, np.ndarray):
-        _walk_array(expected, got, path, depth, rtol, atol, out)
+        _walk_array(expected, got, where, depth, rtol, atol, out)
         return
     if isinstance(expected, dict):
         same_kind = isinstance(got, dict)
@@ -107,44 +115,45 @@ def _walk(expected, got, path, depth, rtol, atol, out):
         same_kind = type(got) is type(expected)
     if not same_kind:
         out.append(Failure(path, "type",
-                           f"{path}: {_type_name(expected)} expected, got {_describe(got)}"))
+                           f"{path}: {_type_name(expected)} expected, got {_describe(got)}", where=where))
         return
     if isinstance(expected, dict):
         missing = [k for k in expected if k not in got]
         extra = [k for k in got if k not in expected]
         if missing:
-            out.append(Failure(path, "keys", f"{path}: missing keys {missing}"))
+            out.append(Failure(path, "keys", f"{path}: missing keys {missing}", where=where))
         if extra:
-            out.append(Failure(path, "keys", f"{path}: unexpected keys {extra}"))
+            out.append(Failure(path, "keys", f"{path}: unexpected keys {extra}", where=where))
         for k in expected:
             if k in got:
-                _walk(expected[k], got[k], f"{path}[{k!r}]", depth, rtol, atol, out)
+                _walk(expected[k], got[k], (*where, k), depth, rtol, atol, out)
     elif isinstance(expected, (list, tuple)):
         if depth >= 1 and len(got) != len(expected):
             out.append(Failure(path, "length",
-                               f"{path}: length {len(expected)} expected, got {len(got)}"))
+                               f"{path}: length {len(expected)} expected, got {len(got)}", where=where))
             return
         for i, (e, g) in enumerate(zip(expected, got)):
-            _walk(e, g, f"{path}[{i}]", depth, rtol, atol, out)
+            _walk(e, g, (*where, i), depth, rtol, atol, out)
     elif depth >= 2 and got != expected:
-        out.append(Failure(path, "values", f"{path}: expected {expected!r}, got {got!r}"))
+        out.append(Failure(path, "values", f"{path}: expected {expected!r}, got {got!r}", where=where))
 
 
-def _walk_array(expected, got, path, depth, rtol, atol, out):
+def _walk_array(expected, got, where, depth, rtol, atol, out):
+    path = _path(where)
     if not isinstance(got, np.ndarray) or got.ndim == 0:
-        out.append(Failure(path, "type", f"{path}: numpy array expected, got {_describe(got)}"))
+        out.append(Failure(path, "type", f"{path}: numpy array expected, got {_describe(got)}", where=where))
         return
     if depth < 1:
         return
     if got.shape != expected.shape:
         out.append(Failure(path, "shape",
-                           f"{path}: shape {expected.shape} expected, got {got.shape}"))
+                           f"{path}: shape {expected.shape} expected, got {got.shape}", where=where))
         return
     if depth < 2:
         return
     if not np.issubdtype(got.dtype, np.number):
         out.append(Failure(path, "type",
-                           f"{path}: numeric array expected, got dtype {got.dtype}"))
+                           f"{path}: numeric array expected, got dtype {got.dtype}", where=where))
         return
     bad = np.argwhere(~np.isclose(got, expected, rtol=rtol, atol=atol))
     if len(bad) == 0:
@@ -153,7 +162,7 @@ def _walk_array(expected, got, path, depth, rtol, atol, out):
                       for i in bad[:MAX_SHOWN])
     more = "; ..." if len(bad) > MAX_SHOWN else ""
     out.append(Failure(path, "values",
-                       f"{path}: {len(bad)} of {expected.size} values differ: {shown}{more}"))
+                       f"{path}: {len(bad)} of {expected.size} values differ: {shown}{more}", where=where))
 
 
 def _describe(x):
@@ -169,10 +178,10 @@ def compare_pair(expected, got, names, path="result", level="values", rtol=RTOL,
     first, second = names
     if not isinstance(got, (tuple, list)) or len(got) != 2:  # a list unpacks the same
         return [Failure(path, "type", f"{path}: a tuple ({first}, {second}) expected, "
-                                      f"got {_describe(got)}")]
+                                      f"got {_describe(got)}", NOT_A_PAIR, (path,))]
     if isinstance(got[1], dict) and not isinstance(got[0], dict) and isinstance(expected[0], dict):
         return [Failure(path, "type", f"{path}: ({first}, {second}) expected, "
-                                      f"got them in the order ({second}, {first})")]
+                                      f"got them in the order ({second}, {first})", PAIR_SWAPPED, (path,))]
     return (compare(expected[0], got[0], first, level, rtol, atol)
             + compare(expected[1], got[1], second, level, rtol, atol))
 
@@ -245,7 +254,3 @@ def _check(c):
         return compare_pair(c.expected, c.got, c.names, level=c.kind)
     return compare(c.expected, c.got, level=c.kind)
 
-
-def run_checks(function, checks):
-    """Evaluate the checks; print the success line, or raise PublicTestFailure."""
-    return announce(evaluate(function, checks))

@@ -2,54 +2,22 @@
 
 ``diagnose(target, reference, ...)`` runs both functions on the same small
 input while recording their calls to the helper library (``trace.py``), walks
-the two call lists side by side and returns a ``Finding``: the step that
-differs (one of ``STEPS``) and a short explanation. Nothing of the reference
+the two call lists side by side and returns a ``findings.Finding``: the step
+that differs (one of ``STEPS``), the kind of difference (set where it is
+found, so no one reads it back from the explanation), the call and argument,
+and the explanation a learner reads. Nothing of the reference
 is printed but the values it was called with. The reference is supplied by
 the caller (a hidden test), so this module holds no solution.
 """
-from dataclasses import dataclass
-
 import numpy as np
 
-from .checks import TRACE_ATOL, TRACE_RTOL, compare_pair
+from .calls import FORWARD, layer_of as _layer_of, same as _same
+from .checks import NOT_A_PAIR, PAIR_SWAPPED, compare_pair
+from .findings import STEPS, Finding  # noqa: F401 -- STEPS: the steps a Finding names
 from .trace import recording, snapshot
+from .wiring import ORDER, called_late, wiring_finding
 
-STEPS = ("use of globals", "initialization", "forward activations", "cost",
-         "start of the backward pass", "backward activations", "the caches", "the gradients", "the update",
-         "the learning rate", "cost recording", "the iteration count",
-         "the return value", "an error")
 GLOBAL_NAMES = ("train_x", "train_y", "test_x", "test_y", "train_x_orig", "test_x_orig")
-
-
-@dataclass
-class Finding:
-    step: str
-    message: str
-    kind: str = ""  # short kind of difference, e.g. "dA has the opposite sign" (signature.py)
-
-    def __post_init__(self):
-        if not self.kind:
-            from .signature import kind_of
-
-            self.kind = kind_of(self.step, self.message)
-
-    def __str__(self):
-        return f"{self.step}: {self.message}"
-
-
-def _same(a, b):
-    """Equal up to float noise, for arrays, dicts, lists, tuples and scalars."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    if isinstance(a, str) or isinstance(b, str):
-        return a == b
-    try:
-        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    except (TypeError, ValueError):
-        return a is b or a == b
-    return a.shape == b.shape and np.allclose(a, b, rtol=TRACE_RTOL, atol=TRACE_ATOL)
 
 
 def _first_values(x, n=3):
@@ -102,15 +70,6 @@ def _globals_used(target, calls):
     return None, None
 
 
-def _layer_of(calls, k, name):
-    """1-based position of calls[k] among calls of the same helper in its iteration."""
-    start = k
-    while start > 0 and calls[start - 1].name != "update_parameters":
-        start -= 1
-    same = [i for i in range(start, k + 1) if calls[i].name == name]
-    return len(same)
-
-
 def _versus(got, want):
     """'got vs want' in a few values, or their shapes when those differ."""
     if got is None:
@@ -139,7 +98,7 @@ def _examples(calls):
 
 
 def _learning_rate_relation(got, learning_rate, calls):
-    """How the rate given to update_parameters derives from the function's own, as advice, or None."""
+    """How the rate given to update_parameters derives from the function's own: (kind, advice) or None."""
     try:
         g, lr = float(got), float(learning_rate)
     except (TypeError, ValueError):
@@ -147,25 +106,23 @@ def _learning_rate_relation(got, learning_rate, calls):
     if lr == 0 or g == 0:
         return None
     if np.isclose(g, -lr):
-        return "update_parameters already subtracts, so pass learning_rate as it is."
+        return "learning rate negated", "update_parameters already subtracts, so pass learning_rate as it is."
     if np.isclose(g, lr * lr):
-        return "It is learning_rate squared: pass learning_rate as it is."
+        return "learning rate squared", "It is learning_rate squared: pass learning_rate as it is."
     ratio = lr / g
     if ratio > 1.5 and np.isclose(ratio, round(ratio)):
         n = int(round(ratio))
         if n == _examples(calls):
-            return (f"It is learning_rate divided by the number of examples ({n}): the gradients "
-                    "are already averages, so pass learning_rate as it is.")
-        return f"It is learning_rate divided by {n}: pass learning_rate as it is."
+            return "learning rate divided by m", (
+                f"It is learning_rate divided by the number of examples ({n}): the gradients "
+                "are already averages, so pass learning_rate as it is.")
+        return "learning rate divided", f"It is learning_rate divided by {n}: pass learning_rate as it is."
     return None
 
 
 def _swapped(r, m):
     """True when the learner's call gives AL and Y the other way round."""
     return _same(m.args.get("AL"), r.args.get("Y")) and _same(m.args.get("Y"), r.args.get("AL"))
-
-
-FORWARD = ("linear_activation_forward", "L_model_forward")
 
 
 def _cache_finding(k, m, arg, got, want, mine, where):
@@ -176,22 +133,23 @@ def _cache_finding(k, m, arg, got, want, mine, where):
     forward = [c for c in mine[start:k] if c.name in FORWARD]
     if arg == "caches":
         if isinstance(got, (list, tuple)) and _same(list(got)[::-1], list(want)):
-            detail = "the caches are in reverse order; pass them as L_model_forward returned them."
+            kind, detail = "caches reversed", \
+                "the caches are in reverse order; pass them as L_model_forward returned them."
         elif any(_same(c.result[1], got) for c in mine[:start] if c.name in FORWARD and c.result):
-            detail = "the caches come from an earlier iteration; pass the ones of this iteration's forward pass."
+            kind, detail = "caches of an earlier iteration", \
+                "the caches come from an earlier iteration; pass the ones of this iteration's forward pass."
         else:
-            detail = "the caches are not the ones L_model_forward returned in this iteration."
-        return Finding("the caches", f"{where}: {detail}")
+            kind, detail = "wrong cache", "the caches are not the ones L_model_forward returned in this iteration."
+        return Finding("the caches", kind, f"{where}: {detail}", m.name, arg)
     made = [i for i, c in enumerate(forward, 1) if c.result and _same(c.result[1], got)]
     meant = [i for i, c in enumerate(forward, 1) if c.result and _same(c.result[1], want)]
     if made and meant:
-        return Finding("the caches", f"{where} got the cache of forward layer {made[0]}, expected the one "
-                       f"of layer {meant[0]}: each backward step takes the cache of its own layer's forward step.")
-    return Finding("the caches", f"{where}: the cache is not one this iteration's forward pass returned.")
-
-
-BACKWARD = ("linear_activation_backward", "L_model_backward")
-INITIALIZE = ("initialize_parameters", "initialize_parameters_deep")
+        return Finding("the caches", "cache of another layer",
+                       f"{where} got the cache of forward layer {made[0]}, expected the one of layer "
+                       f"{meant[0]}: each backward step takes the cache of its own layer's forward step.",
+                       m.name, arg, f"layer {meant[0]}", f"layer {made[0]}")
+    return Finding("the caches", "wrong cache",
+                   f"{where}: the cache is not one this iteration's forward pass returned.", m.name, arg)
 
 
 def _compare_call(k, r, m, mine, learning_rate, ref_calls=()):
@@ -202,72 +160,89 @@ def _compare_call(k, r, m, mine, learning_rate, ref_calls=()):
         got = m.args.get(arg)
         if _same(want, got):
             continue
-        from .wiring import wiring_finding
-
         wired = wiring_finding(k, m, mine, ref_calls, arg, got, want, it)
         if wired:
             return wired
         if arg == "activation":
             phase = "forward" if "forward" in m.name else "backward"
             n = _layer_of(mine, k, m.name)
-            return Finding(f"{phase} activations",
+            return Finding(f"{phase} activations", f"{got!r} where {want!r} belongs",
                            f"the {_ordinal(n)} call of {m.name} in iteration {it} uses "
-                           f"activation {got!r}, expected {want!r}.")
+                           f"activation {got!r}, expected {want!r}.", m.name, arg, repr(want), repr(got))
         if arg == "learning_rate":
-            fix = _learning_rate_relation(got, learning_rate, mine) or \
-                "Pass the argument on instead of a fixed number."
-            return Finding("the learning rate",
+            kind, fix = _learning_rate_relation(got, learning_rate, mine) or \
+                ("fixed learning rate", "Pass the argument on instead of a fixed number.")
+            return Finding("the learning rate", kind,
                            f"update_parameters got learning_rate={_number(got)}, but the function was "
-                           f"called with learning_rate={learning_rate!r}. {fix}")
+                           f"called with learning_rate={learning_rate!r}. {fix}",
+                           m.name, arg, _number(learning_rate), _number(got))
         if arg in ("cache", "caches"):
             return _cache_finding(k, m, arg, got, want, mine, where)
         if arg in ("AL", "Y") and m.name in ("compute_cost", "L_model_backward") and _swapped(r, m):
             return Finding("cost" if m.name == "compute_cost" else "start of the backward pass",
-                           f"{where}: AL and Y are given in the wrong order; the last layer's "
-                           "output comes first, then the labels Y.")
+                           "AL and Y swapped", f"{where}: AL and Y are given in the wrong order; the last "
+                           "layer's output comes first, then the labels Y.", m.name, arg)
         if m.name in ("linear_activation_backward", "L_model_backward") and arg in ("dA", "AL", "Y"):
             first_backward = all(c.name not in ("linear_activation_backward", "L_model_backward")
                                  for c in mine[k - _layer_of(mine, k, m.name) + 1:k]) \
                 and _layer_of(mine, k, m.name) == 1
             if first_backward and arg == "dA":
-                sign = " It has the opposite sign." if _same(-np.asarray(want), got) else ""
-                return Finding("start of the backward pass",
+                opposite = _same(-np.asarray(want), got)
+                return Finding("start of the backward pass", "dA has the opposite sign" if opposite else "wrong dA",
                                f"{where}: dA, the derivative of the cost with respect to the "
-                               f"output, is {_first_values(got)}, expected {_first_values(want)}.{sign}")
+                               f"output, is {_first_values(got)}, expected {_first_values(want)}."
+                               + " It has the opposite sign." * opposite,
+                               m.name, arg, _first_values(want), _first_values(got))
+            shown = _first_values(got) if got is not None else "missing"
             return Finding("backward activations" if arg == "dA" else "start of the backward pass",
-                           f"{where}: argument {arg} differs from what was expected "
-                           f"({_first_values(got) if got is not None else 'missing'} vs {_first_values(want)}).")
+                           f"wrong argument {arg}", f"{where}: argument {arg} differs from what was expected "
+                           f"({shown} vs {_first_values(want)}).", m.name, arg, _first_values(want), shown)
         if m.name in ("linear_activation_forward", "L_model_forward"):
             if arg in ("A_prev", "X") and _layer_of(mine, k, m.name) == 1:
-                return Finding("forward activations",
-                               f"{where}: the input is not X ({_first_values(got)} vs {_first_values(want)}).")
+                return Finding("forward activations", "input is not X",
+                               f"{where}: the input is not X ({_first_values(got)} vs {_first_values(want)}).",
+                               m.name, arg, _first_values(want), _first_values(got))
             if it > 0 and arg in ("W", "b", "parameters"):
                 prev = [c for c in mine[:k] if c.name == m.name]
                 stale = len(prev) >= 1 and any(_same(c.args.get(arg), got) for c in prev)
                 if stale:
-                    return Finding("the update",
+                    return Finding("the update", "weights not read back after the update",
                                    f"{where} still uses the weights of an earlier iteration: after "
-                                   "update_parameters, read the new values back from parameters.")
-                return Finding("the update", f"{where}: argument {arg} is not the updated value.")
+                                   "update_parameters, read the new values back from parameters.", m.name, arg)
+                return Finding("the update", "parameters not the updated ones",
+                               f"{where}: argument {arg} is not the updated value.", m.name, arg)
             if it == 0 and arg in ("W", "b", "parameters"):
-                return Finding("initialization",
-                               f"{where}: argument {arg} is not what initialization returned.")
-            return Finding("forward activations", f"{where}: argument {arg} differs "
-                           f"({_first_values(got) if got is not None else 'missing'} vs {_first_values(want)}).")
+                return Finding("initialization", "parameters not from initialization",
+                               f"{where}: argument {arg} is not what initialization returned.", m.name, arg)
+            shown = _first_values(got) if got is not None else "missing"
+            return Finding("forward activations", f"wrong argument {arg}", f"{where}: argument {arg} differs "
+                           f"({shown} vs {_first_values(want)}).", m.name, arg, _first_values(want), shown)
         if m.name == "compute_cost":
-            return Finding("cost", f"{where}: argument {arg} differs ({_versus(got, want)}); "
-                           "pass the last layer's output and the labels Y.")
+            return Finding("cost", f"wrong argument {arg}", f"{where}: argument {arg} differs "
+                           f"({_versus(got, want)}); pass the last layer's output and the labels Y.", m.name, arg)
         if m.name.startswith("initialize"):
-            return Finding("initialization",
-                           f"{m.name} was called with {arg}={got!r}, expected {want!r}.")
+            return Finding("initialization", f"{m.name} called with other arguments",
+                           f"{m.name} was called with {arg}={got!r}, expected {want!r}.",
+                           m.name, arg, repr(want), repr(got))
         if m.name == "update_parameters":
             step = "backward activations" if arg == "grads" else "the update"
-            return Finding(step, f"{where}: argument {arg} differs from what was expected.")
-        return Finding("an error", f"{where}: argument {arg} differs from what was expected.")
+            return Finding(step, f"wrong argument {arg}",
+                           f"{where}: argument {arg} differs from what was expected.", m.name, arg)
+        return Finding("an error", f"wrong argument {arg}",
+                       f"{where}: argument {arg} differs from what was expected.", m.name, arg)
     if not _same(r.result, m.result):
-        return Finding("an error", f"{where} returned something else for the same arguments: "
-                       "did the notebook redefine a helper function?")
+        return Finding("an error", "a helper was redefined", f"{where} returned something else for the "
+                       "same arguments: did the notebook redefine a helper function?", m.name)
     return None
+
+
+def _return_finding(failures):
+    """The Finding for a returned (parameters, costs) unlike the reference's (checks.Failure list)."""
+    first = failures[:2]
+    kind = {PAIR_SWAPPED: "(costs, parameters) swapped", NOT_A_PAIR: "not a (parameters, costs) tuple"}.get(
+        first[0].pair, "wrong keys" if any(f.kind == "keys" for f in first)
+        else "wrong shape" if any(f.kind == "shape" for f in first) else "wrong values")
+    return Finding("the return value", kind, "; ".join(map(str, first)), None, first[0].path)
 
 
 def reference_run(reference, inputs, learning_rate, num_iterations):
@@ -314,58 +289,58 @@ def diagnose(target, reference, inputs, learning_rate=0.05, num_iterations=3):
     name, call = _globals_used(target, mine)
     if name:
         who = f"{call.name} was given" if call else "the function reads"
-        return Finding("use of globals",
+        return Finding("use of globals", "a notebook global instead of an argument",
                        f"{who} the notebook's global {name} instead of the function's own "
                        "arguments (X, Y). Use only the arguments.")
     for k, (r, m) in enumerate(zip(ref_calls, mine)):
         if r.name != m.name:
             it = _iteration_of(mine, k)
             if r.name == "update_parameters" and all(c.name != "update_parameters" for c in mine):
-                return Finding("the update", "update_parameters is never called, so the "
-                               "parameters never change.")
+                return Finding("the update", "no update", "update_parameters is never called, so the "
+                               "parameters never change.", r.name)
             if r.name.startswith("initialize") or m.name.startswith("initialize"):
-                return Finding("initialization", f"expected {r.name} to be called here, "
-                               f"found {m.name} (iteration {it}).")
+                return Finding("initialization", f"{m.name} called where {r.name} belongs",
+                               f"expected {r.name} to be called here, found {m.name} (iteration {it}).",
+                               m.name, None, r.name, m.name)
             step = {"compute_cost": "cost", "update_parameters": "the update"}.get(
                 r.name, "forward activations" if "forward" in r.name else "backward activations")
-            from .wiring import ORDER, called_late
-
             late = called_late(k, ref_calls, mine)
             if late:
-                return Finding(step, f"in iteration {it}, {r.name} is called after {late}; {ORDER[step]}.")
-            return Finding(step, f"in iteration {it}, expected a call to {r.name}, found {m.name}.")
+                return Finding(step, f"{r.name} called too late",
+                               f"in iteration {it}, {r.name} is called after {late}; {ORDER[step]}.", r.name)
+            return Finding(step, f"{m.name} called where {r.name} belongs",
+                           f"in iteration {it}, expected a call to {r.name}, found {m.name}.",
+                           m.name, None, r.name, m.name)
         finding = _compare_call(k, r, m, mine, learning_rate, ref_calls)
         if finding:
             return finding
     if err is not None:
-        return Finding("an error", f"{type(err).__name__}: {err}")
+        raised = type(err).__name__
+        return Finding("an error", f"raises {raised}" if raised.endswith(("Error", "Exception"))
+                       else "raises an error", f"{raised}: {err}")
     ref_iters, my_iters = (sum(c.name == "compute_cost" for c in calls) for calls in (ref_calls, mine))
     if ref_iters != my_iters:
-        return Finding("the iteration count", f"the loop ran {my_iters} iterations for "
-                       f"num_iterations={num_iterations}; expected {ref_iters}.")
+        return Finding("the iteration count", "too few iterations" if my_iters < ref_iters
+                       else "too many iterations", f"the loop ran {my_iters} iterations for "
+                       f"num_iterations={num_iterations}; expected {ref_iters}.",
+                       None, "num_iterations", str(ref_iters), str(my_iters))
     if len(mine) != len(ref_calls):
         missing = [c.name for c in ref_calls[len(mine):]] or [c.name for c in mine[len(ref_calls):]]
         return Finding("the update" if "update_parameters" in missing else "an error",
-                       f"the calls differ at the end: {missing[:3]}.")
+                       "calls missing or extra at the end", f"the calls differ at the end: {missing[:3]}.")
     failures = compare_pair(snapshot(ref_out), out, ("parameters", "costs"), level="type")
     if failures:
-        return Finding("the return value", "; ".join(map(str, failures[:2])))
+        return _return_finding(failures)
     ref_costs, my_costs = ref_out[1], out[1]
     as_numbers = lambda costs: [np.squeeze(c) for c in costs]  # a cost kept as a (1, 1) array is right
     if len(ref_costs) != len(my_costs) or not _same(as_numbers(ref_costs), as_numbers(my_costs)):
-        return Finding("cost recording", f"costs has {len(my_costs)} entries "
+        got, want = len(my_costs), len(ref_costs)
+        kind = ("costs recorded too often" if got > want else
+                "costs recorded too rarely" if got < want else "wrong cost values")
+        return Finding("cost recording", kind, f"costs has {len(my_costs)} entries "
                        f"{_first_values(my_costs) if len(my_costs) else ''}, expected {len(ref_costs)} "
                        f"{_first_values(ref_costs)}: record the cost when i % 100 == 0.")
     failures = compare_pair(snapshot(ref_out), out, ("parameters", "costs"), level="values")
     if failures:
-        return Finding("the return value", "; ".join(map(str, failures[:2])))
+        return _return_finding(failures)
     return None
-
-
-def check_steps(target, reference, name, inputs, learning_rate=0.05, num_iterations=3):
-    """Raise AssertionError naming the first wrong step; print nothing when all agree."""
-    finding = diagnose(target, reference, inputs, learning_rate, num_iterations)
-    if finding:
-        message = f"{name}, {finding}"
-        print(message)
-        raise AssertionError(message)

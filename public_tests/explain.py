@@ -72,7 +72,7 @@ def first_step(target, name, inputs):
         inputs: the public test's (X, Y, layers_dims).
 
     Returns:
-        tuple: (diagnose.Finding or None, the trace_data.StoredTrace or None). Both
+        tuple: (findings.Finding or None, the trace_data.StoredTrace or None). Both
         None when the diagnosis could not run (it never raises).
     """
     try:
@@ -91,7 +91,7 @@ def step_lines(finding, stored, max_lines=MAX_STEP_LINES):
     """The named step as a failure message shows it, wrapped.
 
     Args:
-        finding: a diagnose.Finding.
+        finding: a findings.Finding.
         stored: the trace_data.StoredTrace it was found with (its call and arguments).
         max_lines: the most lines to use.
 
@@ -99,9 +99,19 @@ def step_lines(finding, stored, max_lines=MAX_STEP_LINES):
         list of str, e.g. ["First step that differs (call 4, learning_rate=0.1,
         num_iterations=3): start of the backward pass: in iteration 0, ...", ...].
     """
-    where = (f"call {stored.call}, learning_rate={stored.learning_rate}, "
-             f"num_iterations={stored.num_iterations}")
-    return wrap(f"First step that differs ({where}): {finding}", max_lines=max_lines)
+    return wrap(f"First step that differs ({where(stored)}): {finding}", max_lines=max_lines)
+
+
+def where(stored):
+    """The call a stored trace is of, as a failure message names it.
+
+    Args:
+        stored: a trace_data.StoredTrace.
+
+    Returns:
+        str, e.g. "call 4, learning_rate=0.1, num_iterations=3".
+    """
+    return f"call {stored.call}, learning_rate={stored.learning_rate}, num_iterations={stored.num_iterations}"
 
 
 def look_at(step):

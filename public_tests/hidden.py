@@ -1,8 +1,9 @@
 """Support for the notebook's hidden tests (the tests themselves stay hidden).
 
 Nothing here is a solution: the hidden test cells bring their own reference
-and use these helpers to run it, compare results, hide notebook globals, and
-turn any failure into a message that names the first wrong step.
+and call ``check_cell``, which runs the cases ``hidden_cases.CASES`` lists for
+the cell with these helpers: run the reference, compare results, hide notebook
+globals, and turn any failure into a message that names the first wrong step.
 """
 import contextlib
 import io
@@ -13,6 +14,8 @@ import numpy as np
 from . import TWO_LAYER
 from .checks import SAME_ATOL, SAME_RTOL, compare, compare_pair, is_number_like, is_sequence
 from .diagnose import diagnose
+from .findings import emit, record
+from .hidden_cases import CASES, NOTEBOOK_NAMES, course_inputs, inputs_of
 
 # "The same computation as the reference": float noise only. The hidden tests
 # and the re-run outside the kernel (dnn_course/preprocessors/verify.py) both use it; the
@@ -39,7 +42,7 @@ def differences(got, want, parts=EVERYTHING, level="values"):
     order); the types, keys, shapes and values only of the ``parts`` named.
     """
     failures = [f for f in compare_pair(want, got, PAIR, level="type", rtol=RTOL, atol=ATOL)
-                if f.path.split("[")[0] in parts or f.path == "result"]
+                if f.where[0] in parts or f.where == ("result",)]
     if failures or level == "type":
         return failures
     return [f for part in parts
@@ -48,10 +51,16 @@ def differences(got, want, parts=EVERYTHING, level="values"):
 
 def _short(failure):
     """One short line for a failure; values are not shown (they are the reference's)."""
-    if failure.kind == "values":
-        where = re.sub(r"^(?:result\[0\]|parameters)\['(\w+)'\]$", r"\1", failure.path)
-        return f"wrong values in {re.sub(r'^(?:result.1.|costs).*', 'costs', where)}"
-    return str(failure)
+    if failure.kind != "values":
+        return str(failure)
+    root, *keys = failure.where or (failure.path,)
+    if root == "result" and keys[:1] in ([0], [1]):  # a whole (parameters, costs) result
+        root, keys = PAIR[keys[0]], keys[1:]
+    if root == "costs":
+        return "wrong values in costs"
+    if root == "parameters" and len(keys) == 1:
+        return f"wrong values in {keys[0]}"
+    return f"wrong values in {failure.path}"
 
 
 def assert_same(name, got, want, what, parts=EVERYTHING):
@@ -217,7 +226,8 @@ class Diagnosis:
 @contextlib.contextmanager
 def explained(target, reference, name):
     """On any failure inside the block, raise one AssertionError that also names
-    the first step where target departs from reference.
+    the first step where target departs from reference, and emit the same as data
+    (``findings.record``, a display output the grader keeps and the learner never sees).
 
     Yields a ``Diagnosis``: call its ``case(learning_rate, num_iterations)``
     before each checked call, so the diagnosis uses that call's hyperparameters.
@@ -236,10 +246,13 @@ def explained(target, reference, name):
         except Exception:  # the diagnosis must never hide the original failure
             finding = None
         useful = finding and finding.step != "an error"  # an error is already said
-        on = (f" (seen on a small input with learning_rate={hp['learning_rate']}, "
-              f"num_iterations={hp['num_iterations']})")
-        step = f" First step that differs from the method: {finding}{on}" if useful else ""
-        raise AssertionError(first + "." * (not first.endswith(".")) + step) from None
+        seen_on = f"seen on a small input with learning_rate={hp['learning_rate']}, " \
+            f"num_iterations={hp['num_iterations']}"
+        step = f" First step that differs from the method: {finding} ({seen_on})" if useful else ""
+        check = first + "." * (not first.endswith("."))
+        emit(record(check, finding if useful else None, seen_on if useful else None,
+                    None if isinstance(exc, AssertionError) else type(exc).__name__))
+        raise AssertionError(check + step) from None
 
 
 @contextlib.contextmanager
@@ -250,3 +263,79 @@ def without_globals(namespace, names):
         yield
     finally:
         namespace.update(hidden)
+
+
+def _what(case):
+    """How a hidden cell names a case in its failure message."""
+    if case.keeps_inputs:
+        return f"learning_rate={case.learning_rate}, num_iterations={case.num_iterations}, print_cost={case.print_cost}"
+    if case.inputs == "course":
+        return f"course data, layers_dims={case.dims}, num_iterations={case.num_iterations}"
+    return f"layers_dims={case.dims!r}, {case.inputs[3]} examples"
+
+
+def _check_case(case, target, reference, why, data):
+    """One case of a comparing cell: the reference's result and the function's, compared."""
+    X, Y = data
+    hp = {"learning_rate": case.learning_rate, "num_iterations": case.num_iterations}
+    printing = {"print_cost": case.print_cost} if case.compare == "all" else {}
+    want, lines = run_quiet(reference, X, Y, case.dims, **hp, **printing)
+    why.case(**hp)
+    X0, Y0 = X.copy(), Y.copy()
+    if case.seed_before is not None:
+        np.random.seed(case.seed_before)
+    given = (X, Y) if case.keeps_inputs else (X.copy(), Y.copy())
+    got, printed = run_quiet(target, *given, case.dims, **hp, **printing)
+    what, name = _what(case), case.function
+    if case.keeps_inputs:
+        assert np.array_equal(X, X0) and np.array_equal(Y, Y0), f"{name} must not modify X or Y ({what})"
+    assert_same(name, got, want, what, EVERYTHING if case.compare == "all" else PARAMETERS)
+    if case.compare == "all":
+        assert_printed(name, printed, lines, case.print_cost, case.num_iterations, what)
+
+
+def _check_alone(case, target, why, namespace, data):
+    """The no-globals case: the function runs without the notebook's names, and gives the same
+    result with them."""
+    X, Y = data
+    name, hp = case.function, {"learning_rate": case.learning_rate, "num_iterations": case.num_iterations}
+    why.case(**hp)
+    with without_globals(namespace, NOTEBOOK_NAMES):
+        np.random.seed(case.seed_before)
+        try:
+            alone, _ = run_quiet(target, X.copy(), Y.copy(), case.dims, **hp)
+        except NameError as e:
+            raise AssertionError(f"{name} uses a variable of the notebook instead of its arguments: {e}") from None
+    assert_well_formed(name, alone, "with the notebook's variables removed")
+    np.random.seed(case.seed_before)
+    try:
+        together, _ = run_quiet(target, X.copy(), Y.copy(), case.dims, **hp)
+    except Exception as e:
+        raise AssertionError(f"{name} runs without the notebook's variables but raises {type(e).__name__} "
+                             "with them: it uses a variable of the notebook instead of its arguments") from None
+    assert_same_result(name, together, alone, "with the notebook's variables, compared with a run without them")
+
+
+def check_cell(grade_id, target, reference, namespace):
+    """Run a hidden test cell: every case ``hidden_cases.CASES`` lists for it, explained on failure.
+
+    Args:
+        grade_id: the cell's nbgrader grade id.
+        target: the learner's function.
+        reference: the cell's reference function.
+        namespace: the notebook's globals (the no-globals cell removes names from it for a while).
+
+    Raises:
+        AssertionError: the first case that fails, naming the first step that differs.
+    """
+    cases = CASES[grade_id]
+    course = None
+    with explained(target, reference, cases[0].function) as why:
+        for case in cases:
+            if case.inputs == "course":
+                course = course or course_inputs()
+            data = course if case.inputs == "course" else inputs_of(case)
+            if case.compare == "runs":
+                _check_alone(case, target, why, namespace, data)
+            else:
+                _check_case(case, target, reference, why, data)

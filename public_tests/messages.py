@@ -1,6 +1,8 @@
 """A failed public test told in a few plain lines: the failed checks, the step, what to look at."""
 import textwrap
 
+from .findings import record
+
 GREEN, RED, RESET = "\033[92m", "\033[91m", "\033[0m"
 
 MAX_LINES = 10  # lines of a failure message, at most
@@ -42,13 +44,20 @@ class PublicTestFailure(AssertionError):
     differs when it is known), then ``hints`` (what to look at). IPython shows
     exactly these lines (``_render_traceback_``), so the test cell,
     JupyterLab's Validate dialog and ``nbgrader validate`` all show the same
-    short text. ``report`` holds the structured result.
+    short text. ``report`` holds the structured result; ``finding`` the first
+    step that differs (a findings.Finding) when named, ``seen_on`` where it was
+    seen, ``raised`` the class name of what the function raised, if it did.
     """
 
-    def __init__(self, report, reason, details=(), hints=()):
+    def __init__(self, report, reason, details=(), hints=(), finding=None, seen_on=None, raised=None):
         self.report, self.reason = report, reason
         self.details, self.hints = list(details), list(hints)
+        self.finding, self.seen_on, self.raised = finding, seen_on, raised
         super().__init__("\n".join(self.lines()))
+
+    def record(self):
+        """The failure as data (findings.record), for the grader."""
+        return record(self.reason, self.finding, self.seen_on, self.raised)
 
     def lines(self):
         """The message's lines: reason, details, hints."""
@@ -133,7 +142,8 @@ def failure_lines(report, max_differences=MAX_LINES_SHOWN):
     return lines + shown
 
 
-def failed_error(report, message=None, step=(), look_at=None, named=None):
+def failed_error(report, message=None, step=(), look_at=None, named=None, finding=None, seen_on=None,
+                 raised=None):
     """The PublicTestFailure of a failed public test (an AssertionError), report attached.
 
     Args:
@@ -142,15 +152,17 @@ def failed_error(report, message=None, step=(), look_at=None, named=None):
             all (e.g. not implemented); None to describe the failed checks.
         step: lines naming the first step that differs (``explain.step_lines``), if known.
         look_at: the hint line for that step, if known (else one by the first difference).
-        named: the name of that step (diagnose.STEPS), if known: the line about global
+        named: the name of that step (findings.STEPS), if known: the line about global
             variables ends the message only when it is "use of globals".
+        finding, seen_on: that step as data (findings.Finding) and where it was seen, if known.
+        raised: the class name of what the function raised, if it did.
 
     Returns:
         PublicTestFailure: reason line, failed checks, the step, then what to look at,
         at most MAX_LINES lines.
     """
     if message is not None:
-        return PublicTestFailure(report, message)
+        return PublicTestFailure(report, message, raised=raised)
     first_check = next(r for r in report.results if not r.passed)
     first = first_check.failures[0]
     total = len(report.results)
@@ -161,7 +173,7 @@ def failed_error(report, message=None, step=(), look_at=None, named=None):
     head = failure_lines(report, 0)
     room = MAX_LINES - 1 - len(hints) - len(step) - len(head)
     details = failure_lines(report, min(MAX_LINES_SHOWN, room)) + step
-    return PublicTestFailure(report, reason, details, hints)
+    return PublicTestFailure(report, reason, details, hints, finding, seen_on)
 
 
 def announce(report):

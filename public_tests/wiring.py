@@ -7,7 +7,8 @@ received it and the argument, by naming both values after what the loop had at
 that point (``known_values``). ``called_late`` tells a call made later than the
 reference makes it from one that is missing.
 """
-from .diagnose import BACKWARD, FORWARD, INITIALIZE, Finding, _layer_of, _same
+from .calls import BACKWARD, FORWARD, INITIALIZE, layer_of as _layer_of, same as _same
+from .findings import Finding
 
 
 def known_values(calls, k):
@@ -83,7 +84,7 @@ def wiring_finding(k, m, mine, ref_calls, arg, got, want, it):
         it: the iteration of the call.
 
     Returns:
-        diagnose.Finding or None.
+        findings.Finding or None.
     """
     if m.name == "update_parameters" and arg == "grads" and isinstance(got, dict) and isinstance(want, dict):
         known = known_values(mine, k)
@@ -92,8 +93,10 @@ def wiring_finding(k, m, mine, ref_calls, arg, got, want, it):
                 continue
             held = _name_of(got[key], known)
             if held and held != key:
-                return Finding("the gradients", f"in iteration {it}, update_parameters got grads with {held} "
-                               f"under the key '{key}': store each layer's dW and db under that layer's keys.")
+                return Finding("the gradients", f"{held} stored as {key}",
+                               f"in iteration {it}, update_parameters got grads with {held} under the key "
+                               f"'{key}': store each layer's dW and db under that layer's keys.",
+                               m.name, arg, key, held)
         return None
     if m.name not in ("linear_activation_forward", "linear_activation_backward") or \
             arg not in ("A_prev", "W", "b", "dA"):
@@ -106,8 +109,9 @@ def wiring_finding(k, m, mine, ref_calls, arg, got, want, it):
                              if arg == "dA" else "another value")
     step = "forward activations" if m.name in FORWARD else \
         "start of the backward pass" if want_name is None and arg == "dA" else "backward activations"
-    return Finding(step, f"in iteration {it}, {_step_of_layer(mine, k, m)} got {got_name} as its "
-                   f"argument {arg}, expected {expected}.")
+    kind = f"{got_name} given as {arg}" + (f" where {want_name} belongs" if want_name else "")
+    return Finding(step, kind, f"in iteration {it}, {_step_of_layer(mine, k, m)} got {got_name} as its "
+                   f"argument {arg}, expected {expected}.", m.name, arg, want_name, got_name)
 
 
 # Where each call belongs in an iteration, said when a learner makes it too late.

@@ -1,15 +1,15 @@
 """Run the source notebook's graded test cells in-process against a given solution cell."""
 import contextlib
 import io
+from unittest import mock
 
 import nbformat
 
 from dnn_course.course.paths import source_notebook
+from dnn_course.course.prelude import namespace as prelude_namespace
 
 FUNCTIONS = ("two_layer_model", "L_layer_model")
 CONCERNS = ("hidden_shapes", "hidden_hyperparameters", "hidden_course_data", "hidden_no_globals")
-PRELUDE = ("import numpy as np\nfrom dnn_app_utils import *\n"
-           "from public_tests import two_layer_model_test, L_layer_model_test\n")
 
 
 def graded_cells(function):
@@ -38,20 +38,25 @@ def notebook_globals(function, course_data):
 
 def namespace(function, solution_source, course_data, extra=None):
     """A namespace built the way the notebook builds it, with the solution cell run in it."""
-    ns = {"__name__": "__main__"}
-    exec(PRELUDE, ns)
-    ns.update(notebook_globals(function, course_data))
-    ns.update(extra or {})
+    ns = prelude_namespace("__main__", {**notebook_globals(function, course_data), **(extra or {})})
     exec(compile(solution_source, f"<{function}>", "exec"), ns)
     return ns
 
 
-def run_cells(ns, cells):
-    """Execute each cell in ns; grade_id -> the error it raised (None when it passed)."""
+def run_cells(ns, cells, records=None):
+    """Execute each cell in ns; grade_id -> the error it raised (None when it passed).
+
+    records, if a dict, gets grade_id -> the finding record the cell emitted (as it
+    would display it in a kernel: public_tests.findings.emit).
+    """
     outcome = {}
     for gid, source in cells.items():
+        def emit(data, gid=gid):
+            if records is not None:
+                records[gid] = data
         try:
-            with contextlib.redirect_stdout(io.StringIO()):
+            with contextlib.redirect_stdout(io.StringIO()), mock.patch("public_tests.hidden.emit", emit), \
+                    mock.patch("public_tests.cell.emit", emit):
                 exec(compile(source, f"<{gid}>", "exec"), ns)
             outcome[gid] = None
         except Exception as exc:  # noqa: BLE001 -- a failing cell is a result
@@ -59,8 +64,9 @@ def run_cells(ns, cells):
     return outcome
 
 
-def failing(function, solution_source, course_data, extra=None):
-    """(set of grade_ids that fail, grade_id -> error) for `function` built from solution_source."""
+def failing(function, solution_source, course_data, extra=None, records=None):
+    """(set of grade_ids that fail, grade_id -> error) for `function` built from solution_source;
+    records, if a dict, gets the finding record each failed cell emitted (see run_cells)."""
     ns = namespace(function, solution_source, course_data, extra)
-    outcome = run_cells(ns, graded_cells(function))
+    outcome = run_cells(ns, graded_cells(function), records)
     return {g for g, e in outcome.items() if e is not None}, outcome

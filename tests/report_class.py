@@ -3,7 +3,7 @@ from dnn_course.admin.class_results import ClassResults, Person
 from dnn_course.course.paths import ASSIGNMENT
 from dnn_course.grading.results import SubmissionResult
 from dnn_course.grading.results import TestResult as CellResult
-from public_tests.signature import MARKER
+from public_tests.findings import Finding, record
 
 SIGN = "start of the backward pass"
 RATE = "the learning rate"
@@ -13,17 +13,26 @@ RATE_MSG = ("update_parameters got learning_rate=0.0075, but the function was ca
             "learning_rate=0.05. Pass the argument on instead of a fixed number.")
 
 
-def reason(step, message, what="wrong values in W1"):
-    """A failed hidden test's stored reason, shaped as public_tests.hidden.explained writes it."""
-    return f"AssertionError: two_layer_model: {what}. {MARKER}{step}: {message}"
+KINDS = {SIGN_MSG: "dA has the opposite sign", RATE_MSG: "fixed learning rate"}
+
+
+def reason(step, message, what="wrong values in W1", kind=None):
+    """A failed hidden test as grading keeps it: (its stored reason, error name, finding record),
+    shaped as public_tests.hidden.explained writes and emits them."""
+    check = f"two_layer_model: {what}."
+    finding = Finding(step, kind or KINDS.get(message, "other"), message)
+    return (f"AssertionError: {check} First step that differs from the method: {step}: {message}",
+            "AssertionError", record(check, finding, "seen on a small input with learning_rate=0.05"))
 
 
 def graded(student, failures, score=None):
-    """A graded result; failures maps grade id -> reason (all other tests pass)."""
+    """A graded result; failures maps grade id -> reason, or (reason, error name, finding record)
+    (all other tests pass)."""
     ids = ["correct_two_layer_model", "two_layer_model_hidden_shapes",
            "two_layer_model_hidden_course_data", "correct_L_layer_model",
            "L_layer_model_hidden_hyperparameters"]
-    tests = [CellResult(g, 0.0 if g in failures else 2.0, 2.0, failures.get(g, "")) for g in ids]
+    failed = {g: (f, f.partition(":")[0], None) if isinstance(f, str) else f for g, f in failures.items()}
+    tests = [CellResult(g, 0.0, 2.0, *failed[g]) if g in failed else CellResult(g, 2.0, 2.0) for g in ids]
     return SubmissionResult(student, "graded", sum(t.score for t in tests), 10.0, "", tests)
 
 
@@ -33,7 +42,9 @@ def hand_made_class():
             "two_layer_model_hidden_shapes": reason(SIGN, SIGN_MSG),
             "two_layer_model_hidden_course_data": reason(SIGN, SIGN_MSG)}
     rate = {"L_layer_model_hidden_hyperparameters": reason(RATE, RATE_MSG)}
-    blank = {"correct_L_layer_model": "AssertionError: L_layer_model is not implemented yet: write your code"}
+    not_yet = "L_layer_model is not implemented yet: write your code"
+    blank = {"correct_L_layer_model": (f"PublicTestFailure: {not_yet}", "PublicTestFailure",
+                                       record(not_yet, raised="NotImplementedError"))}
     results = [graded("ana", sign), graded("ben", rate), graded("<b>cy</b>", sign),
                graded("dee", rate), graded("eve", sign), graded("fay", {}), graded("gus", blank),
                SubmissionResult.not_graded("hal", 10.0, "the notebook is not valid JSON <here>")]

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dnn_course.course.paths import NOTEBOOK
-from dnn_course.grading.results import SubmissionResult, TestResult, notebook_problem
+from dnn_course.course.findings import findings_of
+from dnn_course.grading.results import SubmissionResult, cell_errors, failed_test, notebook_problem
 from dnn_course.preprocessors.execute import grading_time
 
 
@@ -48,30 +49,22 @@ def read_autograded(path):
         path: ``autograded/<student>/<assignment>/<notebook>``.
 
     Returns:
-        ``(reasons, order, notes, seconds)``: grade id -> one-line reason of the
-        error its cell raised (formatted as ``results._cell_reasons`` does),
-        grade ids in notebook order, tampering notes, and the seconds grading
-        took to run the notebook, as the grader recorded them (None if not
-        recorded). All empty when the file is missing or unreadable.
+        ``(errors, order, notes, seconds, findings)``: grade id -> (one-line reason,
+        error name) of the error its cell raised (``results.cell_errors``), grade ids
+        in notebook order, tampering notes, the seconds grading took to run the
+        notebook, as the grader recorded them (None if not recorded), and grade id ->
+        the failed cell's finding record (``course.findings.findings_of``). All empty when
+        the file is missing or unreadable.
     """
     try:
         nb = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}, [], [], None
-    reasons, order = {}, []
-    for cell in nb.get("cells", []):
-        meta = cell.get("metadata", {})
-        gid = meta.get("nbgrader", {}).get("grade_id")
-        if gid:
-            order.append(gid)
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        if gid and errors:
-            e = errors[-1]
-            first = str(e.get("evalue", "")).strip().split("\n")[0]
-            reasons[gid] = f"{e.get('ename', 'Error')}: {first}" if first else e.get("ename", "Error")
+        return {}, [], [], None, {}
+    cells = nb.get("cells", [])
+    order = [gid for gid in (c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells) if gid]
     _, seconds = grading_time(nb.get("metadata", {}))
     notes = list(nb.get("metadata", {}).get("dnn_course", {}).get("tampering", []))
-    return reasons, order, notes, seconds
+    return cell_errors(cells), order, notes, seconds, findings_of(nb.get("metadata", {}))
 
 
 def _query(gb, assignment):
@@ -125,12 +118,11 @@ def read_class(gb, root, assignment, students):
             out.results.append(SubmissionResult.not_graded(
                 student, max_score, problem or "not graded yet: run dnn-course grade"))
             continue
-        reasons, order, notes, seconds = read_autograded(graded_nb)
+        errors, order, notes, seconds, findings = read_autograded(graded_nb)
         for gid in order:
             position.setdefault(gid, len(position))
-        tests = []
-        for name, score, top in sorted(grades[student], key=lambda g: (position.get(g[0], len(position)), g[0])):
-            tests.append(TestResult(name, score, top, "" if score >= top else reasons.get(name, "did not pass")))
+        in_order = sorted(grades[student], key=lambda g: (position.get(g[0], len(position)), g[0]))
+        tests = [failed_test(name, score, top, errors, findings) for name, score, top in in_order]
         failed = [t for t in tests if t.reason]
         summary = "all tests passed" if not failed else f"{len(failed)} of {len(tests)} tests failed"
         if notes:

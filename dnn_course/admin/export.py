@@ -85,10 +85,10 @@ def write_json(results, path, assignment):
     from dnn_course.admin.mistake_groups import test_signature
 
     submissions = [r.as_dict() for r in results]
-    for sub in submissions:
-        for t in sub["tests"]:
-            if t["reason"]:
-                t.update(test_signature(t["reason"]))
+    for sub, r in zip(submissions, results):
+        for t, test in zip(sub["tests"], r.tests):
+            if test.reason:
+                t.update(test_signature(test))
     data = {"assignment": assignment, "submissions": submissions}
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return path

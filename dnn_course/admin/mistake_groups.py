@@ -1,17 +1,19 @@
 """Group a class's failed tests by the step their feedback names, then by failure signature.
 
-A failure signature is (step, kind), read from each failed test's stored
-reason by ``public_tests.signature.read_reason``: e.g. ("start of the backward
-pass", "dA has the opposite sign"). A learner counts once per signature,
+A failure signature is (step, kind), as the failed test cell found it
+(``TestResult.finding``, the record grading kept: ``public_tests.findings``):
+e.g. ("start of the backward pass", "dA has the opposite sign"); a failed test
+without one (a timeout, a dead kernel) names no step and its kind comes from
+the error's class name (``findings.unnamed_kind``). A learner counts once per signature,
 however many tests of theirs show it. For each function, failures that name
 no step (the function raised, timed out, was left blank) are used only when no
 test of that function names one, so one mistake is not counted twice.
 """
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from public_tests.signature import NOT_NAMED, read_reason
+from public_tests.findings import NOT_NAMED, unnamed_kind
+from public_tests.hidden_cases import CASES
 
 
 @dataclass
@@ -36,28 +38,47 @@ class StepGroup:
 
 
 def function_of(grade_id):
-    """The graded function a test cell checks: its grade id without "correct_" or "_hidden_...".
+    """The graded function a test cell checks, as the table of cases says.
 
     Args:
         grade_id: a test cell's nbgrader grade id.
 
     Returns:
-        e.g. ``"two_layer_model"`` for ``"two_layer_model_hidden_shapes"``.
+        e.g. ``"two_layer_model"`` for ``"two_layer_model_hidden_shapes"``; a grade id the
+        table does not know stands for itself.
     """
-    return re.sub(r"_hidden_\w*$", "", re.sub(r"^correct_", "", grade_id))
+    cases = CASES.get(grade_id)
+    return cases[0].function if cases else grade_id
 
 
-def test_signature(reason):
+def finding_of(test):
+    """The (step, kind, explanation) of one failed test.
+
+    Args:
+        test: a failed ``TestResult``.
+
+    Returns:
+        The step its finding names (or ``NOT_NAMED``), the kind of difference, and the
+        finding's explanation (the test's reason when it names no step).
+    """
+    found = test.finding
+    if found and found["step"] != NOT_NAMED:
+        return found["step"], found["kind"], found["message"] or ""
+    kind = found["kind"] if found else unnamed_kind(test.error)
+    return NOT_NAMED, kind, test.reason.strip()
+
+
+def test_signature(test):
     """What the JSON export says of one failed test.
 
     Args:
-        reason: the failed test's stored one-line reason.
+        test: a failed ``TestResult``.
 
     Returns:
         ``{"step", "kind", "signature", "explanation"}``; ``signature`` is
         ``"<step>: <kind>"``, the key reports group by.
     """
-    step, kind, explanation = read_reason(reason)
+    step, kind, explanation = finding_of(test)
     return {"step": step, "kind": kind, "signature": f"{step}: {kind}", "explanation": explanation}
 
 
@@ -73,7 +94,7 @@ def student_findings(result):
     by_function = {}
     for t in result.tests:
         if t.reason:
-            by_function.setdefault(function_of(t.grade_id), []).append((*read_reason(t.reason), t.grade_id))
+            by_function.setdefault(function_of(t.grade_id), []).append((*finding_of(t), t.grade_id))
     found = []
     for items in by_function.values():
         named = [f for f in items if f[0] != NOT_NAMED]

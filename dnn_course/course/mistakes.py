@@ -8,6 +8,9 @@ submissions.
 """
 import numpy as np
 
+from dnn_course.course.prelude import namespace
+from dnn_course.course.solutions import graded_points
+
 LOOP_2L = "    for i in range(0, num_iterations):\n"
 UPDATE = "parameters = update_parameters(parameters, grads, learning_rate)"
 RECORD = "        if i % 100 == 0:\n            costs.append(cost)\n"
@@ -188,16 +191,15 @@ CORRECT_VARIANTS = {
     },
 }
 
-# The graded cells of each function and their points (10 per function).
-POINTS = {"correct": 4, "hidden_shapes": 2, "hidden_hyperparameters": 2, "hidden_course_data": 1,
-          "hidden_no_globals": 1}
-P, S, H, C, G = POINTS  # public test, shapes, hyperparameters, course data, no globals
+# The graded cells of each function (their points: the notebook's nbgrader metadata, solutions.graded_points).
+CELLS = ("correct", "hidden_shapes", "hidden_hyperparameters", "hidden_course_data", "hidden_no_globals")
+P, S, H, C, G = CELLS  # public test, shapes, hyperparameters, course data, no globals
 LOOP = (P, S, H, C)  # a wrong training loop: every cell that compares trained parameters
 ALL = (P, S, H, C, G)  # a loop that raises on every input: it never returns a result to compare
 
 
 def grade_id(function, cell):
-    """The nbgrader grade_id of `function`'s graded cell `cell` (a key of POINTS)."""
+    """The nbgrader grade_id of `function`'s graded cell `cell` (one of CELLS)."""
     return f"correct_{function}" if cell == P else f"{function}_{cell}"
 
 
@@ -263,8 +265,17 @@ FAILS = {(f, m): frozenset(grade_id(f, c) for c in cells) for (f, m), cells in _
 
 
 def score(function, failed):
-    """Points `function` keeps (of 10) when the graded cells `failed` (grade_ids) fail."""
-    return sum(p for cell, p in POINTS.items() if grade_id(function, cell) not in failed)
+    """Points `function` keeps (of 10) when the graded cells `failed` (grade_ids) fail.
+
+    Args:
+        function: "two_layer_model" or "L_layer_model".
+        failed: grade ids of the cells that fail.
+
+    Returns:
+        float: the points of its other cells, as the source notebook's metadata gives them.
+    """
+    points = graded_points()
+    return sum(points[grade_id(function, cell)] for cell in CELLS if grade_id(function, cell) not in failed)
 
 # A same-shaped stand-in for the notebook's global training data.
 FAKE_GLOBALS = {"train_x": np.random.RandomState(0).randn(10, 10),
@@ -282,8 +293,6 @@ def mutate(source, replacements):
 
 def build(source, name, extra_globals=None):
     """Exec a solution cell's source the way the notebook runs it; return the function."""
-    ns = {"__name__": "mutant"}
-    exec("import numpy as np\nfrom dnn_app_utils import *\n", ns)
-    ns.update(extra_globals or {})
+    ns = namespace("mutant", extra_globals)
     exec(compile(source, f"<{name}>", "exec"), ns)
     return ns[name]

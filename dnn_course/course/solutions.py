@@ -3,13 +3,15 @@
 They are never shipped in a package: students have the release, whose solution
 regions are stubs. Instructor tools and tests load them from ``source/``.
 """
+from functools import lru_cache
+
 import nbformat
 
 from dnn_course.course.facts import MODELS
 from dnn_course.course.paths import source_notebook
+from dnn_course.course.prelude import namespace
 
 SOLUTION_IDS = MODELS
-PRELUDE = "import numpy as np\nfrom dnn_app_utils import *\n"
 
 
 def solution_sources(notebook=None):
@@ -28,8 +30,26 @@ def solution_sources(notebook=None):
 
 def load_solutions(notebook=None):
     """Return a namespace dict holding ``two_layer_model`` and ``L_layer_model``."""
-    ns = {"__name__": "dnn_course_reference"}
-    exec(compile(PRELUDE, "<prelude>", "exec"), ns)
+    ns = namespace("dnn_course_reference")
     for gid, src in solution_sources(notebook).items():
         exec(compile(src, f"<source notebook: {gid}>", "exec"), ns)
     return ns
+
+
+@lru_cache(maxsize=None)
+def graded_points(notebook=None):
+    """The points of every graded test cell, as the notebook's nbgrader metadata gives them.
+
+    Args:
+        notebook: the notebook's path (None: the source notebook).
+
+    Returns:
+        dict: grade id -> points (read once per notebook per process).
+    """
+    nb = nbformat.read(str(notebook or source_notebook()), as_version=4)
+    points = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            points[meta["grade_id"]] = float(meta.get("points") or 0)
+    return points

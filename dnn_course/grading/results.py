@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 
+from dnn_course.course.findings import findings_of
 from dnn_course.course.paths import NOTEBOOK
 from dnn_course.preprocessors.tamper import tampering_notes
 
@@ -20,6 +21,8 @@ class TestResult:
     score: float
     max_score: float
     reason: str = ""  # empty when passed
+    error: str = ""  # the class name of the error its cell raised ("" when passed or none)
+    finding: dict | None = None  # what the failed cell found, as data (public_tests.findings.record)
 
 
 NOT_GRADED = "not graded"
@@ -73,22 +76,55 @@ def notebook_problem(path):
     return None
 
 
-def _cell_reasons(autograded_nb):
-    """(grade_id -> one-line reason of the error its cell raised, grade ids in notebook
-    order, tampering notes)."""
-    reasons, order = {}, []
-    if not Path(autograded_nb).is_file():
-        return reasons, order, []
-    nb = nbformat.read(str(autograded_nb), as_version=4)
-    for cell in nb.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        order.append(gid)
+def cell_errors(cells):
+    """What the failed cells of a notebook raised, by grade id.
+
+    Args:
+        cells: the notebook's cells (nbformat cells or dicts read from its JSON).
+
+    Returns:
+        dict: grade id -> (one-line reason, the error's class name): the last error
+        output's ``"<ename>: <first line of evalue>"`` (or its ename alone).
+    """
+    found = {}
+    for cell in cells:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if gid and errors:
             e = errors[-1]
+            ename = str(e.get("ename") or "Error")
             first = str(e.get("evalue", "")).strip().split("\n")[0]
-            reasons[gid] = f"{e.get('ename', 'Error')}: {first}" if first else e.get("ename", "Error")
-    return reasons, order, tampering_notes(nb)
+            found[gid] = (f"{ename}: {first}" if first else ename, ename)
+    return found
+
+
+def failed_test(grade_id, score, max_score, errors, findings):
+    """The TestResult of one test cell: its reason, error and finding when it lost points.
+
+    Args:
+        grade_id, score, max_score: the gradebook's grade.
+        errors: ``cell_errors`` of the autograded notebook.
+        findings: ``course.findings.findings_of`` its metadata.
+
+    Returns:
+        TestResult.
+    """
+    if score >= max_score:
+        return TestResult(grade_id, score, max_score)
+    reason, error = errors.get(grade_id, ("did not pass", ""))
+    return TestResult(grade_id, score, max_score, reason, error, findings.get(grade_id))
+
+
+def _cell_reasons(autograded_nb):
+    """(grade_id -> (reason, error name), grade ids in notebook order, tampering notes,
+    grade_id -> finding record)."""
+    from dnn_course.preprocessors.tamper import tampering_notes
+
+    if not Path(autograded_nb).is_file():
+        return {}, [], [], {}
+    nb = nbformat.read(str(autograded_nb), as_version=4)
+    order = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells]
+    return cell_errors(nb.cells), order, tampering_notes(nb), findings_of(nb.metadata)
 
 
 def read_result(gradebook, root, assignment, student):
@@ -109,14 +145,12 @@ def read_result(gradebook, root, assignment, student):
             max_score = 0.0
         return SubmissionResult.not_graded(student, max_score,
                                            problem or "not graded yet: run dnn-course grade")
-    reasons, order, notes = _cell_reasons(Path(root) / "autograded" / student / assignment / NOTEBOOK)
+    errors, order, notes, findings = _cell_reasons(Path(root) / "autograded" / student / assignment / NOTEBOOK)
     position = {gid: i for i, gid in enumerate(order)}
     tests = []
     for nb in sub.notebooks:
         for g in sorted(nb.grades, key=lambda g: (position.get(g.name, len(position)), g.name)):
-            score = g.score or 0.0
-            reason = "" if score >= g.max_score else reasons.get(g.name, "did not pass")
-            tests.append(TestResult(g.name, score, g.max_score, reason))
+            tests.append(failed_test(g.name, g.score or 0.0, g.max_score, errors, findings))
     failed = [t for t in tests if t.reason]
     summary = "all tests passed" if not failed else f"{len(failed)} of {len(tests)} tests failed"
     if notes:

@@ -5,25 +5,22 @@
 ``CSSHTMLHeaderPreprocessor`` has collected the page's CSS). It adds:
   - a summary cell at the top: the score, then each failed test with its
     score and its one-line reason, the first wrong step first when the
-    hidden tests named one;
+    test named one (read as data: the finding grading kept in the notebook's
+    metadata, ``dnn_course.course.findings``);
   - CSS so that output text wraps inside its box and images fit the page
     (nbgrader's page keeps each reason on one line thousands of pixels wide).
 """
 import html
-import re
 
 from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import List
 
+from dnn_course.course.findings import findings_of
 from dnn_course.preprocessors.feedback import PUBLIC_ERRORS
 from dnn_course.preprocessors.feedback_math import mathml_cells
 from public_tests.explain import LOOK_AT_STEP, look_at
-
-STEP = " First step that differs from the method: "
-# How a public test names the step (public_tests/explain.py), up to its "Look at" hint.
-PUBLIC_STEP = re.compile(r"First step that differs \((call [^)]*)\): (.*?)(?= Look at |$)")
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
+from public_tests.findings import NOT_NAMED
 PAGE_CSS = """
 div.output_area pre, div.output_subarea pre, div.output_text pre {
   white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal;
@@ -54,36 +51,30 @@ def describe(cell):
     return cell.metadata["nbgrader"]["grade_id"]
 
 
-def reason_of(cell):
-    """(first wrong step or None, the failed check's one-line reason) of a failed test cell."""
+def reason_of(cell, finding=None):
+    """(first wrong step or None, what it says or None, the failed check's one-line reason)
+    of a failed test cell.
+
+    Args:
+        cell: the failed test cell.
+        finding: the record grading kept of it (``course.findings.findings_of``), or None.
+
+    Returns:
+        tuple: e.g. ("cost", "in iteration 0, compute_cost: ... (seen in call 4, ...)",
+        "two_layer_model gives a wrong result in 2 of 4 checks (first: ...)."); the step
+        and what it says are None when the test named no step.
+    """
+    if finding and finding["step"] != NOT_NAMED:
+        seen = f" ({finding['seen_on']})" if finding["seen_on"] else ""
+        return finding["step"], f"{finding['message']}{seen}", finding["check"] or ""
     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     if not errors:
-        return None, "This test did not pass."
+        return None, None, "This test did not pass."
     error = errors[-1]
     first = str(error.get("evalue", "")).split("\n")[0].strip() or error.get("ename", "Error")
     if error.get("ename") not in PUBLIC_ERRORS + ("AssertionError",):
         first = f"{error.get('ename', 'Error')}: {first}"
-    if STEP in first:
-        check, step = first.split(STEP, 1)
-        return step, check
-    if error.get("ename") in PUBLIC_ERRORS:
-        return public_step(error.get("traceback") or []), first
-    return None, first
-
-
-def public_step(lines):
-    """The first wrong step a public test's failure names (its lines joined), or None.
-
-    Args:
-        lines: the failure's lines as the test cell showed them (ANSI colours allowed).
-
-    Returns:
-        str or None: e.g. "start of the backward pass: in iteration 0, ... (seen in call 4,
-        learning_rate=0.1, num_iterations=3)", the words of the cell and of Validate.
-    """
-    text = " ".join(ANSI.sub("", str(line)).strip() for line in lines)
-    found = PUBLIC_STEP.search(text)
-    return f"{found.group(2).strip()} (seen in {found.group(1)})" if found else None
+    return None, None, first
 
 
 def failed_tests(nb):
@@ -93,9 +84,10 @@ def failed_tests(nb):
         nb: the notebook after nbgrader's GetGrades (scores in the cells' metadata).
 
     Returns:
-        list of dict: grade_id, description, score, points, step (or None), reason.
+        list of dict: grade_id, description, score, points, step and what it says (or
+        None), reason.
     """
-    out = []
+    out, findings = [], findings_of(nb.metadata)
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if not meta.get("grade") or meta.get("solution") or cell.cell_type != "code":
@@ -103,9 +95,9 @@ def failed_tests(nb):
         score, points = float(meta.get("score") or 0), float(meta.get("points") or 0)
         if score >= points:
             continue
-        step, reason = reason_of(cell)
+        step, said, reason = reason_of(cell, findings.get(meta["grade_id"]))
         out.append({"grade_id": meta["grade_id"], "description": describe(cell), "score": score,
-                    "points": points, "step": step, "reason": reason})
+                    "points": points, "step": step, "said": said, "reason": reason})
     return out
 
 
@@ -127,7 +119,7 @@ def summary_html(failed, score, max_score, total):
     items, previous, previous_name = [], {"step": None, "reason": None}, None
     for t in failed:
         lead = ""
-        name, _, said = (t["step"] or "").partition(": ")
+        name, said = t["step"] or "", t["said"]
         if t["step"] and name == previous_name:
             # the same step seen on other inputs: its values add nothing a learner needs
             lead = f"First wrong step: the same as above (<b>{e(name)}</b>).<br>"

@@ -4,7 +4,8 @@ A test cell scores when it runs without error, and it runs in the learner's
 own kernel, where the learner's code can redefine the public tests, patch
 numpy's comparisons, swallow exceptions or print "All tests passed.".
 ``VerifyResults`` (an autograde preprocessor, after execution) therefore
-re-runs the learner's two functions on the test cells' inputs in a separate
+re-runs the learner's two functions on the test cells' cases (the one table
+the hidden cells loop over, ``public_tests/hidden_cases.py``) in a separate
 process (``verify_runner.py``), computes the reference results here from the
 source notebook's solutions, and compares them here. A test cell that passed
 in the kernel but whose function gives different results here gets an error
@@ -15,7 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -24,112 +25,11 @@ from traitlets import Integer
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from dnn_course.course.facts import (L_LAYER_DIMS, L_LAYER_MODEL as DEEP, N_X, THREADS_ENV, TWO_LAYER_DIMS,
-                                     TWO_LAYER_MODEL as TWO)
+from dnn_course.course.facts import L_LAYER_MODEL as DEEP, THREADS_ENV, TWO_LAYER_MODEL as TWO
+from public_tests.hidden_cases import CASES, COMPARES, Case, course_inputs, inputs_of  # noqa: F401 -- the table
 
 RUNNER = "dnn_course.preprocessors.verify_runner"  # started as python -I -m RUNNER JOB_DIR
-# What a case checks, as its test cell does: "all" (parameters, costs, and the
-# costs printed when print_cost=True), "parameters" (parameters only, the pair's form
-# included) or "runs" (without the notebook's globals it runs and returns a
-# well-formed pair for its layers_dims; no comparison with the reference: the
-# cell compares the function with itself, with and without the globals).
-COMPARES = ("all", "parameters", "runs")
 
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    function: str
-    inputs: object       # "course", "public-2", "public-L", or ("random", seed, n, m, threshold)
-    layers_dims: tuple
-    learning_rate: float
-    num_iterations: int
-    print_cost: bool = False
-    compare: str = "all"
-    dims_type: str = "tuple"  # the type layers_dims is given as: "tuple" or "list"
-    seed_before: int | None = None  # numpy's global seed set just before the call
-    keeps_inputs: bool = False  # the cell also checks that X and Y are left unchanged
-
-    @property
-    def dims(self):
-        return list(self.layers_dims) if self.dims_type == "list" else tuple(self.layers_dims)
-
-    @property
-    def key(self):
-        """A name for the case's inputs (a file key in the runner's inputs)."""
-        return self.inputs if isinstance(self.inputs, str) else "-".join(map(str, self.inputs))
-
-
-def _pair(seed, n, m, threshold=0.5):
-    """The hidden tests' random data: _random_data(seed, n, m, threshold) in the notebook."""
-    rs = np.random.RandomState(seed)
-    return rs.randn(n, m), (rs.rand(1, m) > threshold).astype(float)
-
-
-def _public(name):
-    """The public test's (X, Y) for ``name``."""
-    from public_tests import make_inputs
-
-    return make_inputs(name)[:2]
-
-
-def inputs_of(case):
-    """The (X, Y) of a case other than the course data."""
-    if isinstance(case.inputs, tuple):
-        return _pair(*case.inputs[1:])
-    return _public(TWO if case.inputs == "public-2" else DEEP)
-
-
-def _case(id, function, inputs, dims, lr, iters, **kw):
-    return Case(id, function, inputs, tuple(dims), lr, iters,
-                dims_type="list" if isinstance(dims, list) else "tuple", **kw)
-
-
-def _random(seed, n, m, threshold=0.5):
-    return ("random", seed, n, m, threshold)
-
-
-# The hidden test cells' calls, written out again here; tests/dnn_course/preprocessors/test_verify_cases.py
-# runs the cells with a recording stand-in and checks both lists are equal.
-SHAPES = {TWO: (((5, 3, 1), 8, 2), ((3, 6, 1), 12, 3), ((20, 2, 1), 5, 4)),
-          DEEP: (([5, 4, 1], 8, 2), ([4, 6, 3, 1], 12, 3), ([20, 3, 2, 2, 1], 5, 4))}
-HYPER_DATA = {TWO: ((5, 6, 9, 0.4), (6, 4, 1)), DEEP: ((6, 6, 9, 0.4), [6, 5, 3, 1])}
-HYPER_CALLS = ((0.1, 3, True, None), (0.5, 1, True, None), (0.02, 250, True, None),
-               (0.0075, 3, False, None), (0.0075, 2, False, 123), (0.0075, 2, False, 7))
-COURSE = {TWO: ((TWO_LAYER_DIMS, 3), ((N_X, 3, 1), 2)),
-          DEEP: ((list(L_LAYER_DIMS), 3), ([N_X, 10, 1], 2))}
-NO_GLOBALS = {TWO: ((8, 7, 11), (7, 5, 1)), DEEP: ((9, 7, 11), [7, 5, 4, 1])}
-
-
-def _cases():
-    c = {}
-    for name, key, dims, plan in ((TWO, "public-2", (10, 4, 1), [(0.0075, 2), (0.1, 3)]),
-                                  (DEEP, "public-L", [10, 5, 6, 1], [(0.0075, 2), (0.02, 3)])):
-        course_dims = TWO_LAYER_DIMS if name == TWO else list(L_LAYER_DIMS)
-        c[f"correct_{name}"] = [_case(f"{name}-public-{i}", name, key, dims, lr, it)
-                                for i, (lr, it) in enumerate(plan)] + \
-            [_case(f"{name}-course-short", name, "course", course_dims, 0.0075, 2 if name == TWO else 1)]
-    for name in (TWO, DEEP):
-        other = list if name == TWO else tuple
-        c[f"{name}_hidden_shapes"] = [
-            _case(f"{name}-shape-{i}-{type(given).__name__}", name, _random(seed, dims[0], m), given,
-                  0.0075, 3, compare="parameters")
-            for i, (dims, m, seed) in enumerate(SHAPES[name]) for given in (dims, other(dims))]
-        data, dims = HYPER_DATA[name]
-        c[f"{name}_hidden_hyperparameters"] = [
-            _case(f"{name}-hyper-{i}", name, _random(*data), dims, lr, it, print_cost=pc, seed_before=seed,
-                  keeps_inputs=True)
-            for i, (lr, it, pc, seed) in enumerate(HYPER_CALLS)]
-        c[f"{name}_hidden_course_data"] = [
-            _case(f"{name}-course-{i}", name, "course", dims, 0.0075, it, compare="parameters")
-            for i, (dims, it) in enumerate(COURSE[name])]
-        data, dims = NO_GLOBALS[name]
-        c[f"{name}_hidden_no_globals"] = [_case(f"{name}-noglobals", name, _random(*data), dims, 0.03, 4,
-                                                compare="runs", seed_before=0)]
-    return c
-
-
-CASES = _cases()
 _reference_cache = {}
 
 
@@ -140,7 +40,6 @@ def reference_output(case):
         import io
 
         from dnn_course.course.solutions import load_solutions
-        from dnn_course.preprocessors.verify_runner import course_inputs
 
         X, Y = course_inputs() if case.inputs == "course" else inputs_of(case)
         printed = io.StringIO()

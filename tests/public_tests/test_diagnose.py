@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from dnn_course.course.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
-from public_tests.diagnose import STEPS, check_steps, diagnose
+from public_tests.diagnose import STEPS, diagnose
 from public_tests.hidden import small_inputs
 from public_tests.trace import TRACED, recording
 import dnn_app_utils
@@ -42,13 +42,49 @@ def test_mistake_names_its_step(name, mistake, sources, reference, capsys):
     assert len(finding.message) > 20
 
 
-def test_check_steps_raises_with_the_step(sources, reference, capsys):
-    """check_steps prints and raises one line naming the function and the step."""
-    wrong = build(mutate(sources["two_layer_model"], MUTANTS["two_layer_model"]["wrong-sign-dA2"]),
-                  "two_layer_model")
-    with pytest.raises(AssertionError, match=r"^two_layer_model, start of the backward pass: .*opposite sign"):
-        check_steps(wrong, reference["two_layer_model"], "two_layer_model", small_inputs("two_layer_model"))
-    assert "opposite sign" in capsys.readouterr().out
+def test_explained_emits_what_it_says_as_data(sources, reference, monkeypatch):
+    """A hidden cell's failure emits one record: its check line, the finding (step, kind, call,
+    argument) and where it was seen, the same as the error's words; nothing when it passes."""
+    from public_tests import hidden
+    from public_tests.findings import read_record
+
+    emitted = []
+    monkeypatch.setattr(hidden, "emit", emitted.append)
+    name = "two_layer_model"
+    wrong = build(mutate(sources[name], MUTANTS[name]["wrong-sign-dA2"]), name)
+    with pytest.raises(AssertionError) as info:
+        with hidden.explained(wrong, reference[name], name) as why:
+            why.case(learning_rate=0.1, num_iterations=3)
+            raise AssertionError("two_layer_model: wrong values in W1 (a case)")
+    [data] = emitted
+    assert read_record(data) == data
+    assert (data["step"], data["kind"], data["call"], data["argument"]) == \
+        ("start of the backward pass", "dA has the opposite sign", "linear_activation_backward", "dA")
+    assert data["check"] == "two_layer_model: wrong values in W1 (a case)."
+    assert data["seen_on"] == "seen on a small input with learning_rate=0.1, num_iterations=3"
+    assert str(info.value) == f"{data['check']} First step that differs from the method: " \
+        f"{data['step']}: {data['message']} ({data['seen_on']})"
+    with hidden.explained(wrong, reference[name], name):
+        pass
+    assert len(emitted) == 1
+
+
+def test_an_error_is_emitted_without_a_step(reference, monkeypatch):
+    """A function that raises is told by its error: the record names no step and the kind is
+    what it raised, as the class report groups it."""
+    from public_tests import hidden
+
+    emitted = []
+    monkeypatch.setattr(hidden, "emit", emitted.append)
+
+    def blank(*args, **kwargs):
+        raise NotImplementedError("Not implemented yet")
+
+    with pytest.raises(AssertionError, match="raised NotImplementedError"):
+        with hidden.explained(blank, reference["two_layer_model"], "two_layer_model"):
+            blank()
+    assert (emitted[0]["step"], emitted[0]["kind"], emitted[0]["raised"]) == \
+        ("no step named", "not implemented yet", "NotImplementedError")
 
 
 def test_diagnosis_never_shows_reference_source(sources, reference):
@@ -136,20 +172,23 @@ def test_caches_step(sources, reference):
 
 
 def test_wiring_mistakes_are_named_in_the_hidden_feedback(sources, course_data):
-    """Every hidden cell a wiring mistake fails names, in its reason, the step of the call that
-    received the wrong value (read back as the class report reads it), never the initialization."""
+    """Every hidden cell a wiring mistake fails names the step of the call that received the
+    wrong value (in the record the class report reads, and in its words), never the initialization."""
     from dnn_course.course.mistakes import FAILS, WIRING
     from graded_cells import failing
-    from public_tests.signature import read_reason
 
     name = "two_layer_model"
     for mistake in WIRING:
+        records = {}
         with np.errstate(all="ignore"):
-            failed, errors = failing(name, mutate(sources[name], MUTANTS[name][mistake]), course_data)
+            failed, errors = failing(name, mutate(sources[name], MUTANTS[name][mistake]), course_data,
+                                     records=records)
         assert failed == FAILS[(name, mistake)], mistake
+        assert set(records) == failed, (mistake, set(records), failed)
         for gid in failed - {f"correct_{name}"}:
-            step, kind, message = read_reason(f"AssertionError: {errors[gid]}")
+            step, message = records[gid]["step"], records[gid]["message"]
             assert step == STEP[(name, mistake)], (mistake, gid, str(errors[gid]))
+            assert f"First step that differs from the method: {step}: {message}" in str(errors[gid])
             assert "initialization" not in message, (mistake, gid, message)
 
 

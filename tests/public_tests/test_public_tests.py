@@ -354,13 +354,14 @@ def test_compare_bad_level():
 # ------------------------------------------------------------------ the runner
 
 def test_runner_counts_and_raises(capsys):
-    """run_checks prints nothing on failure and raises the short explanation, report attached."""
-    from public_tests.checks import Check, run_checks
+    """announce(evaluate(...)) prints nothing on failure and raises the short explanation, report attached."""
+    from public_tests.checks import Check, evaluate
+    from public_tests.messages import announce
 
     checks = [Check("first", "values", [0.5], [0.5]),
               Check("second", "shape", {"W1": W}, {"W1": W.T})]
     with pytest.raises(AssertionError) as info:
-        run_checks("f", checks)
+        announce(evaluate("f", checks))
     assert_same("printed", printed_lines(capsys), [])
     assert_same("message", str(info.value).splitlines(),
                 ["f gives a wrong result in 1 of 2 checks (first: result['W1']).",

@@ -21,15 +21,15 @@ from dnn_course.admin.export import (CANVAS_HEADER, MOODLE_HEADER, table, write_
                                      write_json, write_moodle)
 from dnn_course.demo.demo import SUMMARY_WIDTH, summary_line
 from dnn_course.preprocessors.execute import grading_time
-from dnn_course.admin.mistake_groups import group_mistakes
+from dnn_course.admin.mistake_groups import finding_of, group_mistakes
 from dnn_course.course.mistakes import FAKE_GLOBALS, MUTANTS, STEP, build, mutate
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 from dnn_course.admin.report import render
 from dnn_course.grading.results import TestResult as CellResult
 from public_tests.diagnose import diagnose
 from public_tests.hidden import small_inputs
-from public_tests.signature import NOT_NAMED, read_reason
-from report_class import RATE, RATE_MSG, SIGN, SIGN_MSG, hand_made_class, reason
+from public_tests.findings import NOT_NAMED, read_record, record
+from report_class import RATE, SIGN, SIGN_MSG, hand_made_class
 
 # ------------------------------------------------------------------ signatures
 
@@ -45,32 +45,49 @@ def sources():
 
 @pytest.mark.parametrize("name, mistake", CASES, ids=[f"{n}-{m}" for n, m in CASES])
 def test_every_mistake_reads_back_as_its_finding(name, mistake, sources, reference):
-    """The stored reason of each catalogued mistake gives back its finding's step and kind."""
+    """The record of each catalogued mistake, through JSON as grading keeps it, gives back its
+    finding's step, kind and explanation."""
     wrong = build(mutate(sources[name], MUTANTS[name][mistake]), name, FAKE_GLOBALS)
     with np.errstate(all="ignore"):
         finding = diagnose(wrong, reference[name], small_inputs(name))
     assert finding.kind not in ("", "other"), finding
-    assert read_reason(reason(finding.step, finding.message)) == (finding.step, finding.kind, finding.message)
+    kept = read_record(json.loads(json.dumps(record("check.", finding, "seen on a small input"))))
+    test = CellResult("g", 0.0, 2.0, "AssertionError: check. ...", "AssertionError", kept)
+    assert finding_of(test) == (finding.step, finding.kind, finding.message)
 
 
-def test_signature_kinds_tell_mistakes_apart():
-    """Different mistakes of one step get different kinds; the text around the finding is ignored."""
-    assert read_reason(reason(SIGN, SIGN_MSG))[:2] == (SIGN, "dA has the opposite sign")
-    assert read_reason(reason(RATE, RATE_MSG))[:2] == (RATE, "fixed learning rate")
-    negated = "update_parameters got learning_rate=-0.05, ... update_parameters already subtracts, so pass"
-    assert read_reason(reason(RATE, negated, "other words"))[:2] == (RATE, "learning rate negated")
-    assert read_reason(reason("backward activations", "the 1st call of linear_activation_backward in "
-                              "iteration 0 uses activation 'relu', expected 'sigmoid'."))[1] == \
-        "'relu' where 'sigmoid' belongs"
+def test_signature_kinds_tell_mistakes_apart(sources, reference):
+    """Different mistakes of one step get different kinds, set where the diagnosis finds them,
+    with the call and argument they were seen in."""
+    name, update = "two_layer_model", "parameters = update_parameters(parameters, grads, learning_rate)"
+
+    def found(edits):
+        with np.errstate(all="ignore"):
+            return diagnose(build(mutate(sources[name], edits), name), reference[name], small_inputs(name))
+
+    fixed = found(MUTANTS[name]["hard-coded-learning-rate"])
+    negated = found([(update, update.replace("learning_rate)", "-learning_rate)"))])
+    assert fixed.step == negated.step == RATE and fixed.kind == "fixed learning rate"
+    assert (negated.kind, negated.call, negated.argument, negated.got) == \
+        ("learning rate negated", "update_parameters", "learning_rate", "-0.05")
+    assert found(MUTANTS[name]["wrong-sign-dA2"]).kind == "dA has the opposite sign"
+    relu = found([('(dA2, cache2, "sigmoid")', '(dA2, cache2, "relu")')])
+    assert (relu.kind, relu.call, relu.argument) == \
+        ("'relu' where 'sigmoid' belongs", "linear_activation_backward", "activation")
 
 
 def test_reasons_naming_no_step():
-    """Blank, raising and timed-out functions are grouped by what happened."""
-    assert read_reason("AssertionError: two_layer_model raised NotImplementedError: Not implemented yet")[:2] \
+    """Blank, raising and timed-out functions are grouped by what happened, read from the record
+    the cell emitted or, without one, from the name of the error the cell ended with."""
+    def kind(error, kept=None):
+        return finding_of(CellResult("g", 0.0, 1.0, f"{error}: the words do not matter", error, kept))[:2]
+
+    assert kind("AssertionError", record("f raised NotImplementedError.", raised="NotImplementedError")) \
         == (NOT_NAMED, "not implemented yet")
-    assert read_reason("AssertionError: two_layer_model raised ValueError: shapes")[:2] == (NOT_NAMED, "raises ValueError")
-    assert read_reason("CellTimeoutError: A cell timed out")[:2] == (NOT_NAMED, "ran out of time")
-    assert read_reason("")[:2] == (NOT_NAMED, "wrong results in the test")
+    assert kind("AssertionError", record("f raised ValueError.", raised="ValueError")) == (NOT_NAMED, "raises ValueError")
+    assert kind("CellTimeoutError") == (NOT_NAMED, "ran out of time")
+    assert kind("ZeroDivisionError") == (NOT_NAMED, "raises ZeroDivisionError")
+    assert kind("AssertionError") == kind("") == (NOT_NAMED, "wrong results in the test")
 
 
 # ------------------------------------------------------------------ grouping and page
@@ -220,6 +237,8 @@ def test_json_names_step_and_signature(tmp_path):
     tests = {t["grade_id"]: t for t in data["submissions"][0]["tests"]}
     assert tests["two_layer_model_hidden_shapes"]["step"] == SIGN
     assert tests["two_layer_model_hidden_shapes"]["signature"] == f"{SIGN}: dA has the opposite sign"
+    assert tests["two_layer_model_hidden_shapes"]["finding"]["seen_on"] == \
+        "seen on a small input with learning_rate=0.05"  # the whole record, as the cell emitted it
     assert "step" not in tests["correct_L_layer_model"]  # passed
 
 

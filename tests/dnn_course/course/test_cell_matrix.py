@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from dnn_course.course.mistakes import (ALL, CORRECT_VARIANTS, FAILS, MUTANTS, POINTS, C, G, H, P, S, grade_id,
+from dnn_course.course.mistakes import (ALL, CELLS, CORRECT_VARIANTS, FAILS, MUTANTS, C, G, H, P, S, grade_id,
                                  mutate, score)
+from dnn_course.course.solutions import graded_points
 from correct_variants import SUBMISSIONS, VARIANTS as WRITTEN
 from graded_cells import failing
 
@@ -21,7 +22,10 @@ def sources():
 
 def test_every_mistake_is_in_the_matrix():
     assert set(FAILS) == {(f, m) for f, table in MUTANTS.items() for m in table}
-    assert sum(POINTS.values()) == 10
+    points = graded_points()
+    for function in ("two_layer_model", "L_layer_model"):  # 10 each, from the notebook's metadata
+        assert [points[grade_id(function, c)] for c in CELLS] == [4, 2, 2, 1, 1]
+        assert score(function, set()) == 10 and score(function, {grade_id(function, H)}) == 8
 
 
 @pytest.mark.parametrize("function, mistake", CASES, ids=[f"{f}-{m}" for f, m in CASES])

@@ -9,10 +9,14 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from traitlets.config import Config
 
 from dnn_course.preprocessors.feedback import HIDDEN_NOTE, HideHiddenTests, strip_hidden
-from dnn_course.preprocessors.feedback_page import ANSI, FeedbackPage
+from dnn_course.preprocessors.feedback_page import FeedbackPage
+from public_tests.findings import Finding, record
 
 STEP = ("start of the backward pass: in iteration 0, dA has the opposite sign")
-HIDDEN_REASON = "f: wrong values in W1 (layers_dims=(5, 3, 1)). First step that differs from the method: "
+CHECK = "f: wrong values in W1 (layers_dims=(5, 3, 1))."
+HIDDEN_REASON = f"{CHECK} First step that differs from the method: "
+# What the hidden cells' record says (the page reads it, not the sentence above).
+SIGN = Finding("start of the backward pass", "dA has the opposite sign", "in iteration 0, dA has the opposite sign")
 PUBLIC_LINES = ["f gives a wrong result in 1 of 4 checks (first: parameters['W1'], call 4 of 4).",
                 "Failed checks:", "  - call 4 of 4, values check:",
                 "      parameters['W1']: 1 of 4 values differ",
@@ -49,8 +53,10 @@ def graded_notebook():
                    traceback=["\x1b[91m" + PUBLIC_LINES[0] + "\x1b[0m", *PUBLIC_LINES[1:]])])
     passed = _test_cell("# Checks f's globals.\n### BEGIN HIDDEN TESTS\nsecret()\n### END HIDDEN TESTS",
                         "f_hidden_ok", 1, 1, [])
-    return new_notebook(cells=[public, _hidden("f_hidden_a", HIDDEN_REASON + STEP),
-                               _hidden("f_hidden_b", HIDDEN_REASON + STEP), passed])
+    nb = new_notebook(cells=[public, _hidden("f_hidden_a", HIDDEN_REASON + STEP),
+                             _hidden("f_hidden_b", HIDDEN_REASON + STEP), passed])
+    nb.metadata["dnn_course"] = {"findings": {gid: record(CHECK, SIGN) for gid in ("f_hidden_a", "f_hidden_b")}}
+    return nb
 
 
 def text_of(cell):
@@ -76,6 +82,22 @@ def test_summary_lists_failed_tests_step_first():
     css = "".join(resources["inlining"]["css"])
     assert "white-space: pre-wrap" in css and "overflow-wrap: anywhere" in css
     assert "max-width: 100%" in css
+
+
+def test_step_comes_from_the_record_not_the_words():
+    """The page names the step the record names, with where it was seen; a cell whose error
+    text mentions a step but has no record names none; a public failure's record is read too."""
+    nb = graded_notebook()
+    public = record(PUBLIC_LINES[0], Finding("cost", "AL and Y swapped", "in iteration 0, compute_cost: AL and "
+                                             "Y are given in the wrong order."), "seen in call 4, learning_rate=0.1")
+    nb.metadata["dnn_course"]["findings"] = {"correct_f": public, "f_hidden_b": {"step": "made up", "kind": "x"}}
+    nb, _ = feedback_of(nb)
+    text = " ".join(text_of(nb.cells[0]).split())
+    assert ("First wrong step: cost: in iteration 0, compute_cost: AL and Y are given in the wrong order. "
+            "(seen in call 4, learning_rate=0.1) Look at the cost") in text, text
+    # f_hidden_a has no record, f_hidden_b an unreadable one: their error's line is the reason, no step
+    assert "First wrong step: start of the backward pass" not in text, text
+    assert f"(f_hidden_a). {HIDDEN_REASON}{STEP}0 / 2" in text and "(f_hidden_b). The same reason as above." in text
 
 
 def test_repeated_reason_said_once():
@@ -282,13 +304,14 @@ def test_public_test_failure_names_its_step_in_the_summary():
     lines = failure.value._render_traceback_()
     public = _test_cell("# Checks f, then runs its public test.\nf_test(f)", "correct_f", 4, 0, [
         new_output("error", ename="PublicTestFailure", evalue=str(failure.value), traceback=lines)])
-    nb, _ = feedback_of(new_notebook(cells=[public]), score=0, max_score=4)
+    nb = new_notebook(cells=[public], metadata={"dnn_course": {"findings": {"correct_f": failure.value.record()}}})
+    nb, _ = feedback_of(nb, score=0, max_score=4)
     text = " ".join(text_of(nb.cells[0]).split())
     assert "First wrong step: start of the backward pass: in iteration 0, linear_activation_backward: " \
            "dA, the derivative of the cost with respect to the output, is" in text, text
     assert "It has the opposite sign. (seen in call 4, learning_rate=0.1, num_iterations=3)" in text, text
     assert "two_layer_model gives a wrong result in 2 of 4 checks" in text, text
-    hint = [" ".join(ANSI.sub("", ln).split()) for ln in lines if "Look at" in ln]
+    hint = [" ".join(re.sub(r"\x1b\[[0-9;]*m", "", ln).split()) for ln in lines if "Look at" in ln]
     assert hint == ["Look at where the backward pass starts: dA of the output layer."], lines
     assert text.count(hint[0]) == 1, text  # the cell's own words, once
 
@@ -298,8 +321,9 @@ def test_same_step_on_other_inputs_said_once():
     from dnn_course.preprocessors.feedback_page import summary_html
 
     def failed(grade_id, step):
+        name, _, said = step.partition(": ")
         return {"grade_id": grade_id, "description": grade_id, "score": 0, "points": 1,
-                "step": step, "reason": f"f: wrong values in W1 ({grade_id})."}
+                "step": name, "said": said, "reason": f"f: wrong values in W1 ({grade_id})."}
 
     page = summary_html([failed("a", "cost: it is 0.7, expected 0.69"),
                          failed("b", "cost: it is 0.5, expected 0.52"),
