@@ -309,6 +309,11 @@ def build_parser():
     s.add_argument("--out", default="exports", help="folder for the page (default: exports/)")
     s.set_defaults(func=cmd_report)
 
+    from dnn_course.admin import deadlines_cli, regrade  # due, extend, late, history, regrade
+
+    deadlines_cli.register(sub)
+    regrade.register(sub)
+
     s = sub.add_parser("install-kernel", help="install the grading sandbox's kernelspec into this environment")
     s.set_defaults(func=cmd_install_kernel)
 

@@ -101,12 +101,14 @@ class RecordGrade(NbGraderPreprocessor):
             late = sub.total_seconds_late
             max_score, stamp = sub.max_score, str(sub.timestamp) if sub.timestamp else None
         root = course_root(self.config)
-        why = f"graded: {raw:g} before any penalty"
+        kind = os.environ.get("DNN_COURSE_HISTORY_KIND", "autograde")  # admin/regrade.py
+        why = ("graded again with the edited source" if kind == "regrade" else "graded") + \
+            f": {raw:g} before any penalty"
         if late > 0:
             why += f"; submitted {hours_text(late)} late, -{penalty:g} points"
         history.record(root, history.GradeChange(
-            student, assignment, "autograde", history.latest_score(root, student, assignment),
-            round(raw - penalty, 3), why, "autograde", attempt=stamp, max_score=max_score))
+            student, assignment, kind, history.latest_score(root, student, assignment),
+            round(raw - penalty, 3), why, f"dnn-course {kind}" if kind == "regrade" else "autograde", attempt=stamp, max_score=max_score))
         return nb, resources
 
 
