@@ -162,3 +162,15 @@ def recompute(root, db_url, assignment, policy: LatePolicy, why: str, by: str = 
         history.record(root, history.GradeChange(student, assignment, "late penalty", old, new,
                                                  why + note, by, attempt=stamp, max_score=top))
     return rows
+
+
+def penalties(gb, assignment):
+    """student -> (points taken off, seconds late) for every submission in an open gradebook."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        subs = gb.find_assignment(assignment).submissions
+    except MissingEntry:
+        return {}
+    return {s.student_id: (round(sum(n.late_submission_penalty or 0 for n in s.notebooks), 3),
+                           s.total_seconds_late) for s in subs}
