@@ -88,8 +88,6 @@ def test_feedback_and_export_carry_the_penalty(late_class):
 
 def test_rules_change_recomputes_without_running(late_class, capsys):
     root, _ = late_class
-    autograded = root / "autograded" / "late-30h" / ASSIGNMENT / NOTEBOOK
-    before = autograded.stat().st_mtime_ns
     assert cli(root, "extend", "extended-after", "--until", "2026-12-03T00:00+01:00",
                "--reason", "medical note, after grading") == 0
     assert finals(root)["extended-after"] == (20, 0)
@@ -98,12 +96,13 @@ def test_rules_change_recomputes_without_running(late_class, capsys):
     # plain nbgrader autograde, the extensions file read by the course's plug-in
     env = dict(os.environ, PATH=f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}")
     done = subprocess.run([os.path.join(os.path.dirname(sys.executable), "nbgrader"), "autograde",
-                           ASSIGNMENT, "--force", "--student", "late-3h", "--student", "extended",
-                           "--student", "late-beyond"],
+                           ASSIGNMENT, "--force", "--student", "late-*"],
                           cwd=root, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     after = {s: round(r - p, 3) for s, (r, p) in finals(root).items()}
     assert after == dict(FINAL, **{"extended-after": 20})
+    autograded = root / "autograded" / "late-30h" / ASSIGNMENT / NOTEBOOK
+    before = autograded.stat().st_mtime_ns
     # the due date moves two days later: nobody is late, no penalty left (nbgrader#723)
     capsys.readouterr()
     assert cli(root, "due", "--at", "2026-12-06T00:00Z") == 0
