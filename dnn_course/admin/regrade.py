@@ -47,7 +47,7 @@ class Change:
 
 
 def final_scores(db_url, assignment):
-    """student -> (final score, {grade id: score}, {grade id: manual score}) from a gradebook."""
+    """student -> (final score, {grade id: auto score}, {grade id: manual score}) from a gradebook."""
     from nbgrader.api import Gradebook, MissingEntry
 
     from dnn_course.grading.results import _scored
@@ -61,7 +61,7 @@ def final_scores(db_url, assignment):
         for sub in subs:
             if not _scored(sub):
                 continue
-            grades = {g.name: g.score for nb in sub.notebooks for g in nb.grades}
+            grades = {g.name: g.auto_score or 0.0 for nb in sub.notebooks for g in nb.grades}
             manual = {g.name: g.manual_score for nb in sub.notebooks for g in nb.grades
                       if g.manual_score is not None}
             final = sum(n.score - (n.late_submission_penalty or 0) for n in sub.notebooks)
@@ -105,34 +105,34 @@ def scratch_course(root, db_url, assignment, dest):
     return url
 
 
-def compare(old, new, reasons, replace_manual=False):
+def compare(old, new, reasons, replace_manual=False, manual_in_new=False):
     """The learners whose final score or test scores differ.
 
     Args:
         old, new: ``final_scores`` of the real and the scratch gradebook.
         reasons: student -> {grade id: finding} from the scratch grading.
         replace_manual: the regrade would drop manual grades.
+        manual_in_new: ``new`` is the real gradebook after --apply (its final
+            scores count the manual grades kept already).
 
     Returns:
         list of Change, by student.
     """
     changes = []
     for student in sorted(set(old) | set(new)):
-        o_final, o_tests, manual = old.get(student, (None, {}, {}))
-        n_final, n_tests, _ = new.get(student, (None, {}, {}))
+        o_final, o_auto, manual = old.get(student, (None, {}, {}))
+        n_final, n_auto, _ = new.get(student, (None, {}, {}))
         tests, kept = [], []
-        for gid in sorted(set(o_tests) | set(n_tests)):
-            o, n = o_tests.get(gid), n_tests.get(gid)
+        for gid in sorted(set(o_auto) | set(n_auto)):
+            o = manual.get(gid, o_auto.get(gid))
+            n = n_auto.get(gid)
             if gid in manual:
-                auto_moved = n != o
+                if n != o_auto.get(gid) or replace_manual:
+                    kept.append((gid, manual[gid], "replaced" if replace_manual else "kept"))
                 if not replace_manual:
-                    if auto_moved:
-                        kept.append((gid, manual[gid], "kept"))
+                    if n_final is not None and n is not None and not manual_in_new:
+                        n_final = round(n_final - n + manual[gid], 3)
                     n = manual[gid]
-                    if n_final is not None and n_tests.get(gid) is not None:
-                        n_final = round(n_final - n_tests[gid] + manual[gid], 3)
-                elif auto_moved or n != manual[gid]:
-                    kept.append((gid, manual[gid], "replaced"))
             if n != o:
                 tests.append((gid, o, n, reasons.get(student, {}).get(gid, "")))
         if tests or kept or o_final != n_final:
@@ -238,7 +238,8 @@ def apply(course, assignment, workers=1, replace_manual=False):
                       progress=False, course=course)
     finally:
         os.environ.pop(HISTORY_KIND_ENV, None)
-    return compare(old, final_scores(course.db_url, assignment), {}, replace_manual), len(old)
+    return compare(old, final_scores(course.db_url, assignment), {}, replace_manual,
+                   manual_in_new=True), len(old)
 
 
 def print_changes(changes, total, out=sys.stdout):
