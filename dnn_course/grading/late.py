@@ -174,3 +174,30 @@ def penalties(gb, assignment):
         return {}
     return {s.student_id: (round(sum(n.late_submission_penalty or 0 for n in s.notebooks), 3),
                            s.total_seconds_late) for s in subs}
+
+
+def late_counts(root, assignment):
+    """(submissions late, learners with an extension) for the class report, or None without a gradebook.
+
+    Args:
+        root: the course folder (its configured gradebook is read).
+        assignment: the assignment name.
+
+    Returns:
+        tuple of int, or None when there is no gradebook or no such assignment.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from dnn_course.admin.extensions import DeadlineError, read_extensions
+    from dnn_course.course.context import Course
+
+    if not (Path(root) / "nbgrader_config.py").is_file():
+        return None
+    try:
+        course = Course(root)
+        with Gradebook(course.db_url) as gb:
+            subs = gb.find_assignment(assignment).submissions
+            late = sum(s.total_seconds_late > 0 for s in subs)
+        return late, len(read_extensions(root, assignment))
+    except (MissingEntry, DeadlineError, OSError, ValueError):
+        return None

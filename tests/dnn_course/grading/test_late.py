@@ -84,6 +84,9 @@ def test_feedback_and_export_carry_the_penalty(late_class):
         rows = {r["student"]: r for r in csv.DictReader(f)}
     assert (rows["late-3h"]["raw"], rows["late-3h"]["penalty"], rows["late-3h"]["score"]) == \
         ("20", "2", "18")
+    assert cli(root, "report", "--out", str(root / "exports")) == 0
+    report = (root / "exports" / f"{ASSIGNMENT}-report.html").read_text()
+    assert "<tr><td>late</td><td>4</td></tr><tr><td>extensions</td><td>1</td></tr>" in report
 
 
 def test_rules_change_recomputes_without_running(late_class, capsys):
