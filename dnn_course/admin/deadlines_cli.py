@@ -40,6 +40,9 @@ def _print_rows(rows, name):
 
 def _recompute(args, name, policy, why):
     from dnn_course.grading.late import recompute
+    from dnn_course.grading.manual import record_manual
+
+    record_manual(args.root, args.course.db_url, args.assignment)
 
     rows = recompute(args.root, args.course.db_url, args.assignment, policy, why, f"dnn-course {name}")
     _print_rows(rows, name)
@@ -118,7 +121,10 @@ def cmd_late(args):
 def cmd_history(args):
     from dnn_course.course import history
 
+    from dnn_course.grading.manual import record_manual
+
     try:
+        record_manual(args.root, args.course.db_url, args.assignment)
         changes = history.read(args.root, args.learner, args.assignment)
     except ValueError as e:
         print(f"history: {e}", file=sys.stderr)

@@ -265,6 +265,9 @@ def cmd_regrade(args):
     if args.workers < 1:
         print("regrade: --workers must be 1 or more.", file=sys.stderr)
         return USAGE
+    from dnn_course.grading.manual import record_manual
+
+    record_manual(args.root, args.course.db_url, args.assignment)  # before the regrade's own lines
     try:
         if args.preview:
             changes, total = preview(args.course, args.assignment, args.workers,

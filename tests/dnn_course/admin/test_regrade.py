@@ -112,3 +112,6 @@ def test_preview_then_apply(graded, capsys):
                              "demo-cost-every-iteration").score == 2.0
     regrades = [c for c in history.read(root, "demo-cost-every-iteration") if c.what == "regrade"]
     assert len(regrades) == 1 and regrades[0].new == regrades[0].old + 2
+    manual = [c for c in history.read(root, "demo-hard-coded-rate") if c.what == "manual grade"]
+    assert len(manual) == 1 and manual[0].new == manual[0].old + 3  # 0 of 4 by the autograder
+    assert "correct_L_layer_model 3 (autograder: 0)" in manual[0].why
