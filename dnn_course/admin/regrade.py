@@ -281,7 +281,7 @@ def cmd_regrade(args):
     if args.preview:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
-        print(f"regrade: {write_page(changes, total, args.assignment, out)}")
+        print(f"regrade: {write_page(changes, summary(changes, total), args.assignment, out)}")
     return OK
 
 

@@ -14,19 +14,17 @@ def _n(x):
     return "-" if x is None else f"{x:g}"
 
 
-def render(changes, total, assignment):
+def render(changes, headline, assignment):
     """The page's HTML.
 
     Args:
         changes: ``regrade.Change`` objects.
-        total: graded learners before the regrade.
+        headline: the summary line (``regrade.summary``).
         assignment: the assignment name.
 
     Returns:
         str.
     """
-    from dnn_course.admin.regrade import summary
-
     rows = []
     for c in changes:
         tests = "".join(f"<li><b>{escape(g)}</b>: {_n(o)} &rarr; {_n(n)}"
@@ -46,11 +44,11 @@ def render(changes, total, assignment):
             f"<body><main><h1>Regrade preview: {escape(assignment)}</h1>"
             f"<p class=\"muted\">{stamp}; the gradebook is unchanged until "
             f"<code>dnn-course regrade --apply</code>.</p>"
-            f"<p><b>{escape(summary(changes, total))}.</b></p>{table}</main></body></html>\n")
+            f"<p><b>{escape(headline)}.</b></p>{table}</main></body></html>\n")
 
 
-def write_page(changes, total, assignment, out_dir):
+def write_page(changes, headline, assignment, out_dir):
     """Write ``<out_dir>/<assignment>-regrade-preview.html``; return its path."""
     path = Path(out_dir) / f"{assignment}-regrade-preview.html"
-    path.write_text(render(changes, total, assignment), encoding="utf-8")
+    path.write_text(render(changes, headline, assignment), encoding="utf-8")
     return path
