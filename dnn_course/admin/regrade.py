@@ -171,11 +171,16 @@ def preview(course, assignment, workers=1, replace_manual=False, keep=None):
         (list of Change, number of graded learners).
     """
     from dnn_course.admin.class_results import read_class
-    from dnn_course.course.course_data import find_course_data
+    from dnn_course.course.course_data import course_data_problem, find_course_data
     from dnn_course.course.context import Course
     from dnn_course.grading.batch import grade_all, submitted_students
 
+    missing = course_data_problem(course.root, assignment)
+    if missing:  # the scratch copy would find no data either: every score would be "not graded"
+        raise RegradeError(f"nothing was graded: {missing}")
     old = final_scores(course.db_url, assignment)
+    if keep and Path(keep).exists():
+        raise RegradeError(f"--keep {keep} exists: give a new folder for the scratch course")
     dest = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="dnn-regrade-"))
     os.environ.setdefault("DNN_APP_DATA", str(find_course_data(course.root)))
     try:
@@ -208,14 +213,19 @@ def apply(course, assignment, workers=1, replace_manual=False):
     """
     from nbgrader.api import Gradebook
 
-    from dnn_course.admin.release import ReleaseError, generate
+    from dnn_course.admin.release import ReleaseError, build_release, generate
     from dnn_course.grading.batch import grade_all, submitted_students
 
     old = final_scores(course.db_url, assignment)
-    try:
+    trial = Path(tempfile.mkdtemp(prefix="dnn-regrade-check-"))
+    try:  # released into a gradebook of its own first: a bad edit leaves the real one untouched
+        build_release(course.root, f"sqlite:///{trial / 'gradebook.db'}", out=trial / "release")
         generate(course.root, force=True, db_url=course.db_url)
     except ReleaseError as e:
-        raise RegradeError(f"{e}\nnothing was graded again") from None
+        raise RegradeError(f"the edited source notebook does not release: {e}\nnothing was "
+                           "written") from None
+    finally:
+        shutil.rmtree(trial, ignore_errors=True)
     if replace_manual:
         with Gradebook(course.db_url) as gb:
             for sub in gb.find_assignment(assignment).submissions:
