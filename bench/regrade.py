@@ -4,8 +4,8 @@
 
 Needs the course data (DNN_APP_DATA, default ../shared/datasets). Builds a
 scratch course (``course_copy``), submits ``--size`` notebooks in the mix of
-``bench/scale.py`` (correct ones, catalogued mistakes, a blank one), loosens
-one hidden check in the scratch source (as an instructor's edit would), and
+``bench/scale.py`` (correct ones, catalogued mistakes, a blank one), raises
+one hidden check's points in the scratch source (as an instructor's edit would), and
 times ``admin.regrade.preview`` with ``--workers``. The class is not graded
 before: the preview's cost is grading every submission in its scratch copy;
 reading the old scores from the gradebook takes milliseconds. Prints the time,
@@ -43,8 +43,8 @@ def make_class(root, size):
         nbformat.write(samples[MIX[i % len(MIX)]], str(folder / NOTEBOOK))
 
 
-def loosen_source(root):
-    """The edit the preview evaluates: L_layer_model's hyperparameter check compares parameters only."""
+def edit_source(root):
+    """The edit the preview evaluates: L_layer_model's no-globals check is worth 3 points, not 1."""
     import nbformat
 
     from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
@@ -52,9 +52,8 @@ def loosen_source(root):
     path = Path(root) / "source" / ASSIGNMENT / NOTEBOOK
     nb = nbformat.read(str(path), as_version=4)
     for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "L_layer_model_hidden_hyperparameters":
-            cell.source = cell.source.replace("_what, EVERYTHING)", "_what, PARAMETERS)")
-            cell.source = cell.source.replace("import EVERYTHING,", "import EVERYTHING, PARAMETERS,")
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "L_layer_model_hidden_no_globals":
+            cell.metadata["nbgrader"]["points"] = 3
     nbformat.write(nb, str(path))
 
 
@@ -72,7 +71,7 @@ def main(argv=None):
     try:
         root = course_copy(scratch / "course")
         make_class(root, args.size)
-        loosen_source(root)
+        edit_source(root)
         load_before = os.getloadavg()
         started = time.monotonic()
         changes, total = preview(Course(root), ASSIGNMENT, workers=args.workers)

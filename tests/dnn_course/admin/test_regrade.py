@@ -1,5 +1,5 @@
-"""``dnn-course regrade``: a hidden check loosened in the source; the preview lists exactly who
-changes with the gradebook untouched, --apply writes it, keeps a manual grade, and the history
+"""``dnn-course regrade``: a hidden check's points raised in the source; the preview lists exactly
+who changes and by how much with the gradebook untouched, --apply writes it, keeps a manual grade, and the history
 shows old and new. An edited source that no longer releases: exit 2, nothing written."""
 import hashlib
 import os
@@ -16,7 +16,7 @@ from dnn_course.demo.samples import write_samples
 pytestmark = pytest.mark.slow
 
 CLASS = ["demo-correct", "demo-blank", "demo-hard-coded-rate", "demo-cost-every-iteration"]
-LOOSENED = "L_layer_model_hidden_hyperparameters"
+EDITED = "L_layer_model_hidden_no_globals"
 
 
 def cli(root, *args):
@@ -33,13 +33,9 @@ def edit_source(root, grade_id, change):
     nbformat.write(nb, str(path))
 
 
-def loosen(cell):
-    """The hyperparameter check compares the parameters only, not the recorded or printed costs."""
-    cell.source = cell.source.replace('assert_same("L_layer_model", _got, _want, _what, EVERYTHING)',
-                                      'assert_same("L_layer_model", _got, _want, _what, PARAMETERS)')
-    cell.source = cell.source.replace(
-        'assert_printed("L_layer_model", _printed, _lines, _print, _iters, _what)', "pass")
-    cell.source = cell.source.replace("import EVERYTHING,", "import EVERYTHING, PARAMETERS,")
+def more_points(cell):
+    """The instructor gives the no-globals check 3 points instead of 1."""
+    cell.metadata["nbgrader"]["points"] = 3
 
 
 def digest(path):
@@ -87,8 +83,15 @@ def test_bad_edit_exits_2_and_writes_nothing(graded, capsys):
 
 
 def test_preview_then_apply(graded, capsys):
+    """A loosened tolerance would not take effect: VerifyResults re-checks a passing cell with
+    its own fixed cases (dnn_course/preprocessors/verify.py), so the edit here is points."""
+    from dnn_course.admin.regrade import final_scores
+
     root = graded
-    edit_source(root, LOOSENED, loosen)
+    old = final_scores(f"sqlite:///{root / 'gradebook.db'}", ASSIGNMENT)
+    passing = sorted(s for s, (_, auto, _) in old.items() if auto[EDITED] == 1)
+    assert "demo-correct" in passing and "demo-blank" not in passing
+    edit_source(root, EDITED, more_points)
     before = digest(root / "gradebook.db")
     capsys.readouterr()
     assert cli(root, "regrade", "--preview", "--out", str(root / "exports")) == 0
@@ -96,11 +99,14 @@ def test_preview_then_apply(graded, capsys):
     assert digest(root / "gradebook.db") == before  # the gradebook is untouched
     changed = [line.split(":")[0] for line in out.splitlines() if " -> " in line
                and not line.startswith(" ")]
-    assert changed == ["demo-cost-every-iteration"], out
-    assert f"    {LOOSENED}: 0 -> 2" in out
-    assert "regrade: 1 learner gains 2 points, 3 unchanged." in out
+    assert changed == passing, out
+    for student in passing:
+        assert f"{student}: {old[student][0]:g} -> {old[student][0] + 2:g}" in out
+    assert out.count(f"    {EDITED}: 1 -> 3") == len(passing)
+    headline = f"{len(passing)} learners gain 2 points, {len(old) - len(passing)} unchanged"
+    assert f"regrade: {headline}." in out
     page = (root / "exports" / f"{ASSIGNMENT}-regrade-preview.html").read_text()
-    assert "demo-cost-every-iteration" in page and "1 learner gains 2 points" in page
+    assert headline in page and "demo-correct" in page
 
     assert cli(root, "regrade", "--apply") == 0
     from nbgrader.api import Gradebook
@@ -108,10 +114,11 @@ def test_preview_then_apply(graded, capsys):
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         assert gb.find_grade("correct_L_layer_model", ASSIGNMENT, ASSIGNMENT,
                              "demo-hard-coded-rate").score == 3.0  # the manual grade is kept
-        assert gb.find_grade(LOOSENED, ASSIGNMENT, ASSIGNMENT,
-                             "demo-cost-every-iteration").score == 2.0
-    regrades = [c for c in history.read(root, "demo-cost-every-iteration") if c.what == "regrade"]
+        assert gb.find_grade(EDITED, ASSIGNMENT, ASSIGNMENT, "demo-correct").score == 3.0
+    regrades = [c for c in history.read(root, "demo-correct") if c.what == "regrade"]
     assert len(regrades) == 1 and regrades[0].new == regrades[0].old + 2
+    auto = old["demo-hard-coded-rate"][1]["correct_L_layer_model"]
+    assert auto != 3
     manual = [c for c in history.read(root, "demo-hard-coded-rate") if c.what == "manual grade"]
-    assert len(manual) == 1 and manual[0].new == manual[0].old + 3  # 0 of 4 by the autograder
-    assert "correct_L_layer_model 3 (autograder: 0)" in manual[0].why
+    assert len(manual) == 1 and round(manual[0].new - manual[0].old, 3) == 3 - auto
+    assert f"correct_L_layer_model 3 (autograder: {auto:g})" in manual[0].why
