@@ -191,7 +191,7 @@ def preview(course, assignment, workers=1, replace_manual=False, keep=None):
             from dnn_course.scale.parallel import grade_parallel
 
             grade_parallel(assignment, dest, students, workers, force=True, db_url=url,
-                           course=scratch)
+                           progress=False, course=scratch)
         else:
             grade_all(assignment, dest, students, force=True, db_url=url, progress=False,
                       course=scratch)
@@ -242,7 +242,7 @@ def apply(course, assignment, workers=1, replace_manual=False):
             from dnn_course.scale.parallel import grade_parallel
 
             grade_parallel(assignment, course.root, students, workers, force=True,
-                           db_url=course.db_url, course=course)
+                           db_url=course.db_url, progress=False, course=course)
         else:
             grade_all(assignment, course.root, students, force=True, db_url=course.db_url,
                       progress=False, course=course)
