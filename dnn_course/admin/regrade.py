@@ -252,8 +252,9 @@ def apply(course, assignment, workers=1, replace_manual=False):
                    manual_in_new=True), len(old)
 
 
-def print_changes(changes, total, out=sys.stdout):
-    """The preview or apply on screen: one block per learner, then the summary."""
+def print_changes(changes, total, out=None):
+    """The preview or apply on screen: one block per learner, then the summary (to ``out``, default stdout)."""
+    out = out or sys.stdout
     for c in changes:
         old = "-" if c.old is None else f"{c.old:g}"
         new = "-" if c.new is None else f"{c.new:g}"
