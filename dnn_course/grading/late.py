@@ -190,11 +190,15 @@ def late_counts(root, assignment):
 
     from dnn_course.admin.extensions import DeadlineError, read_extensions
     from dnn_course.course.context import Course
+    from dnn_course.course.gradebook_db import parse as parse_url
 
     if not (Path(root) / "nbgrader_config.py").is_file():
         return None
     try:
         course = Course(root)
+        parsed = parse_url(course.db_url)
+        if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+            return None  # no gradebook: none is created for a count
         with Gradebook(course.db_url) as gb:
             subs = gb.find_assignment(assignment).submissions
             late = sum(s.total_seconds_late > 0 for s in subs)
