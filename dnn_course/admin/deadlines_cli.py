@@ -112,8 +112,21 @@ def cmd_extend(args):
 
 
 def cmd_late(args):
+    from dnn_course.admin.extensions import DeadlineError, known_students, read_extensions
+
     policy = _policy(args, "late")
     if policy is None:
+        return USAGE
+    try:  # extensions.csv may have been edited by hand: check it as `extend` would
+        exts = read_extensions(args.root, args.assignment)
+    except DeadlineError as e:
+        print(f"late: {e}; nothing was changed.", file=sys.stderr)
+        return USAGE
+    unknown = sorted(s for s, _ in exts if s not in known_students(args.root, args.course.db_url,
+                                                                    args.assignment))
+    if unknown:
+        print(f"late: extensions.csv names learners the course does not know: {', '.join(unknown)}; "
+              "fix the spelling or remove those rows; nothing was changed.", file=sys.stderr)
         return USAGE
     return _recompute(args, "late", policy, "late penalties recomputed with the policy in force")
 

@@ -77,3 +77,15 @@ def test_extension_kept_with_reason_and_withdrawn(course, capsys):
     assert "extension to 2026-12-03T12:00:00+00:00: ill" in capsys.readouterr().out
     assert cli(course, "due", "--at", "2026-12-01T17:00+01:00") == 0
     assert "due: dnn_app is now due 2026-12-01T16:00:00+00:00 (was unset)" in capsys.readouterr().out
+
+
+def test_hand_edited_extensions_checked_by_late(course, capsys):
+    (course / "extensions.csv").write_text("student,assignment,until,reason,given\n"
+                                           "bob,dnn_app,2026-12-03T12:00Z,ill,\n")
+    assert cli(course, "late") == 2
+    assert "extensions.csv names learners the course does not know: bob" in capsys.readouterr().err
+    (course / "extensions.csv").write_text("student,assignment,until,reason,given\n"
+                                           "ada,dnn_app,2026-12-03 12:00,ill,\n")
+    assert cli(course, "late") == 2
+    assert "line 2: until '2026-12-03 12:00' has no time zone" in capsys.readouterr().err
+    assert history.read(course) == []
