@@ -62,6 +62,31 @@ class CourseLatePenalty(LateSubmissionPlugin):
     policy = Unicode("none", help="The late policy, e.g. 'grace 1h, 10% per started day, "
                      "max 3 days' (then zero), or 'none'.").tag(config=True)
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._sync_extension()
+
+    def _sync_extension(self):
+        """Before AssignLatePenalties reads nbgrader's lateness: the gradebook's extension is
+        the one extensions.csv holds now (one withdrawn since the last grading is gone)."""
+        from nbgrader.api import Gradebook, MissingEntry
+
+        from dnn_course.admin.extensions import read_extensions
+
+        parent = self.parent
+        ids = [getattr(parent, name, None) for name in ("db_url", "assignment_id", "student_id")]
+        if not all(ids):
+            return
+        db_url, assignment, student = ids
+        ext = read_extensions(course_root(self.config), assignment).get((student, assignment))
+        with Gradebook(db_url) as gb:
+            try:
+                sub = gb.find_submission(assignment, student)
+            except MissingEntry:
+                return
+            sub.extension = extension_interval(sub.assignment.duedate, ext.until if ext else None)
+            gb.db.commit()
+
     def late_submission_penalty(self, student_id, score, total_seconds_late):
         """The points off ``score`` by the policy, with the learner's extension applied.
 
@@ -108,7 +133,8 @@ class RecordGrade(NbGraderPreprocessor):
             why += f"; submitted {hours_text(late)} late, -{penalty:g} points"
         history.record(root, history.GradeChange(
             student, assignment, kind, history.latest_score(root, student, assignment),
-            round(raw - penalty, 3), why, f"dnn-course {kind}" if kind == "regrade" else "autograde", attempt=stamp, max_score=max_score))
+            round(raw - penalty, 3), why, "dnn-course regrade" if kind == "regrade" else "autograde",
+            attempt=stamp, max_score=max_score))
         return nb, resources
 
 
@@ -117,8 +143,7 @@ def recompute(root, db_url, assignment, policy: LatePolicy, why: str, by: str = 
 
     No notebook runs: the scores in the gradebook stay, only the penalties and
     extensions change. Each learner whose final score changes gets a
-    ``late penalty`` line in the history (and an ``extension`` line when only
-    the deadline moved).
+    ``late penalty`` line in the history.
 
     Args:
         root: the course folder.

@@ -30,7 +30,8 @@ def late_text(seconds_late, raw, penalty, max_score, extended=False):
         return f"{head}: no penalty."
     percent = 100.0 * penalty / raw if raw else 100.0
     if percent >= 99.95:
-        return f"{head}, later than the late policy accepts: the score is 0, {raw:g} / {max_score:g} before the penalty."
+        return (f"{head}, later than the late policy accepts: the score is 0, "
+                f"{raw:g} / {max_score:g} before the penalty.")
     return f"{head}: -{percent:.0f} %, {raw:g} / {max_score:g} before the penalty."
 
 
