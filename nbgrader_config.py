@@ -92,8 +92,15 @@ c.OverwriteCells.add_missing_cells = True
 # feedback) holds no script, style or live link of the learner's (docs/safety.md).
 c.Autograde.autograde_preprocessors = [
     GuardedExecute, CollectFindings, VerifyResults, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-    SanitizeLearnerContent, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+    SanitizeLearnerContent, SaveAutoGrades, AssignLatePenalties,
+    "dnn_course.grading.late.RecordGrade", CheckCellMetadata,
 ]
+# Late submissions (docs/deadlines.md): the due date is nbgrader's (`dnn-course due`),
+# extensions are in extensions.csv (`dnn-course extend`). No penalty within the grace
+# period, then 10 % of the score per started day late, and 0 after 3 days.
+# "none" turns penalties off; `dnn-course late` applies a changed policy to the class.
+c.AssignLatePenalties.plugin_class = "dnn_course.grading.late.CourseLatePenalty"
+c.CourseLatePenalty.policy = "grace 15m, 10% per started day, max 3 days"
 # Every submission's kernel runs in the course sandbox (dnn_course/sandbox/:
 # no network, no view of the course folder but its own working copy, memory and
 # CPU caps, its own process tree). It talks to the grader over unix sockets,

@@ -178,22 +178,25 @@ def _class_results(args):
 
 
 def cmd_export(args):
-    from dnn_course.admin.export import write_canvas, write_csv, write_json, write_moodle
+    from dnn_course.admin.export import write_canvas, write_moodle
+    from dnn_course.admin.export_plugin import CourseExport
+    from dnn_course.grading.late import penalties
 
     cls = _class_results(args)
     results, a = cls.results, args.assignment
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    print(f"export: {write_csv(results, out / f'{a}-grades.csv')}")
-    print(f"export: {write_json(results, out / f'{a}-grades.json', a)}")
+    with args.course.api.gradebook as gb:  # CSV and JSON as `nbgrader export` writes them
+        late = penalties(gb, a)
+        for path in CourseExport(config=args.course.config, to=str(out), assignment=[a]).export(gb):
+            print(f"export: {path}")
     problems = []
     for lms in dict.fromkeys(args.lms or []):
         if lms == "canvas":
             path, missing, blank = write_canvas(results, cls.people, out / f"{a}-canvas.csv",
-                                                args.column or a, cls.max_score)
+                                                args.column or a, cls.max_score, late=late)
         else:
             path, missing, blank = write_moodle(results, cls.people, out / f"{a}-moodle.csv",
-                                                cls.max_score)
+                                                cls.max_score, late=late)
         print(f"export: {path}")
         if missing:
             problems.append(f"export --lms {lms}: {len(missing)} student(s) have no LMS id, so "
@@ -308,6 +311,11 @@ def build_parser():
     s.add_argument("assignment", nargs="?", default=ASSIGNMENT)
     s.add_argument("--out", default="exports", help="folder for the page (default: exports/)")
     s.set_defaults(func=cmd_report)
+
+    from dnn_course.admin import deadlines_cli, regrade  # due, extend, late, history, regrade
+
+    deadlines_cli.register(sub)
+    regrade.register(sub)
 
     s = sub.add_parser("install-kernel", help="install the grading sandbox's kernelspec into this environment")
     s.set_defaults(func=cmd_install_kernel)

@@ -5,6 +5,9 @@ signature (mistake_groups.test_signature), as the class report groups them.
 ``write_canvas`` and ``write_moodle`` write the files Canvas's gradebook
 import and Moodle's assignment "upload grading worksheet" read, matched by
 the LMS ids ``dnn-course collect`` stores on the gradebook's students.
+Each takes ``late`` (student -> (penalty, seconds late), ``grading.late.penalties``):
+the CSV and JSON carry the raw score, the penalty and the final score; the LMS
+files carry the final one. ``export_plugin.py`` runs them as nbgrader's ExportPlugin.
 """
 import csv
 import json
@@ -46,8 +49,8 @@ def table(results):
     return "\n".join(lines)
 
 
-def write_csv(results, path):
-    """One row per submission: student, score, max_score, status, reason.
+def write_csv(results, path, late=None):
+    """One row per submission: student, score (final), max_score, status, reason, raw, penalty, hours_late.
 
     A submission that was not graded has an empty score (its status says
     "not graded"), never 0.
@@ -55,6 +58,7 @@ def write_csv(results, path):
     Args:
         results: ``SubmissionResult`` objects.
         path: the CSV file to write.
+        late: student -> (penalty, seconds late); default none.
 
     Returns:
         The path.
@@ -62,13 +66,18 @@ def write_csv(results, path):
     path = Path(path)
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["student", "score", "max_score", "status", "reason"])
+        w.writerow(["student", "score", "max_score", "status", "reason", "raw", "penalty",
+                    "hours_late"])
         for r in results:
-            w.writerow([r.student, _grade(r), f"{r.max_score:g}", r.status, r.reason])
+            penalty, seconds = (late or {}).get(r.student, (0.0, 0.0))
+            graded = bool(_grade(r))
+            w.writerow([r.student, _grade(r, late), f"{r.max_score:g}", r.status, r.reason,
+                        _grade(r), f"{penalty:g}" if graded else "",
+                        f"{seconds / 3600:.2f}" if graded else ""])
     return path
 
 
-def write_json(results, path, assignment):
+def write_json(results, path, assignment, late=None):
     """Every submission with its per-test scores and reasons.
 
     A submission that was not graded has ``"score": null`` and its status.
@@ -77,6 +86,8 @@ def write_json(results, path, assignment):
         results: ``SubmissionResult`` objects.
         path: the JSON file to write.
         assignment: the assignment name.
+        late: student -> (penalty, seconds late): adds ``raw``, ``penalty``,
+            ``seconds_late``; ``score`` is the final score.
 
     Returns:
         The path.
@@ -86,6 +97,10 @@ def write_json(results, path, assignment):
 
     submissions = [r.as_dict() for r in results]
     for sub, r in zip(submissions, results):
+        penalty, seconds = (late or {}).get(sub["student"], (0.0, 0.0))
+        if sub["score"] is not None:
+            sub.update(raw=sub["score"], penalty=penalty, seconds_late=seconds,
+                       score=round(sub["score"] - penalty, 3))
         for t, test in zip(sub["tests"], r.tests):
             if test.reason:
                 t.update(test_signature(test))
@@ -120,12 +135,15 @@ def lms_rows(results, people):
     return rows, missing, blank
 
 
-def _grade(r):
-    """The score as a file cell: empty when not graded (an LMS keeps what it has)."""
-    return f"{r.score:g}" if r.status == "graded" and r.score is not None else ""
+def _grade(r, late=None):
+    """The score as a file cell (final, when ``late`` gives penalties): empty when not graded
+    (an LMS keeps what it has)."""
+    if r.status != "graded" or r.score is None:
+        return ""
+    return f"{round(r.score - (late or {}).get(r.student, (0.0, 0.0))[0], 3):g}"
 
 
-def write_canvas(results, people, path, column, points_possible):
+def write_canvas(results, people, path, column, points_possible, late=None):
     """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, <column>.
 
     The second row is ``Points Possible``; Canvas matches learners by ``ID``
@@ -139,6 +157,7 @@ def write_canvas(results, people, path, column, points_possible):
         path: the CSV file to write.
         column: the assignment column's title.
         points_possible: the assignment's maximum score.
+        late: student -> (penalty, seconds late): the final score is written.
 
     Returns:
         ``(path, missing, blank)`` as ``lms_rows`` says.
@@ -151,7 +170,7 @@ def write_canvas(results, people, path, column, points_possible):
         w.writerow(["Points Possible", "", "", "", "", f"{points_possible:g}"])
         for r, person in rows:
             name = ", ".join(p for p in (person.last_name, person.first_name) if p) or r.student
-            w.writerow([name, person.lms_user_id.strip(), "", "", "", _grade(r)])
+            w.writerow([name, person.lms_user_id.strip(), "", "", "", _grade(r, late)])
     return path, missing, blank
 
 
@@ -168,7 +187,7 @@ def moodle_identifier(lms_user_id):
     return text if text.lower().startswith("participant ") else f"Participant {text}"
 
 
-def write_moodle(results, people, path, max_score, now=None):
+def write_moodle(results, people, path, max_score, now=None, late=None):
     """Moodle's assignment grading worksheet, for "Upload grading worksheet".
 
     Moodle needs the Identifier ("Participant <n>", from the worksheet it
@@ -182,6 +201,7 @@ def write_moodle(results, people, path, max_score, now=None):
         path: the CSV file to write.
         max_score: the assignment's maximum score.
         now: the time to write (default: now, UTC).
+        late: student -> (penalty, seconds late): the final score is written.
 
     Returns:
         ``(path, missing, blank)`` as ``lms_rows`` says.
@@ -194,5 +214,5 @@ def write_moodle(results, people, path, max_score, now=None):
         w.writerow(MOODLE_HEADER)
         for r, person in rows:
             w.writerow([moodle_identifier(person.lms_user_id), person.name or r.student,
-                        _grade(r), f"{max_score:g}", stamp])
+                        _grade(r, late), f"{max_score:g}", stamp])
     return path, missing, blank

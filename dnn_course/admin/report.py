@@ -80,6 +80,10 @@ def _summary(page):
                ("not graded", len(cls.results) - len(graded)),
                ("median score", f"{statistics.median(scores):g} / {cls.max_score:g}" if scores else "-"),
                ("full marks", sum(r.max_score > 0 and r.score >= r.max_score for r in graded))]
+    from dnn_course.grading.late import late_counts  # deadlines (#26)
+
+    counts = late_counts(page.root, cls.assignment)
+    figures += [("late", counts[0]), ("extensions", counts[1])] if counts else []
     rows = "".join(f"<tr><td>{escape(k)}</td><td>{escape(str(v))}</td></tr>" for k, v in figures)
     chart = plots.score_histogram(scores, cls.max_score) if scores else ""
     return f'<section id="summary"><h2>Summary</h2><table class="figures">{rows}</table>{chart}</section>'

@@ -151,8 +151,10 @@ class FeedbackPage(NbGraderPreprocessor):
         grades = resources.get("nbgrader", {})
         total = sum(1 for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")
                     and not c.metadata["nbgrader"].get("solution") and c.cell_type == "code")
-        cell = new_markdown_cell(summary_html(failed_tests(nb), grades.get("score", 0),
-                                              grades.get("max_score", 0), total))
+        from dnn_course.preprocessors.late_line import late_line  # the lateness line (#26)
+
+        cell = new_markdown_cell(late_line(resources) + summary_html(
+            failed_tests(nb), grades.get("score", 0), grades.get("max_score", 0), total))
         cell.metadata["dnn_course_summary"] = True
         nb.cells.insert(0, cell)
         inlining = resources.setdefault("inlining", {})

@@ -289,7 +289,9 @@ def record(api, root, assignment, student, payload, digest):
     nb = nbformat.read(str(out_dir / NOTEBOOK), as_version=4)
     resources = {"nbgrader": {"notebook": Path(NOTEBOOK).stem, "assignment": assignment,
                               "student": student, "db_url": url}}
-    for step in (SaveAutoGrades, AssignLatePenalties):
+    from dnn_course.grading.late import RecordGrade  # the grade history (#26)
+
+    for step in (SaveAutoGrades, AssignLatePenalties, RecordGrade):
         nb, resources = step(config=api.config).preprocess(nb, resources)
     write_receipt(root, assignment, student, digest)
     with api.gradebook as gb:

@@ -1,0 +1,311 @@
+"""``dnn-course regrade``: what an edited source notebook's tests would do to the class, then doing it.
+
+``--preview`` grades every submission with the edited tests in a scratch copy
+of the course (its own gradebook, made by ``generate_assignment`` from the
+edited source; the real gradebook, autograded/ and history are only read) and
+lists each learner whose final score would change, which tests changed and
+the finding of each, and the manual grades the regrade would keep or replace;
+also as an HTML page (``regrade_page.py``). ``--apply`` releases the edited
+assignment into the real gradebook (nbgrader's cell checksums updated, so the
+edit takes effect: jupyter/nbgrader#1069) and grades everyone again; manual
+grades and comments stay unless ``--replace-manual``. Each changed score goes
+into the grade history as a ``regrade``.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
+
+OK, ATTENTION, USAGE = 0, 1, 2
+HISTORY_KIND_ENV = "DNN_COURSE_HISTORY_KIND"  # read by grading.late.RecordGrade
+
+
+class RegradeError(RuntimeError):
+    """The edited source cannot be released (it does not validate); nothing was written."""
+
+
+@dataclass
+class Change:
+    """One learner's regrade: final scores before and after, and the tests that moved."""
+
+    student: str
+    old: float | None
+    new: float | None
+    tests: list = field(default_factory=list)    # (grade id, old, new, finding)
+    manual: list = field(default_factory=list)   # (grade id, manual score, "kept"/"replaced")
+
+    @property
+    def delta(self):
+        """New minus old final score (None when either is missing)."""
+        return None if self.old is None or self.new is None else round(self.new - self.old, 3)
+
+
+def final_scores(db_url, assignment):
+    """student -> (final score, {grade id: auto score}, {grade id: manual score}) from a gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from dnn_course.grading.results import _scored
+
+    out = {}
+    with Gradebook(db_url) as gb:
+        try:
+            subs = gb.find_assignment(assignment).submissions
+        except MissingEntry:
+            return out
+        for sub in subs:
+            if not _scored(sub):
+                continue
+            grades = {g.name: g.auto_score or 0.0 for nb in sub.notebooks for g in nb.grades}
+            manual = {g.name: g.manual_score for nb in sub.notebooks for g in nb.grades
+                      if g.manual_score is not None}
+            final = sum(n.score - (n.late_submission_penalty or 0) for n in sub.notebooks)
+            out[sub.student_id] = (round(final, 3), grades, manual)
+    return out
+
+
+def scratch_course(root, db_url, assignment, dest):
+    """A copy of the course to grade with the edited source: config, source/, submitted/,
+    extensions, a new gradebook with the assignment (due date and learners copied).
+
+    Raises:
+        RegradeError: generate_assignment refuses the edited source.
+    """
+    from nbgrader.api import Gradebook
+
+    from dnn_course.admin.release import IGNORE
+    from dnn_course.course.nbapi import make_api
+
+    root, dest = Path(root), Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(root / "nbgrader_config.py", dest / "nbgrader_config.py")
+    shutil.copytree(root / "source", dest / "source", ignore=IGNORE)
+    shutil.copytree(root / "submitted", dest / "submitted", ignore=IGNORE)
+    if (root / "extensions.csv").exists():
+        shutil.copy2(root / "extensions.csv", dest / "extensions.csv")
+    url = f"sqlite:///{dest / 'gradebook.db'}"
+    with Gradebook(db_url) as gb:
+        due = gb.find_assignment(assignment).duedate
+        people = [(s.id, s.first_name, s.last_name) for s in gb.students]
+    outcome = make_api(dest, url).generate_assignment(assignment, force=True, create=True)
+    if not outcome.get("success"):
+        log = (outcome.get("error") or outcome.get("log") or "no details").strip().splitlines()
+        raise RegradeError("the edited source notebook does not release (nbgrader "
+                           f"generate_assignment): {log[-1] if log else 'no details'}. Fix "
+                           f"source/{assignment}/{NOTEBOOK}, then preview again; nothing was written.")
+    with Gradebook(url) as gb:
+        gb.update_or_create_assignment(assignment, duedate=due)
+        for sid, first, last in people:
+            gb.update_or_create_student(sid, first_name=first, last_name=last)
+    return url
+
+
+def compare(old, new, reasons, replace_manual=False, manual_in_new=False):
+    """The learners whose final score or test scores differ.
+
+    Args:
+        old, new: ``final_scores`` of the real and the scratch gradebook.
+        reasons: student -> {grade id: finding} from the scratch grading.
+        replace_manual: the regrade would drop manual grades.
+        manual_in_new: ``new`` is the real gradebook after --apply (its final
+            scores count the manual grades kept already).
+
+    Returns:
+        list of Change, by student.
+    """
+    changes = []
+    for student in sorted(set(old) | set(new)):
+        o_final, o_auto, manual = old.get(student, (None, {}, {}))
+        n_final, n_auto, _ = new.get(student, (None, {}, {}))
+        tests, kept = [], []
+        for gid in sorted(set(o_auto) | set(n_auto)):
+            o = manual.get(gid, o_auto.get(gid))
+            n = n_auto.get(gid)
+            if gid in manual:
+                if n != o_auto.get(gid) or replace_manual:
+                    kept.append((gid, manual[gid], "replaced" if replace_manual else "kept"))
+                if not replace_manual:
+                    if n_final is not None and n is not None and not manual_in_new:
+                        n_final = round(n_final - n + manual[gid], 3)
+                    n = manual[gid]
+            if n != o:
+                tests.append((gid, o, n, reasons.get(student, {}).get(gid, "")))
+        if tests or kept or o_final != n_final:
+            changes.append(Change(student, o_final, n_final, tests, kept))
+    return changes
+
+
+def summary(changes, total):
+    """One line: "7 learners gain 2 points, 1 loses 2; 12 unchanged"."""
+    groups = {}
+    for c in changes:
+        if c.delta:
+            groups.setdefault(c.delta, []).append(c.student)
+    parts = []
+    for delta in sorted(groups, reverse=True):
+        n = len(groups[delta])
+        verb = ("gains" if n == 1 else "gain") if delta > 0 else ("loses" if n == 1 else "lose")
+        parts.append(f"{n} learner{'s' if n > 1 else ''} {verb} {abs(delta):g} point"
+                     f"{'' if abs(delta) == 1 else 's'}")
+    moved = sum(len(v) for v in groups.values())
+    parts.append(f"{total - moved} unchanged")
+    return ", ".join(parts)
+
+
+def preview(course, assignment, workers=1, replace_manual=False, keep=None):
+    """Grade the class with the edited source in a scratch copy and compare.
+
+    Args:
+        course: the command's ``context.Course``.
+        assignment: the assignment name.
+        workers: grading processes.
+        replace_manual: show manual grades as replaced rather than kept.
+        keep: a folder for the scratch copy (kept); default a temporary one, removed.
+
+    Returns:
+        (list of Change, number of graded learners).
+    """
+    from dnn_course.admin.class_results import read_class
+    from dnn_course.course.course_data import course_data_problem, find_course_data
+    from dnn_course.course.context import Course
+    from dnn_course.grading.batch import grade_all, submitted_students
+
+    missing = course_data_problem(course.root, assignment)
+    if missing:  # the scratch copy would find no data either: every score would be "not graded"
+        raise RegradeError(f"nothing was graded: {missing}")
+    old = final_scores(course.db_url, assignment)
+    if keep and Path(keep).exists():
+        raise RegradeError(f"--keep {keep} exists: give a new folder for the scratch course")
+    dest = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="dnn-regrade-"))
+    os.environ.setdefault("DNN_APP_DATA", str(find_course_data(course.root)))
+    try:
+        url = scratch_course(course.root, course.db_url, assignment, dest)
+        scratch = Course(dest, url)
+        students = submitted_students(dest, assignment)
+        if workers > 1:
+            from dnn_course.scale.parallel import grade_parallel
+
+            grade_parallel(assignment, dest, students, workers, force=True, db_url=url,
+                           progress=False, course=scratch)
+        else:
+            grade_all(assignment, dest, students, force=True, db_url=url, progress=False,
+                      course=scratch)
+        new = final_scores(url, assignment)
+        with scratch.api.gradebook as gb:
+            cls = read_class(gb, dest, assignment, students)
+        reasons = {r.student: {t.grade_id: t.reason for t in r.tests} for r in cls.results}
+    finally:
+        if not keep:
+            shutil.rmtree(dest, ignore_errors=True)
+    return compare(old, new, reasons, replace_manual), len(old)
+
+
+def apply(course, assignment, workers=1, replace_manual=False):
+    """Release the edited source into the real gradebook and grade everyone again.
+
+    Returns:
+        (list of Change, number of graded learners).
+    """
+    from nbgrader.api import Gradebook
+
+    from dnn_course.admin.release import ReleaseError, build_release, generate
+    from dnn_course.grading.batch import grade_all, submitted_students
+
+    old = final_scores(course.db_url, assignment)
+    trial = Path(tempfile.mkdtemp(prefix="dnn-regrade-check-"))
+    try:  # released into a gradebook of its own first: a bad edit leaves the real one untouched
+        build_release(course.root, f"sqlite:///{trial / 'gradebook.db'}", out=trial / "release")
+        generate(course.root, force=True, db_url=course.db_url)
+    except ReleaseError as e:
+        raise RegradeError(f"the edited source notebook does not release: {e}\nnothing was "
+                           "written") from None
+    finally:
+        shutil.rmtree(trial, ignore_errors=True)
+    if replace_manual:
+        with Gradebook(course.db_url) as gb:
+            for sub in gb.find_assignment(assignment).submissions:
+                for nb in sub.notebooks:
+                    for g in nb.grades:
+                        g.manual_score = None
+                    for c in nb.comments:
+                        c.manual_comment = None
+            gb.db.commit()
+    students = submitted_students(course.root, assignment)
+    os.environ[HISTORY_KIND_ENV] = "regrade"
+    try:
+        if workers > 1:
+            from dnn_course.scale.parallel import grade_parallel
+
+            grade_parallel(assignment, course.root, students, workers, force=True,
+                           db_url=course.db_url, progress=False, course=course)
+        else:
+            grade_all(assignment, course.root, students, force=True, db_url=course.db_url,
+                      progress=False, course=course)
+    finally:
+        os.environ.pop(HISTORY_KIND_ENV, None)
+    return compare(old, final_scores(course.db_url, assignment), {}, replace_manual,
+                   manual_in_new=True), len(old)
+
+
+def print_changes(changes, total, out=None):
+    """The preview or apply on screen: one block per learner, then the summary (to ``out``, default stdout)."""
+    out = out or sys.stdout
+    for c in changes:
+        old = "-" if c.old is None else f"{c.old:g}"
+        new = "-" if c.new is None else f"{c.new:g}"
+        print(f"{c.student}: {old} -> {new}", file=out)
+        for gid, o, n, why in c.tests:
+            print(f"    {gid}: {o if o is None else f'{o:g}'} -> {n if n is None else f'{n:g}'}"
+                  + (f"  ({why})" if why else ""), file=out)
+        for gid, score, what in c.manual:
+            print(f"    {gid}: manual grade {score:g} {what}", file=out)
+    print(f"regrade: {summary(changes, total)}.", file=out)
+
+
+def cmd_regrade(args):
+    from dnn_course.admin.regrade_page import write_page
+
+    if args.preview == args.apply:
+        print("regrade: give --preview (nothing written) or --apply.", file=sys.stderr)
+        return USAGE
+    if args.workers < 1:
+        print("regrade: --workers must be 1 or more.", file=sys.stderr)
+        return USAGE
+    from dnn_course.grading.manual import record_manual
+
+    record_manual(args.root, args.course.db_url, args.assignment)  # before the regrade's own lines
+    try:
+        if args.preview:
+            changes, total = preview(args.course, args.assignment, args.workers,
+                                     args.replace_manual, args.keep)
+        else:
+            changes, total = apply(args.course, args.assignment, args.workers, args.replace_manual)
+    except RegradeError as e:
+        print(f"regrade: {e}", file=sys.stderr)
+        return USAGE
+    print_changes(changes, total)
+    if args.preview:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        print(f"regrade: {write_page(changes, summary(changes, total), args.assignment, out)}")
+    return OK
+
+
+def register(sub):
+    """Add ``regrade`` to ``dnn-course``'s subparsers."""
+    s = sub.add_parser("regrade", help="after editing the source's tests: --preview the new "
+                       "scores (nothing written), or --apply them")
+    s.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    s.add_argument("--preview", action="store_true", help="grade in a scratch copy and compare")
+    s.add_argument("--apply", action="store_true", help="release the edit and grade everyone again")
+    s.add_argument("--replace-manual", action="store_true",
+                   help="drop manual grades and comments given in the formgrader (kept by default)")
+    s.add_argument("--workers", type=int, default=1, metavar="N", help="grading processes")
+    s.add_argument("--out", default="exports", help="folder for the preview page (default: exports/)")
+    s.add_argument("--keep", type=Path, help="keep the preview's scratch course in this new folder")
+    s.set_defaults(func=cmd_regrade)
