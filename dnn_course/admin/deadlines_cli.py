@@ -16,7 +16,7 @@ OK, USAGE = 0, 2
 def _policy(args, name):
     """The course's parsed late policy, or None after saying why it does not parse."""
     from dnn_course.grading.late import configured_policy
-    from dnn_course.grading.late_policy import PolicyError
+    from dnn_course.course.late_policy import PolicyError
 
     try:
         return configured_policy(args.course.config)
@@ -28,7 +28,7 @@ def _policy(args, name):
 
 def _print_rows(rows, name):
     """One line per graded learner: final score before and after, and how late."""
-    from dnn_course.grading.late_policy import hours_text
+    from dnn_course.course.late_policy import hours_text
 
     moved = [r for r in rows if r[1] != r[2]]
     for student, old, new, late in rows:
@@ -52,7 +52,7 @@ def _recompute(args, name, policy, why):
 def cmd_due(args):
     from nbgrader.api import Gradebook, MissingEntry
 
-    from dnn_course.admin.extensions import DeadlineError, parse_when, utc_text
+    from dnn_course.course.extensions import DeadlineError, parse_when, utc_text
 
     with Gradebook(args.course.db_url) as gb:
         try:
@@ -77,7 +77,7 @@ def cmd_due(args):
 
 
 def cmd_extend(args):
-    from dnn_course.admin.extensions import (DeadlineError, add_extension, known_students,
+    from dnn_course.course.extensions import (DeadlineError, add_extension, known_students,
                                              parse_when, read_extensions, utc_text)
     from dnn_course.course import history
 
@@ -112,7 +112,7 @@ def cmd_extend(args):
 
 
 def cmd_late(args):
-    from dnn_course.admin.extensions import DeadlineError, known_students, read_extensions
+    from dnn_course.course.extensions import DeadlineError, known_students, read_extensions
 
     policy = _policy(args, "late")
     if policy is None:

@@ -4,7 +4,7 @@
 so ``dnn-course grade``, plain ``nbgrader autograde`` and the formgrader apply
 the policy of ``c.CourseLatePenalty.policy`` (``late_policy.py``). Lateness is
 ``timestamp.txt`` against the assignment's due date, or the learner's extension
-(``admin/extensions.py``) when later. ``recompute`` applies a changed due date,
+(``course/extensions.py``) when later. ``recompute`` applies a changed due date,
 extension or policy to every graded submission from the gradebook alone: a
 submission no longer late keeps no penalty (nbgrader keeps the old one,
 jupyter/nbgrader#723). ``RecordGrade`` writes each autograde to the grade history.
@@ -19,7 +19,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from dnn_course.course import history
-from dnn_course.grading.late_policy import LatePolicy, hours_text, parse
+from dnn_course.course.late_policy import LatePolicy, hours_text, parse
 
 
 def seconds_late(timestamp, duedate, until=None) -> float:
@@ -71,7 +71,7 @@ class CourseLatePenalty(LateSubmissionPlugin):
         the one extensions.csv holds now (one withdrawn since the last grading is gone)."""
         from nbgrader.api import Gradebook, MissingEntry
 
-        from dnn_course.admin.extensions import read_extensions
+        from dnn_course.course.extensions import read_extensions
 
         parent = self.parent
         ids = [getattr(parent, name, None) for name in ("db_url", "assignment_id", "student_id")]
@@ -98,7 +98,7 @@ class CourseLatePenalty(LateSubmissionPlugin):
         Returns:
             float or None (no penalty).
         """
-        from dnn_course.admin.extensions import read_extensions
+        from dnn_course.course.extensions import read_extensions
 
         parent = self.parent
         sub = parent.gradebook.find_submission(parent.assignment_id, student_id)
@@ -158,7 +158,7 @@ def recompute(root, db_url, assignment, policy: LatePolicy, why: str, by: str = 
     """
     from nbgrader.api import Gradebook
 
-    from dnn_course.admin.extensions import read_extensions
+    from dnn_course.course.extensions import read_extensions
     from dnn_course.grading.results import _scored
 
     exts = read_extensions(root, assignment)
@@ -213,7 +213,7 @@ def late_counts(root, assignment):
     """
     from nbgrader.api import Gradebook, MissingEntry
 
-    from dnn_course.admin.extensions import DeadlineError, read_extensions
+    from dnn_course.course.extensions import DeadlineError, read_extensions
     from dnn_course.course.context import Course
     from dnn_course.course.gradebook_db import parse as parse_url
 

@@ -6,7 +6,7 @@ for a submission on time.
 """
 from html import escape
 
-from dnn_course.grading.late_policy import hours_text
+from dnn_course.course.late_policy import hours_text
 
 
 def late_text(seconds_late, raw, penalty, max_score, extended=False):

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from dnn_course.admin.extensions import DeadlineError, parse_when, read_extensions
+from dnn_course.course.extensions import DeadlineError, parse_when, read_extensions
 from dnn_course.cli import main
 from dnn_course.course import history
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK

@@ -1,7 +1,7 @@
 """The late policy's text and arithmetic: grace, percent per started day, zero after the limit."""
 import pytest
 
-from dnn_course.grading.late_policy import LatePolicy, PolicyError, hours_text, parse
+from dnn_course.course.late_policy import LatePolicy, PolicyError, hours_text, parse
 from dnn_course.preprocessors.late_line import late_text
 
 H = 3600.0
