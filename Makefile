@@ -24,8 +24,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml setup.p
 demo: venv
 	$(PY) -m dnn_course demo
 
-# Static checks (the settings are pyproject.toml's [tool.mypy]): the helper library's types.
+# Static checks (settings in pyproject.toml): ruff's lint of the whole tree, mypy on the
+# helper library's types.
 lint: venv
+	$(VENV)/bin/ruff check .
 	$(PY) -m mypy
 
 # Two workers, one per core of CI's machine. Each xdist group (a module, or the browser

@@ -168,4 +168,4 @@ def L_layer_model_test(target):
     return run_public_test(target, L_LAYER)
 
 
-from .cell import run_test_cell  # noqa: E402 -- it uses the names above
+from .cell import run_test_cell  # noqa: E402, F401 -- it uses the names above; re-exported

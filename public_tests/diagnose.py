@@ -332,7 +332,8 @@ def diagnose(target, reference, inputs, learning_rate=0.05, num_iterations=3):
     if failures:
         return _return_finding(failures)
     ref_costs, my_costs = ref_out[1], out[1]
-    as_numbers = lambda costs: [np.squeeze(c) for c in costs]  # a cost kept as a (1, 1) array is right
+    def as_numbers(costs):
+        return [np.squeeze(c) for c in costs]  # a cost kept as a (1, 1) array is right
     if len(ref_costs) != len(my_costs) or not _same(as_numbers(ref_costs), as_numbers(my_costs)):
         got, want = len(my_costs), len(ref_costs)
         kind = ("costs recorded too often" if got > want else

@@ -101,7 +101,8 @@ def dumps(traces):
                               "result": enc.encode(c.result)} for c in t.calls],
                    "output": enc.encode(t.output)}
             for name, t in traces.items()}
-    dump = lambda obj: json.dumps(obj, separators=(",", ":"))
+    def dump(obj):
+        return json.dumps(obj, separators=(",", ":"))
     return ('{"format":' + str(FORMAT) + ',\n"traces":' + dump(data) + ',\n"arrays":[\n'
             + ",\n".join(dump(a) for a in enc.arrays) + "\n]}\n")
 

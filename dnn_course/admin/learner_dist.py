@@ -259,7 +259,8 @@ def build_requirements(root=COURSE_ROOT):
         The file's text.
     """
     lines = (Path(root) / REQUIREMENTS).read_text(encoding="utf-8").splitlines()
-    name_of = lambda line: re.split(r"[=<>!~;\s\[]", line.strip(), maxsplit=1)[0].lower()
+    def name_of(line):
+        return re.split(r"[=<>!~;\s\[]", line.strip(), maxsplit=1)[0].lower()
     picked = []
     for name in LEARNER_PINS:
         found = [line.strip() for line in lines if line.strip() and not line.startswith(("#", "-"))

@@ -113,7 +113,8 @@ def _mistakes(page):
     chart = plots.mistake_bars([g.step for g in groups], [len(g.students) for g in groups])
     parts = [f'<section id="mistakes"><h2>Mistakes, by the step the feedback names</h2>{chart}']
     position = {g: i for i, g in enumerate(page.cls.order)}
-    rank = lambda gid: (position.get(gid, len(position)), gid)
+    def rank(gid):
+        return (position.get(gid, len(position)), gid)
     for g in groups:
         n = len(g.students)
         parts.append(f'<div class="group" data-step="{escape(g.step)}"><h3>{escape(g.step)}: '
@@ -135,7 +136,7 @@ def _not_graded(page):
                    for r in page.cls.results if r.status != "graded")
     notes = "".join(f"<tr><td>{page.who(s)}</td><td>{escape(' '.join(n))}</td></tr>"
                     for s, n in page.cls.notes.items())
-    return (f'<section id="not-graded"><h2>Not graded</h2>'
+    return ('<section id="not-graded"><h2>Not graded</h2>'
             + (f"<table><tr><th style='width:25%'>student</th><th>reason</th></tr>{rows}</table>"
                if rows else "<p>Every submission was graded.</p>")
             + '</section><section id="tampering"><h2>Tampering notes</h2>'

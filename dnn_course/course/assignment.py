@@ -42,7 +42,8 @@ def _notebook_key(path):
 
 def same_tree(a, b):
     """True when folders a and b hold the same files with the same content."""
-    files = lambda d: sorted(p.relative_to(d) for p in Path(d).rglob("*") if p.is_file())
+    def files(d):
+        return sorted(p.relative_to(d) for p in Path(d).rglob("*") if p.is_file())
     if files(a) != files(b):
         return False
     for rel in files(a):

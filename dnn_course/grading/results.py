@@ -118,8 +118,6 @@ def failed_test(grade_id, score, max_score, errors, findings):
 def _cell_reasons(autograded_nb):
     """(grade_id -> (reason, error name), grade ids in notebook order, tampering notes,
     grade_id -> finding record)."""
-    from dnn_course.preprocessors.tamper import tampering_notes
-
     if not Path(autograded_nb).is_file():
         return {}, [], [], {}
     nb = nbformat.read(str(autograded_nb), as_version=4)

@@ -75,7 +75,8 @@ def shot(page, test_name, step, full_page=True):
     Returns:
         The file's path.
     """
-    safe = lambda text: re.sub(r"[^\w.-]+", "_", text)
+    def safe(text):
+        return re.sub(r"[^\w.-]+", "_", text)
     folder = SCREENSHOTS / safe(test_name)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{safe(step)}.png"

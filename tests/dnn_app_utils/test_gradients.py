@@ -40,12 +40,17 @@ def test_layer_backward_matches_finite_differences(layer, activation):
     activation (linear_activation_backward), agree with central differences."""
     A, W, b, R = layer
     if activation is None:
-        forward = lambda: du.linear_forward(A, W, b)
-        backward = lambda cache: du.linear_backward(R, cache)
+        def forward():
+            return du.linear_forward(A, W, b)
+        def backward(cache):
+            return du.linear_backward(R, cache)
     else:
-        forward = lambda: du.linear_activation_forward(A, W, b, activation)
-        backward = lambda cache: du.linear_activation_backward(R, cache, activation)
-    loss = lambda: np.sum(R * forward()[0])
+        def forward():
+            return du.linear_activation_forward(A, W, b, activation)
+        def backward(cache):
+            return du.linear_activation_backward(R, cache, activation)
+    def loss():
+        return np.sum(R * forward()[0])
     dA, dW, db = backward(forward()[1])
     m = A.shape[1]  # dW and db are averaged over the m examples
     tolerance = 1e-7 if activation is None else 1e-6
@@ -63,7 +68,8 @@ def test_L_model_backward_matches_finite_differences_of_the_cost(rng):
         params[f"b{l}"] = rng.standard_normal((dims[l], 1)) * 0.1
     X = rng.standard_normal((5, 6))
     Y = np.array([[1, 0, 1, 1, 0, 0]], dtype=float)
-    cost = lambda: float(du.compute_cost(du.L_model_forward(X, params)[0], Y))
+    def cost():
+        return float(du.compute_cost(du.L_model_forward(X, params)[0], Y))
     AL, caches = du.L_model_forward(X, params)
     grads = du.L_model_backward(AL, Y, caches)
     for l in range(1, len(dims)):

@@ -310,7 +310,8 @@ def _seconds(cell):
 
     t = cell.metadata.get("execution", {})
     start, end = t.get("iopub.execute_input"), t.get("shell.execute_reply")
-    parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))
+    def parse(s):
+        return datetime.fromisoformat(s.replace("Z", "+00:00"))
     return (parse(end) - parse(start)).total_seconds() if start and end else float("nan")
 
 
@@ -338,8 +339,9 @@ def test_learner_venv_runs_the_notebook(learner_venv, validated):
     errors = [(c.get("id"), o.ename, o.evalue) for c in nb.cells for o in c.get("outputs", [])
               if o.output_type == "error"]
     assert not errors, errors
-    text = lambda c: ANSI.sub("", "".join(o.get("text", "") for o in c.outputs
-                                          if o.output_type == "stream"))
+    def text(c):
+        return ANSI.sub("", "".join(o.get("text", "") for o in c.outputs
+                                              if o.output_type == "stream"))
     by_gid = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
     for gid in PUBLIC_TEST_CELLS:
         assert PASSED in text(by_gid[gid]).splitlines(), (gid, text(by_gid[gid]))

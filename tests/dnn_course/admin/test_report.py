@@ -332,7 +332,8 @@ def test_class_read_in_a_few_queries_matches_read_result(graded_class):
     with make_api(root).gradebook as gb:
         statements = []
         engine = gb.db.get_bind()
-        listen = lambda *args: statements.append(args[2])
+        def listen(*args):
+            return statements.append(args[2])
         event.listen(engine, "before_cursor_execute", listen)
         cls = read_class(gb, root, ASSIGNMENT, students)
         event.remove(engine, "before_cursor_execute", listen)

@@ -1,6 +1,5 @@
 """Graders start the submissions expected to take longest first (order.py)."""
 import shutil
-from pathlib import Path
 
 import nbformat
 
