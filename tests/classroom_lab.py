@@ -144,12 +144,13 @@ class Lab:
         return [f"--course={COURSE_ID}", f"--Exchange.root={self.exchange}"]
 
     @classmethod
-    def create(cls, course_template, learners=2):
+    def create(cls, course_template, learners=2, settings=()):
         """Make the accounts, course and exchange, and release the assignment (as root).
 
         Args:
             course_template: a tests.course_template.CourseTemplate.
             learners: how many learner accounts.
+            settings: lines added to the course's nbgrader_config.py.
 
         Returns:
             Lab.
@@ -167,6 +168,8 @@ class Lab:
             shutil.chown(home, user, user)
         lab.granted = grant_interpreter(lab.uids())
         course_template.copy(lab.course)
+        with open(lab.course / "nbgrader_config.py", "a", encoding="utf-8") as handle:
+            handle.write("".join(f"{line}\n" for line in settings))
         subprocess.run(["chown", "-R", f"{lab.instructor}:{lab.instructor}", str(lab.course)],
                        check=True)
         lab.course.chmod(0o700)
@@ -213,6 +216,34 @@ class Lab:
             f"{BIN}/python", "-m", "dnn_course.classroom.service", "--course-dir", self.course,
             "--exchange-root", self.exchange, "--course-id", COURSE_ID, "--workers", workers,
             *extra], self.base / "service.log", env=env)
+
+    def restart_service(self, proc, **kwargs):
+        """Kill the service ``proc`` and everything it started (SIGKILL), then start it again."""
+        os.killpg(proc.pid, 9)
+        proc.wait(30)
+        return self.start_service(**kwargs)
+
+    def wait_state(self, match, timeout=300):
+        """Wait for a finished attempt whose state satisfies ``match``; returns that state."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            for state in self.states().values():
+                if state["status"] != "queued" and match(state):
+                    return state
+            time.sleep(0.5)
+        raise AssertionError(f"no such attempt finished in {timeout} s; service log:\n"
+                             f"{(self.base / 'service.log').read_text()[-3000:]}")
+
+    def report(self):
+        """The attempts' states and the service log's end, for a failing assertion."""
+        lines = [f"{s['name']}: {s['status']} {s.get('reason', '')}" for s in self.states().values()]
+        return "\n".join(lines) + "\n" + (self.base / "service.log").read_text()[-4000:]
+
+    def history(self, learner):
+        """The learner's "attempt" lines in the course's grade history."""
+        from dnn_course.course import history
+
+        return [c for c in history.read(self.course, learner) if c.what == "attempt"]
 
     def states(self):
         """The service's attempt states (read as root), by name."""

@@ -187,6 +187,13 @@ class Service:
         if wrong:
             self.log(f"service: rejected {state['name']}: {wrong}")
             return self.finish(state, "rejected", reason=wrong)
+        nb = folder / NOTEBOOK
+        unusable = notebook_problem(nb) if nb.is_file() else f"it has no {NOTEBOOK}"
+        if unusable:
+            text = (f"Your submission could not be graded: {unusable}. This attempt does not "
+                    "count toward your limit.")
+            self.publish(state, message_page("Submission not graded", text))
+            return self.finish(state, "not graded", reason=unusable)
         states = self.queue.states()
         accepted = attempts.next_accepted(states, state["student"], state["taken"],
                                           self.settings.attempts_per_hour)
@@ -197,13 +204,6 @@ class Service:
                     f"Your next attempt is accepted from {when}.")
             self.publish(state, message_page("Attempt not graded yet", text))
             return self.finish(state, "refused", reason=f"over the limit until {accepted.isoformat()}")
-        nb = folder / NOTEBOOK
-        unusable = notebook_problem(nb) if nb.is_file() else f"it has no {NOTEBOOK}"
-        if unusable:
-            text = (f"Your submission could not be graded: {unusable}. This attempt does not "
-                    "count toward your limit.")
-            self.publish(state, message_page("Submission not graded", text))
-            return self.finish(state, "not graded", reason=unusable)
         collect(self.config, self.queue, state)
         detail = self.settings.detail_before_deadline or self.past_deadline()
         if self.scheduler:
