@@ -19,7 +19,7 @@ def in_force(states, student, keep):
     if not graded:
         return None
     if keep == "best":  # the first of the best: a later equal score changes nothing
-        return max(reversed(graded), key=lambda s: s["score"])
+        return max(graded, key=lambda s: s["score"])  # max keeps the first of equals
     return graded[-1]
 
 

@@ -1,6 +1,7 @@
 """One classroom per session for the grading service's tests: real accounts, exchange, service running."""
 import os
 import shutil
+import threading
 
 import nbformat
 import pytest
@@ -57,3 +58,30 @@ def first_round(lab, samples):
     lab.submit(a, samples["fast-correct"])
     lab.submit(b, samples["fast-wrong-sign-dA2"])
     return {s["student"]: s for s in lab.wait_finished(2, timeout=300)}
+
+
+@pytest.fixture(scope="session")
+def flood(lab, first_round, samples):
+    """A burst: a (a catalogued mistake), b (right), c (a notebook that never ends, then a
+    right one); the service is killed (SIGKILL, workers and kernels too) once the first of
+    them is finished and started again.
+
+    Returns:
+        list of dict: the finished states of all six attempts so far.
+    """
+    from dnn_course.demo.samples import sample_notebooks
+
+    a, b, c = lab.learners
+    never = nbformat.writes(sample_notebooks()["demo-never-ends"])
+    burst = [(a, samples["fast-hard-coded-rate"]), (b, samples["fast-correct"]), (c, never)]
+    threads = [threading.Thread(target=lab.submit, args=pair) for pair in burst]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lab.submit(c, samples["fast-correct"])  # c's second attempt, after the never-ending one
+    lab.wait_finished(3, timeout=300)  # one of the burst finished
+    assert [s for s in lab.states().values() if s["status"] == "queued"], \
+        "the kill must come while attempts are still being graded"
+    lab.service = lab.restart_service(lab.service, workers=2, env=lab.service_env)
+    return lab.wait_finished(6, timeout=600)

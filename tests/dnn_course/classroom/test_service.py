@@ -2,14 +2,11 @@
 import pwd
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from classroom_lab import COURSE_ID
-from dnn_course.demo.samples import sample_notebooks
 
 pytestmark = pytest.mark.slow
 
@@ -36,21 +33,9 @@ def test_each_attempt_is_recorded_once_in_the_history(lab, first_round):
         assert lines[0].by.startswith("classroom service (")
 
 
-def test_a_flood_with_a_kill_mid_grade_grades_every_attempt_exactly_once(lab, first_round, samples):
+def test_a_flood_with_a_kill_mid_grade_grades_every_attempt_exactly_once(lab, first_round, flood):
     a, b, c = lab.learners
-    never = nbformat.writes(sample_notebooks()["demo-never-ends"])
-    burst = [(a, samples["fast-hard-coded-rate"]), (b, samples["fast-correct"]), (c, never)]
-    threads = [threading.Thread(target=lab.submit, args=pair) for pair in burst]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    lab.submit(c, samples["fast-correct"])  # c's second attempt, after the never-ending one
-    lab.wait_finished(3, timeout=300)  # one of the burst finished
-    assert [s for s in lab.states().values() if s["status"] == "queued"], \
-        "the kill must come while attempts are still being graded"
-    lab.service = lab.restart_service(lab.service, workers=2, env=lab.service_env)
-    states = lab.wait_finished(6, timeout=600)
+    states = flood
     assert sorted(s["status"] for s in states) == ["graded"] * 6, lab.report()  # none dropped
     mine = {learner: sorted((s for s in states if s["student"] == learner),
                             key=lambda s: s["timestamp"]) for learner in (a, b, c)}
@@ -67,7 +52,7 @@ def test_a_flood_with_a_kill_mid_grade_grades_every_attempt_exactly_once(lab, fi
     assert "ran longer than its time limit" in page
 
 
-def test_keep_latest_puts_the_latest_attempt_in_the_gradebook(lab):
+def test_keep_latest_puts_the_latest_attempt_in_the_gradebook(lab, flood):
     from nbgrader.api import Gradebook
 
     a = lab.learners[0]
@@ -76,7 +61,7 @@ def test_keep_latest_puts_the_latest_attempt_in_the_gradebook(lab):
         assert gb.find_submission("dnn_app", a).score == latest.new < 20
 
 
-def test_an_attempt_over_the_limit_gets_a_page_saying_when(lab):
+def test_an_attempt_over_the_limit_gets_a_page_saying_when(lab, flood):
     a = lab.learners[0]
     lab.submit(a, last_submitted(a))
     state = lab.wait_state(lambda s: s["student"] == a and s["status"] == "refused")
