@@ -158,8 +158,18 @@ class Lab:
         tag = secrets.token_hex(3)
         base = Path(tempfile.mkdtemp(prefix="dnn-classroom-", dir="/tmp"))
         base.chmod(0o755)
-        lab = cls(base, f"dnni{tag}", [f"dnn{chr(97 + i)}{tag}" for i in range(learners)])
+        lab = cls(base, f"dnnt{tag}", [f"dnn{i}{tag}" for i in range(learners)])
         (base / "home").mkdir(mode=0o755)
+        try:
+            lab._make(course_template, settings)
+        except BaseException:
+            lab.remove()
+            raise
+        return lab
+
+    def _make(self, course_template, settings):
+        """The accounts, the interpreter's access, the course and the exchange (see ``create``)."""
+        lab, base = self, self.base
         for user in [lab.instructor, *lab.learners]:
             home = base / "home" / user
             subprocess.run(["useradd", "--no-create-home", "--home-dir", str(home), "--shell",
@@ -177,11 +187,11 @@ class Lab:
         lab.exchange.chmod(0o777)
         run_as(lab.instructor, ["nbgrader", "release_assignment", ASSIGNMENT, "--force",
                                 *lab.nbgrader_flags()], cwd=lab.course)
-        return lab
 
     def uids(self):
-        """The lab's accounts' user ids."""
-        return [pwd.getpwnam(u).pw_uid for u in [self.instructor, *self.learners]]
+        """The lab's accounts' user ids (of those that exist)."""
+        known = {e.pw_name: e.pw_uid for e in pwd.getpwall()}
+        return [known[u] for u in [self.instructor, *self.learners] if u in known]
 
     def remove(self):
         """Delete the accounts and the lab's folder, and take back their access to the interpreter."""
