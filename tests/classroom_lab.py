@@ -197,8 +197,12 @@ class Lab:
         """Delete the accounts and the lab's folder, and take back their access to the interpreter."""
         revoke_interpreter(self.granted, self.uids())
         for user in [self.instructor, *self.learners]:
-            subprocess.run(["pkill", "-KILL", "-u", user], check=False)
-            subprocess.run(["userdel", user], check=False, capture_output=True)
+            for _ in range(20):  # userdel refuses while the account's processes are dying
+                subprocess.run(["pkill", "-KILL", "-u", user], check=False)
+                gone = subprocess.run(["userdel", user], check=False, capture_output=True)
+                if gone.returncode in (0, 6):  # 6: no such account
+                    break
+                time.sleep(0.5)
         shutil.rmtree(self.base, ignore_errors=True)
 
     def fetch(self, learner):
