@@ -19,8 +19,10 @@ bench/results/classroom-<time>.json, with the load average around each run
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from datetime import datetime
@@ -113,25 +115,32 @@ def main(argv=None):
     from dnn_course.admin.release import course_copy
     from dnn_course.demo.samples import sample_notebooks
 
-    import tempfile
     scratch = Path(tempfile.mkdtemp(prefix="dnn-classroom-bench-"))
     template = CourseTemplate(course_copy(scratch / "course"))
     texts = {name: nbformat.writes(nb) for name, nb in sample_notebooks().items() if name in MIX}
     runs = []
-    for workers in [int(w) for w in args.workers.split(",")]:
-        figures = run_once(template, texts, args.submissions, args.learners, workers)
-        runs.append(figures)
-        print(f"{workers} worker(s): {figures['submissions']} submissions, latency p50 "
-              f"{figures['latency_p50']:.1f} s, p95 {figures['latency_p95']:.1f} s, max "
-              f"{figures['latency_max']:.1f} s; {figures['per_minute']:.1f} graded per minute; "
-              f"grading {figures['grading_seconds_median']:.1f} s median; graded exactly once: "
-              f"{figures['graded_once']}; load {figures['load_before'][0]:.1f} -> "
-              f"{figures['load_after'][0]:.1f}", flush=True)
+    try:
+        for workers in [int(w) for w in args.workers.split(",")]:
+            runs.append(run_once(template, texts, args.submissions, args.learners, workers))
+            show(runs[-1])
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     out = HERE / "results" / f"classroom-{datetime.now():%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"argv": sys.argv[1:], "cpus": os.cpu_count(), "runs": runs}, indent=1))
     print(f"written {out}")
     return 0
+
+
+def show(figures):
+    """Print one run's figures on one line."""
+    workers = figures["workers"]
+    print(f"{workers} worker(s): {figures['submissions']} submissions, latency p50 "
+          f"{figures['latency_p50']:.1f} s, p95 {figures['latency_p95']:.1f} s, max "
+          f"{figures['latency_max']:.1f} s; {figures['per_minute']:.1f} graded per minute; "
+          f"grading {figures['grading_seconds_median']:.1f} s median; graded exactly once: "
+          f"{figures['graded_once']}; load {figures['load_before'][0]:.1f} -> "
+          f"{figures['load_after'][0]:.1f}", flush=True)
 
 
 if __name__ == "__main__":
