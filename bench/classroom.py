@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -115,6 +116,8 @@ def main(argv=None):
     from dnn_course.admin.release import course_copy
     from dnn_course.demo.samples import sample_notebooks
 
+    # SIGTERM (or SIGINT, which a background job ignores) ends it through the cleanup below
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     scratch = Path(tempfile.mkdtemp(prefix="dnn-classroom-bench-"))
     template = CourseTemplate(course_copy(scratch / "course"))
     texts = {name: nbformat.writes(nb) for name, nb in sample_notebooks().items() if name in MIX}
