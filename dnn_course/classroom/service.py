@@ -167,7 +167,12 @@ class Service:
                 return
             if state["student"] in busy:
                 continue
-            future = self.begin(state)
+            try:
+                future = self.begin(state)
+            except Exception as e:  # a fault of ours or nbgrader's: this attempt only, said
+                self.log(f"service: could not start {state['name']}: {type(e).__name__}: {e}")
+                self.finish(state, "not graded", reason=f"{type(e).__name__}: {e}")
+                continue
             if future is not None:
                 self.in_flight[future] = state
                 busy.add(state["student"])
