@@ -1,0 +1,141 @@
+"""Feedback pages for each attempt, released to nbgrader's exchange so the Assignment List shows "Fetch Feedback".
+
+The page of a graded attempt is ``dnn-course feedback``'s own (nbgrader's
+generate_feedback with the course's filters: no hidden-test line) after the
+deadline, or when ``detail_before_deadline`` is set; before it, the summary
+of that page alone (score, each failed test's one-line reason and its first
+wrong step). Attempts that were not graded get a short page that says why.
+Every page goes into ``feedback/<student>/<assignment>/`` beside the attempt's
+``timestamp.txt`` and ``submission_secret.txt`` and is released by nbgrader's
+``ExchangeReleaseFeedback``, which files it under the hash only that learner's
+submission can name.
+"""
+import html
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from dnn_course.course.paths import NOTEBOOK
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>body {{ font-family: sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; }}
+{css}</style></head>
+<body><h1>{title}</h1>
+{body}
+</body></html>
+"""
+
+
+def page(title, body, css=""):
+    """A small self-contained HTML page (no script, no link out).
+
+    Args:
+        title: plain text.
+        body: HTML made by this module (learner text escaped already).
+        css: extra CSS.
+
+    Returns:
+        str.
+    """
+    return PAGE.format(title=html.escape(title), body=body, css=css)
+
+
+def message_page(title, text):
+    """A page with one plain-text message (escaped).
+
+    Args:
+        title: plain text.
+        text: plain text.
+
+    Returns:
+        str.
+    """
+    return page(title, f"<p>{html.escape(text)}</p>")
+
+
+def summary_page(root, assignment, student, result):
+    """The before-deadline page of a graded attempt: the feedback page's summary alone.
+
+    Args:
+        root: the course folder.
+        assignment: the assignment name.
+        student: the learner's id.
+        result: the attempt's SubmissionResult (scores from the gradebook).
+
+    Returns:
+        str.
+    """
+    from dnn_course.preprocessors.feedback_page import PAGE_CSS, describe, reason_of, summary_html
+
+    autograded = Path(root) / "autograded" / student / assignment / NOTEBOOK
+    nb = nbformat.read(str(autograded), as_version=4)
+    scores = {t.grade_id: t for t in result.tests}
+    failed, total = [], 0
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+            continue
+        total += 1
+        test = scores.get(meta.get("grade_id"))
+        if test is None or test.score >= test.max_score:
+            continue
+        step, reason = reason_of(cell)
+        failed.append({"grade_id": meta["grade_id"], "description": describe(cell),
+                       "score": test.score, "points": test.max_score, "step": step,
+                       "reason": reason})
+    body = summary_html(failed, result.score, result.max_score, total).replace(
+        '<a href="#', '<a data-test="#')  # the page has no test cells to link to
+    note = ("<p>Each test's full detail is shown on this page after the deadline.</p>")
+    return page(f"Feedback: {assignment}", body + note, PAGE_CSS)
+
+
+def write_page(root, assignment, student, attempt_folder, text):
+    """Put ``text`` as the attempt's feedback page in ``feedback/<student>/<assignment>/``.
+
+    Args:
+        root: the course folder.
+        assignment: the assignment name.
+        student: the learner's id.
+        attempt_folder: the attempt as submitted (for its timestamp and secret).
+        text: the HTML page.
+
+    Returns:
+        Path: the feedback folder.
+    """
+    folder = Path(root) / "feedback" / student / assignment
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for name in ("timestamp.txt", "submission_secret.txt"):
+        shutil.copyfile(Path(attempt_folder) / name, folder / name)
+    (folder / NOTEBOOK.replace(".ipynb", ".html")).write_text(text, encoding="utf-8")
+    return folder
+
+
+def release(config, exchange_root, assignment, student):
+    """Release ``student``'s feedback folder to the exchange with nbgrader's ExchangeReleaseFeedback.
+
+    Args:
+        config: the course's nbgrader configuration.
+        exchange_root: the exchange's root folder.
+        assignment: the assignment name.
+        student: the learner's id.
+
+    Returns:
+        None.
+    """
+    import copy
+
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
+
+    cfg = copy.deepcopy(config)
+    cfg.Exchange.root = str(exchange_root)
+    cfg.CourseDirectory.assignment_id = assignment
+    cfg.CourseDirectory.student_id = student
+    coursedir = CourseDirectory(config=cfg)
+    ExchangeReleaseFeedback(coursedir=coursedir, authenticator=Authenticator(config=cfg),
+                            config=cfg).start()
