@@ -25,7 +25,7 @@ from pathlib import Path
 
 from dnn_course.classroom import attempts
 from dnn_course.classroom.inbox import arrivals, problem
-from dnn_course.classroom.queue import QUEUED, AttemptQueue, now
+from dnn_course.classroom.queue import AttemptQueue, now
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 
 OK, USAGE = 0, 2
