@@ -309,6 +309,10 @@ def build_parser():
     s.add_argument("--out", default="exports", help="folder for the page (default: exports/)")
     s.set_defaults(func=cmd_report)
 
+    from dnn_course.classroom.cli import add_parser as add_classroom
+
+    add_classroom(sub)
+
     s = sub.add_parser("install-kernel", help="install the grading sandbox's kernelspec into this environment")
     s.set_defaults(func=cmd_install_kernel)
 

@@ -101,3 +101,5 @@ def rng():
 from learner_install import learner_venv  # noqa: E402,F401
 # One scratch course per session, copied by every grading fixture (tests/course_template.py).
 from course_template import course_template  # noqa: E402,F401
+# One classroom (JupyterHub, Unix accounts) per session (tests/classroom_setup.py).
+from classroom_setup import classroom  # noqa: E402,F401
