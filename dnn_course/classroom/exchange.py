@@ -8,6 +8,7 @@ from dnn_course.course.paths import ASSIGNMENT
 # nbgrader's documented exchange root: everyone may write, and the sticky bit
 # keeps each account to deleting its own entries.
 EXCHANGE_MODE = 0o1777
+GENERATE = "from dnn_course.admin.release import generate; print(generate('.'))"
 
 
 class PublishError(RuntimeError):
@@ -56,10 +57,18 @@ def publish(layout, bin_dir, uid, gid, env):
     """
     if released(layout):
         return
-    cmd = [str(bin_dir / "python"), "-m", "nbgrader", "release_assignment", ASSIGNMENT,
-           f"--course={COURSE_ID}", f"--Exchange.root={layout.exchange}"]
-    done = subprocess.run(cmd, cwd=layout.course, env=env, user=uid, group=gid, extra_groups=[],
-                          capture_output=True, text=True)
-    if done.returncode or not released(layout):
-        tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-8:])
-        raise PublishError(f"nbgrader release_assignment {ASSIGNMENT} failed:\n{tail}")
+    python = str(bin_dir / "python")
+    # The course's own release step first: it puts the assignment, its notebook and
+    # cells into the copy's gradebook (the formgrader lists it, grading needs it)
+    # and refuses a release/ that differs from what source/ generates.
+    steps = ([python, "-c", GENERATE],
+             [python, "-m", "nbgrader", "release_assignment", ASSIGNMENT,
+              f"--course={COURSE_ID}", f"--Exchange.root={layout.exchange}"])
+    for cmd in steps:
+        done = subprocess.run(cmd, cwd=layout.course, env=env, user=uid, group=gid,
+                              extra_groups=[], capture_output=True, text=True)
+        if done.returncode:
+            tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-8:])
+            raise PublishError(f"publishing {ASSIGNMENT} failed at {' '.join(cmd[2:4])}:\n{tail}")
+    if not released(layout):
+        raise PublishError(f"nbgrader release_assignment left nothing in {layout.exchange}.")

@@ -90,10 +90,16 @@ def write_role_settings(layout):
     """
     nbgrader = (f'c = get_config()  # noqa: F821\nc.CourseDirectory.course_id = {COURSE_ID!r}\n'
                 f'c.Exchange.root = {str(layout.exchange)!r}\n')
-    for role in ("learner", "instructor"):
+    # The instructor's server runs in their home like every server; nbgrader's
+    # docs for JupyterHub point CourseDirectory.root at the course, whose own
+    # configuration (grading steps, sandbox) is then loaded as it is.
+    course = str(layout.course / "nbgrader_config.py")
+    instructor = nbgrader + (f"c.CourseDirectory.root = {str(layout.course)!r}\n"
+                             f"load_subconfig({course!r})  # noqa: F821\n")
+    for role, text in (("learner", nbgrader), ("instructor", instructor)):
         folder = layout.role_config(role)
         (folder / "labconfig").mkdir(parents=True, exist_ok=True)
-        (folder / "nbgrader_config.py").write_text(nbgrader)
+        (folder / "nbgrader_config.py").write_text(text)
     learner = layout.role_config("learner")
     (learner / "jupyter_server_config.json").write_text(json.dumps(
         {"ServerApp": {"jpserver_extensions": {name: False for name in LEARNER_OFF_SERVER}}}, indent=1))
