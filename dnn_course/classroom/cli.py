@@ -12,7 +12,8 @@ from dnn_course.classroom.hub_config import service_available, write_hub_config
 from dnn_course.classroom.layout import DEFAULT_INSTRUCTOR, DEFAULT_IP, DEFAULT_PORT, Layout
 from dnn_course.classroom.proxy import ProxyInstallError, install_proxy
 from dnn_course.classroom.roster import RosterError, read_roster
-from dnn_course.classroom.runtime import RuntimeSetupError, closed_folder, runtime_bin
+from dnn_course.classroom.runtime import (RuntimeSetupError, closed_folder, readable_solutions,
+                                          runtime_bin)
 
 OK, ATTENTION, USAGE = 0, 1, 2
 
@@ -113,6 +114,10 @@ def start(layout, args):
     if not service_available():
         print("classroom: grading on arrival is not installed (dnn_course.classroom.service); "
               "grade with nbgrader collect/autograde meanwhile.")
+    leak = readable_solutions(args.root)
+    if leak:
+        print(f"classroom: warning: every account can read {leak} (the solutions) in the course "
+              f"folder this classroom runs from; close it: chmod -R o-rwx {leak.parent.parent}")
     print(f"classroom: stop it with: dnn-course classroom stop --dir {layout.root}")
     return OK
 

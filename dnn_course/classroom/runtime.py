@@ -77,3 +77,19 @@ def runtime_bin(layout, course_root):
                                     f"{' '.join(cmd[:4])}:\n{tail}")
     (env / ".installed").touch()
     return python.parent
+
+
+def readable_solutions(course_root):
+    """The course's source notebook when other accounts can read it (a learner would find the solutions).
+
+    Args:
+        course_root: the course folder the classroom was started from.
+
+    Returns:
+        Its path, or None when it is closed to other accounts.
+    """
+    notebook = course_root / "source" / "dnn_app" / "dnn_app.ipynb"
+    if not notebook.is_file() or closed_folder(notebook):
+        return None
+    return notebook if notebook.stat().st_mode & stat.S_IROTH else None
+
