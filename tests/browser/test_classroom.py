@@ -37,8 +37,10 @@ def with_stub(nb, function):
 def type_solution(page, url, user, function):
     """Open the fetched notebook in JupyterLab and type one function's solution regions."""
     page.goto(hub.user_url(url, user, f"lab/tree/{hub.NOTEBOOK_PATH}"))
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
-    cell = code_cell(page, f"def {function}(")
+    header = f"def {function}("
+    page.locator(".jp-CodeCell .cm-content", has_text=header).first.wait_for(
+        state="attached", timeout=60_000)  # JupyterLab draws the cells after the first ones later
+    cell = code_cell(page, header)
     cell.scroll_into_view_if_needed()
     fill_regions(page, cell, regions(solution_sources()[function]))
     save(page)
