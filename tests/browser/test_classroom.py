@@ -61,19 +61,16 @@ def fetch_feedback(page, url, user):
         The feedback page's URL on the learner's server.
     """
     hub.assignment_list(page, url, user)
-    button = page.locator("#submitted_assignments_list").get_by_role("button", name="Fetch Feedback")
+    submitted = page.locator("#submitted_assignments_list")
     deadline = time.monotonic() + FEEDBACK_TIMEOUT
-    while not button.count() or button.first.is_disabled():
+    while "feedback available to fetch" not in submitted.inner_text():
         assert time.monotonic() < deadline, f"{user}: no feedback {FEEDBACK_TIMEOUT} s after submitting"
         time.sleep(3)
         page.locator("#refresh_assignments_list").click()
-    button.first.click()
+    submitted.get_by_role("button", name="Fetch Feedback").first.click()
+    submitted.get_by_text("(view feedback)").first.wait_for(timeout=hub.ACTION_TIMEOUT)
     reply = page.request.get(hub.user_url(url, user, f"api/contents/{ASSIGNMENT}/feedback"))
-    deadline = time.monotonic() + 30
-    while reply.status != 200:
-        assert time.monotonic() < deadline, f"{user}: fetched feedback never appeared"
-        time.sleep(1)
-        reply = page.request.get(hub.user_url(url, user, f"api/contents/{ASSIGNMENT}/feedback"))
+    assert reply.status == 200, f"{user}: the fetched feedback is not in {ASSIGNMENT}/feedback"
     latest = max(item["name"] for item in reply.json()["content"])
     feedback = hub.user_url(url, user, f"files/{ASSIGNMENT}/feedback/{latest}/{ASSIGNMENT}.html")
     page.goto(feedback)
