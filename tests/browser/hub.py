@@ -22,7 +22,17 @@ def log_in(page, url, user, password):
     page.click("#login_submit")
     page.wait_for_url(f"**/user/{user}/lab**", timeout=SPAWN_TIMEOUT)
     page.locator("#jp-main-dock-panel").wait_for(timeout=SPAWN_TIMEOUT)
-    news = page.get_by_role("button", name="No")  # JupyterLab's "notified about news?" toast
+    dismiss_news(page)
+
+
+def dismiss_news(page):
+    """Answer JupyterLab's "notified about official Jupyter news?" toast (it covers the lists).
+
+    Args:
+        page: the user's Page.
+    """
+    news = page.locator(".Toastify__toast", has_text="Jupyter news").get_by_role(
+        "button", name="No", exact=True)
     if news.count():
         news.first.click()
 
@@ -54,6 +64,7 @@ def assignment_list(page, url, user):
     page.locator(".lm-Menu-itemLabel", has_text="Assignment List").first.click()
     page.locator("#released_assignments_list").wait_for(timeout=ACTION_TIMEOUT)
     page.locator("#released_assignments_list_loading").wait_for(state="hidden", timeout=ACTION_TIMEOUT)
+    dismiss_news(page)
 
 
 def click_in_row(page, list_id, button):
