@@ -115,11 +115,10 @@ def remove(layout):
     gone = []
     for name in list(state["created"]):
         if _exists(name):
-            _run(["userdel", name])
+            _run(["userdel", name])  # refused while the account runs anything: stop first
         state["created"].remove(name)
         gone.append(name)
-    if layout.accounts.is_file():
-        layout.accounts.write_text(json.dumps(state, indent=1))
+        layout.accounts.write_text(json.dumps(state, indent=1))  # recorded as soon as done
     return gone
 
 

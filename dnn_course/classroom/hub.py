@@ -174,10 +174,13 @@ def stop_hub(layout, uids):
     if proxy and b"configurable-http-proxy" in Path(f"/proc/{proxy}/cmdline").read_bytes():
         os.kill(proxy, signal.SIGTERM)
         _wait_gone(proxy, 5)
-    for left in list(_processes_of(set(uids))):  # servers, kernels, the service
+    left = list(_processes_of(set(uids)))  # servers, kernels, the service
+    for pid_left in left:
         try:
-            os.kill(left, signal.SIGKILL)
+            os.kill(pid_left, signal.SIGKILL)
         except OSError:
             pass
+    for pid_left in left:  # gone before anyone removes their accounts
+        _wait_gone(pid_left, 10)
     layout.hub_pid.unlink(missing_ok=True)
     return pid is not None
