@@ -156,7 +156,12 @@ def stop(layout, remove_accounts):
     ran = stop_hub(layout, uids)
     print(f"classroom: {'stopped' if ran else 'was not running'} ({layout.root}).")
     if remove_accounts:
-        gone = accounts.remove(layout)
+        try:
+            gone = accounts.remove(layout)
+        except OSError as e:
+            print(f"classroom stop: {e}; the accounts not removed stay in {layout.accounts}: "
+                  "run stop --remove-accounts again.", file=sys.stderr)
+            return ATTENTION
         print(f"classroom: removed the accounts {', '.join(gone) or '(none)'}; "
               f"their files stay in {layout.home}.")
     return OK
