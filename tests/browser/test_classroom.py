@@ -63,12 +63,12 @@ def fetch_feedback(page, url, user):
     hub.assignment_list(page, url, user)
     submitted = page.locator("#submitted_assignments_list")
     deadline = time.monotonic() + FEEDBACK_TIMEOUT
-    while "feedback available to fetch" not in submitted.inner_text():
+    while "feedback available to fetch" not in submitted.text_content():  # also when folded
         assert time.monotonic() < deadline, f"{user}: no feedback {FEEDBACK_TIMEOUT} s after submitting"
         time.sleep(3)
         page.locator("#refresh_assignments_list").click()
     submitted.get_by_role("button", name="Fetch Feedback").first.click()
-    submitted.get_by_text("(view feedback)").first.wait_for(timeout=hub.ACTION_TIMEOUT)
+    submitted.get_by_text("(view feedback)").first.wait_for(state="attached", timeout=hub.ACTION_TIMEOUT)
     reply = page.request.get(hub.user_url(url, user, f"api/contents/{ASSIGNMENT}/feedback"))
     assert reply.status == 200, f"{user}: the fetched feedback is not in {ASSIGNMENT}/feedback"
     latest = max(item["name"] for item in reply.json()["content"])
