@@ -66,7 +66,7 @@ def fetch_feedback(page, url, user):
     while "feedback available to fetch" not in submitted.text_content():  # also when folded
         assert time.monotonic() < deadline, f"{user}: no feedback {FEEDBACK_TIMEOUT} s after submitting"
         time.sleep(3)
-        page.locator("#refresh_assignments_list").click()
+        hub.assignment_list(page, url, user)  # opened afresh: what a learner reloading sees
     submitted.get_by_role("button", name="Fetch Feedback").first.click()
     submitted.get_by_text("(view feedback)").first.wait_for(state="attached", timeout=hub.ACTION_TIMEOUT)
     reply = page.request.get(hub.user_url(url, user, f"api/contents/{ASSIGNMENT}/feedback"))
