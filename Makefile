@@ -9,7 +9,7 @@ export DNN_APP_DATA
 # nbgrader runs helper commands (alembic) and kernels by name: use the venv's.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: demo test test-fast test-browser lint bench release check clean venv
+.PHONY: demo test test-fast test-browser lint bench release check clean venv classroom classroom-stop
 
 venv: $(VENV)/.installed
 
@@ -47,6 +47,16 @@ test-browser: venv
 
 bench: venv
 	$(PY) bench/run.py
+
+# A JupyterHub classroom on this machine (docs/classroom.md); as root. Its state
+# lives in CLASSROOM (git-ignored); new accounts' passwords are printed once.
+CLASSROOM ?= classroom
+ROSTER    ?= docs/roster-example.csv
+classroom: venv
+	$(PY) -m dnn_course classroom start --dir $(CLASSROOM) --roster $(ROSTER)
+
+classroom-stop: venv
+	$(PY) -m dnn_course classroom stop --dir $(CLASSROOM)
 
 release: venv
 	$(PY) -m dnn_course release

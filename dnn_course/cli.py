@@ -316,6 +316,9 @@ def build_parser():
 
     deadlines_cli.register(sub)
     regrade.register(sub)
+    from dnn_course.classroom.cli import add_parser as add_classroom
+
+    add_classroom(sub)
 
     s = sub.add_parser("install-kernel", help="install the grading sandbox's kernelspec into this environment")
     s.set_defaults(func=cmd_install_kernel)

@@ -120,3 +120,5 @@ from learner_install import learner_venv  # noqa: E402,F401
 from course_template import course_template  # noqa: E402,F401
 # make test's xdist groups: a scheduler that keeps each group on one worker (tests/xdist_groups.py).
 from xdist_groups import pytest_xdist_make_scheduler, run_first  # noqa: E402,F401
+# One classroom (JupyterHub, Unix accounts) per session (tests/classroom_setup.py).
+from classroom_setup import classroom  # noqa: E402,F401

@@ -1,1 +1,1 @@
-"""The classroom: JupyterHub, learner accounts and nbgrader's exchange, with grading on arrival."""
+"""A classroom on this machine: JupyterHub, real Unix accounts, nbgrader's exchange, grading on arrival (docs/classroom.md)."""
