@@ -113,7 +113,7 @@ def main(argv=None):
     import nbformat
 
     from course_template import CourseTemplate
-    from dnn_course.admin.release import course_copy
+    from dnn_course.course.assignment import course_copy
     from dnn_course.demo.samples import sample_notebooks
 
     # SIGTERM (or SIGINT, which a background job ignores) ends it through the cleanup below

@@ -63,7 +63,7 @@ def main(argv=None):
     p.add_argument("--workers", type=int, default=2)
     args = p.parse_args(argv)
     from dnn_course.admin.regrade import preview, summary
-    from dnn_course.admin.release import course_copy
+    from dnn_course.course.assignment import course_copy
     from dnn_course.course.context import Course
     from dnn_course.course.paths import ASSIGNMENT
 

@@ -122,3 +122,5 @@ from course_template import course_template  # noqa: E402,F401
 from xdist_groups import pytest_xdist_make_scheduler, run_first  # noqa: E402,F401
 # One classroom (JupyterHub, Unix accounts) per session (tests/classroom_setup.py).
 from classroom_setup import classroom  # noqa: E402,F401
+# One lab (accounts, exchange, the grading service) per session (tests/classroom_service_setup.py).
+from classroom_service_setup import first_round, flood, lab, samples  # noqa: E402,F401

@@ -78,7 +78,7 @@ def scratch_course(root, db_url, assignment, dest):
     """
     from nbgrader.api import Gradebook
 
-    from dnn_course.admin.release import IGNORE
+    from dnn_course.course.assignment import IGNORE
     from dnn_course.course.nbapi import make_api
 
     root, dest = Path(root), Path(dest)
@@ -213,7 +213,7 @@ def apply(course, assignment, workers=1, replace_manual=False):
     """
     from nbgrader.api import Gradebook
 
-    from dnn_course.admin.release import ReleaseError, build_release, generate
+    from dnn_course.course.assignment import ReleaseError, build_release, generate
     from dnn_course.grading.batch import grade_all, submitted_students
 
     old = final_scores(course.db_url, assignment)

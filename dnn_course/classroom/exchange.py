@@ -8,7 +8,7 @@ from dnn_course.course.paths import ASSIGNMENT
 # nbgrader's documented exchange root: everyone may write, and the sticky bit
 # keeps each account to deleting its own entries.
 EXCHANGE_MODE = 0o1777
-GENERATE = "from dnn_course.admin.release import generate; print(generate('.'))"
+GENERATE = "from dnn_course.course.assignment import generate; print(generate('.'))"
 
 
 class PublishError(RuntimeError):

@@ -67,11 +67,13 @@ def summary_page(root, assignment, student, result):
     Returns:
         str.
     """
+    from dnn_course.course.findings import findings_of
     from dnn_course.preprocessors.feedback_page import PAGE_CSS, describe, reason_of, summary_html
 
     autograded = Path(root) / "autograded" / student / assignment / NOTEBOOK
     nb = nbformat.read(str(autograded), as_version=4)
     scores = {t.grade_id: t for t in result.tests}
+    findings = findings_of(nb.metadata)
     failed, total = [], 0
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -81,10 +83,10 @@ def summary_page(root, assignment, student, result):
         test = scores.get(meta.get("grade_id"))
         if test is None or test.score >= test.max_score:
             continue
-        step, reason = reason_of(cell)
+        step, said, reason = reason_of(cell, findings.get(meta["grade_id"]))
         failed.append({"grade_id": meta["grade_id"], "description": describe(cell),
                        "score": test.score, "points": test.max_score, "step": step,
-                       "reason": reason})
+                       "said": said, "reason": reason})
     body = summary_html(failed, result.score, result.max_score, total).replace(
         '<a href="#', '<a data-test="#')  # the page has no test cells to link to
     note = ("<p>Each test's full detail is shown on this page after the deadline.</p>")

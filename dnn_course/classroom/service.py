@@ -112,7 +112,7 @@ class Service:
     def _ensure_released(self):
         from nbgrader.api import MissingEntry
 
-        from dnn_course.admin.release import generate
+        from dnn_course.course.assignment import generate
 
         with self.course.api.gradebook as gb:
             try:

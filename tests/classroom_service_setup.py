@@ -1,4 +1,4 @@
-"""One classroom per session for the grading service's tests: real accounts, exchange, service running."""
+"""One lab per session for the grading service's tests (real accounts, exchange, service running); fixtures imported by tests/conftest.py."""
 import os
 import shutil
 import threading
