@@ -104,7 +104,7 @@ class Service:
 
             (self.root / "autograded").mkdir(exist_ok=True)
             threads = os.environ.get("DNN_APP_THREADS") or threads_per_worker(self.workers)
-            self.executor = _pool(self.workers, self.root, self.course.db_url, threads)
+            self.executor = _pool(self.workers, self.root, self.course.db_url, threads, False)
         self.log(f"service: watching {self.inbound} ({self.workers} worker(s)"
                  f"{', cluster ' + self.scheduler if self.scheduler else ''}); "
                  f"{pending} attempt(s) to finish from before{f', {recovered} recovered' if recovered else ''}")
