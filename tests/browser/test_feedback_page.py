@@ -34,7 +34,7 @@ def hidden_test_lines():
                 inside = False
             elif inside and len(line.strip()) > 15 and line.strip() not in public:
                 lines.add(line.strip())
-    assert len(lines) > 40, "the source notebook's hidden tests were not found"
+    assert len(lines) > 20, "the source notebook's hidden tests were not found"  # references and check_cell calls
     return lines
 
 
