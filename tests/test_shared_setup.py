@@ -70,5 +70,7 @@ def test_each_worker_gets_one_making_and_one_failure(tmp_path):
     assert [g[0] for g in got] == ["gw0", "gw1"], out   # both workers asked ...
     assert got[0][1:] == got[1][1:] and got[0][2] == "True", out  # ... and got the same value
     assert "2 passed, 2 errors" in out, out
-    assert out.count("shared set-up 'bad' failed on another worker") == 1, out
+    # the other worker is told (pytest may print the error twice, in its body and in the
+    # short summary, depending on the terminal's width: "made once" above is the count)
+    assert "shared set-up 'bad' failed on another worker" in out, out
     assert "no network" in out, out                     # the maker's own failure
