@@ -2,12 +2,13 @@
 import json
 import os
 import secrets
-import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from dnn_course.classroom.hub import free_port
 
 START_TIMEOUT = 90  # seconds for a server to answer /api/status
 LAB_SETTINGS = {
@@ -17,17 +18,6 @@ LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
         {"fetchNews": "false", "checkForUpdates": False},
 }
-
-
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now.
-
-    Returns:
-        The port number.
-    """
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class LabServer:
