@@ -268,12 +268,16 @@ class Lab:
             return {}
         return {p.stem: json.loads(p.read_text()) for p in folder.glob("*.json")}
 
-    def wait_finished(self, count, timeout=300, learner=None):
-        """Wait until ``count`` attempts (of ``learner``, or all) are finished; returns their states."""
+    def wait_finished(self, count, timeout=300, learner=None, since=()):
+        """Wait until ``count`` attempts (of ``learner``, or all; none named in ``since``) are finished.
+
+        Returns:
+            list of dict: the finished attempts' states.
+        """
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             done = [s for s in self.states().values() if s["status"] != "queued"
-                    and (learner is None or s["student"] == learner)]
+                    and s["name"] not in since and (learner is None or s["student"] == learner)]
             if len(done) >= count:
                 return done
             time.sleep(0.5)
