@@ -1,13 +1,17 @@
 """The class report's charts, drawn with matplotlib's Agg backend as embedded PNG images.
 
 Each function takes class-level figures (never one plot per learner) and
-returns an ``<img>`` tag whose ``src`` is a base64 ``data:`` URI, so the page
-needs no other file and nothing from the network.
+returns a ``Chart``: the PNG as base64 and its alt text, which the report's
+template (``dnn_course/templates/report.html``) shows as an ``<img>`` whose
+``src`` is a ``data:`` URI, so the page needs no other file and nothing from
+the network.
 """
 import base64
 import io
-from html import escape
+from collections.abc import Sequence
+from typing import NamedTuple
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -15,21 +19,27 @@ BLUE, GREEN, RED = "#3b6ea8", "#3a8a4f", "#b5473a"
 WIDTH = 7.5  # inches at 100 dpi: 750 px, inside the page's 1100 px column
 
 
-def _figure(height):
+class Chart(NamedTuple):
+    """One chart: what it shows in words (the image's alt text) and the PNG, base64-encoded."""
+
+    alt: str
+    png: str
+
+
+def _figure(height: float) -> tuple[Figure, Axes]:
     fig = Figure(figsize=(WIDTH, height), dpi=100)
     FigureCanvasAgg(fig)
     return fig, fig.add_subplot()
 
 
-def _img(fig, alt):
+def _img(fig: Figure, alt: str) -> Chart:
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img class="plot" alt="{escape(alt)}" src="data:image/png;base64,{data}">'
+    return Chart(alt, base64.b64encode(buf.getvalue()).decode("ascii"))
 
 
-def score_histogram(scores, max_score):
+def score_histogram(scores: Sequence[float], max_score: float) -> Chart:
     """Histogram of the graded submissions' scores, one bar per point.
 
     Args:
@@ -37,7 +47,7 @@ def score_histogram(scores, max_score):
         max_score: the assignment's maximum.
 
     Returns:
-        An ``<img>`` tag.
+        The chart.
     """
     fig, ax = _figure(3.0)
     top = max(int(round(max_score)), 1)
@@ -50,7 +60,7 @@ def score_histogram(scores, max_score):
     return _img(fig, "Histogram of scores")
 
 
-def pass_rates(names, rates):
+def pass_rates(names: Sequence[str], rates: Sequence[float]) -> Chart:
     """Horizontal bars: the share of graded submissions that pass each test cell.
 
     Args:
@@ -58,7 +68,7 @@ def pass_rates(names, rates):
         rates: the pass rate (0-1) of each.
 
     Returns:
-        An ``<img>`` tag.
+        The chart.
     """
     fig, ax = _figure(0.8 + 0.32 * max(len(names), 1))
     y = list(range(len(names)))[::-1]
@@ -72,7 +82,7 @@ def pass_rates(names, rates):
     return _img(fig, "Pass rate of each test cell")
 
 
-def mistake_bars(steps, counts):
+def mistake_bars(steps: Sequence[str], counts: Sequence[int]) -> Chart:
     """Horizontal bars: learners per step the feedback names, largest first.
 
     Args:
@@ -80,7 +90,7 @@ def mistake_bars(steps, counts):
         counts: learners in each.
 
     Returns:
-        An ``<img>`` tag.
+        The chart.
     """
     fig, ax = _figure(0.8 + 0.35 * max(len(steps), 1))
     y = list(range(len(steps)))[::-1]
@@ -92,14 +102,14 @@ def mistake_bars(steps, counts):
     return _img(fig, "Learners per mistaken step")
 
 
-def time_histogram(seconds):
+def time_histogram(seconds: Sequence[float]) -> Chart:
     """Histogram of the time each graded notebook took to run.
 
     Args:
         seconds: run times in seconds.
 
     Returns:
-        An ``<img>`` tag.
+        The chart.
     """
     fig, ax = _figure(2.6)
     ax.hist(list(seconds), bins=min(30, max(len(seconds), 1)), color=BLUE, edgecolor="white")

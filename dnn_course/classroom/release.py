@@ -5,45 +5,23 @@ generate_feedback with the course's filters: no hidden-test line) after the
 deadline, or when ``detail_before_deadline`` is set; before it, the summary
 of that page alone (score, each failed test's one-line reason and its first
 wrong step). Attempts that were not graded get a short page that says why.
+The pages are templates in ``dnn_course/templates/`` (autoescaped).
 Every page goes into ``feedback/<student>/<assignment>/`` beside the attempt's
 ``timestamp.txt`` and ``submission_secret.txt`` and is released by nbgrader's
 ``ExchangeReleaseFeedback``, which files it under the hash only that learner's
 submission can name.
 """
-import html
 import shutil
 from pathlib import Path
 
 import nbformat
 
+from dnn_course.course.pages import render
 from dnn_course.course.paths import NOTEBOOK
-
-PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<style>body {{ font-family: sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; }}
-{css}</style></head>
-<body><h1>{title}</h1>
-{body}
-</body></html>
-"""
-
-
-def page(title, body, css=""):
-    """A small self-contained HTML page (no script, no link out).
-
-    Args:
-        title: plain text.
-        body: HTML made by this module (learner text escaped already).
-        css: extra CSS.
-
-    Returns:
-        str.
-    """
-    return PAGE.format(title=html.escape(title), body=body, css=css)
 
 
 def message_page(title, text):
-    """A page with one plain-text message (escaped).
+    """A page with one plain-text message (``dnn_course/templates/message.html``, autoescaped).
 
     Args:
         title: plain text.
@@ -52,7 +30,7 @@ def message_page(title, text):
     Returns:
         str.
     """
-    return page(title, f"<p>{html.escape(text)}</p>")
+    return render("message.html", title=title, text=text) + "\n"
 
 
 def summary_page(root, assignment, student, result):
@@ -68,7 +46,7 @@ def summary_page(root, assignment, student, result):
         str.
     """
     from dnn_course.course.findings import findings_of
-    from dnn_course.preprocessors.feedback_page import PAGE_CSS, describe, reason_of, summary_html
+    from dnn_course.preprocessors.feedback_page import describe, reason_of, summary_items
 
     autograded = Path(root) / "autograded" / student / assignment / NOTEBOOK
     nb = nbformat.read(str(autograded), as_version=4)
@@ -87,10 +65,9 @@ def summary_page(root, assignment, student, result):
         failed.append({"grade_id": meta["grade_id"], "description": describe(cell),
                        "score": test.score, "points": test.max_score, "step": step,
                        "said": said, "reason": reason})
-    body = summary_html(failed, result.score, result.max_score, total).replace(
-        '<a href="#', '<a data-test="#')  # the page has no test cells to link to
-    note = ("<p>Each test's full detail is shown on this page after the deadline.</p>")
-    return page(f"Feedback: {assignment}", body + note, PAGE_CSS)
+    # the page has no test cells to link to: links=False
+    return render("summary_page.html", title=f"Feedback: {assignment}", links=False, late="",
+                  **summary_items(failed, result.score, result.max_score, total)) + "\n"
 
 
 def write_page(root, assignment, student, attempt_folder, text):

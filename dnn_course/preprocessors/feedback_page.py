@@ -3,40 +3,29 @@
 ``FeedbackPage`` runs last in ``GenerateFeedback`` (after nbgrader's
 ``GetGrades`` has put each test cell's score in its metadata, and after
 ``CSSHTMLHeaderPreprocessor`` has collected the page's CSS). It adds:
-  - a summary cell at the top: the score, then each failed test with its
+  - a summary cell at the top (``dnn_course/templates/summary.html``): the
+    line on lateness, the score, then each failed test with its
     score and its one-line reason, the first wrong step first when the
     test named one (read as data: the finding grading kept in the notebook's
     metadata, ``dnn_course.course.findings``);
   - CSS so that output text wraps inside its box and images fit the page
     (nbgrader's page keeps each reason on one line thousands of pixels wide).
 """
-import html
+from typing import Any
 
 from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import List
 
 from dnn_course.course.findings import findings_of
+from dnn_course.course.pages import render, text
 from dnn_course.preprocessors.feedback import PUBLIC_ERRORS
 from dnn_course.preprocessors.feedback_math import mathml_cells
+from dnn_course.preprocessors.late_line import late_text_of
 from public_tests.explain import LOOK_AT_STEP, look_at
 from public_tests.findings import NOT_NAMED
-PAGE_CSS = """
-div.output_area pre, div.output_subarea pre, div.output_text pre {
-  white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal;
-}
-div.output_area img, div.output_area svg, div.text_cell_render img { max-width: 100%; height: auto; }
-div.output_html { overflow-x: auto; }
-div.output_subarea { max-width: 100%; min-width: 0; }
-div.input_area pre { white-space: pre-wrap; overflow-wrap: anywhere; }
-div.dnn-summary { border-left: 4px solid #d9534f; background: #fdf7f7; padding: 0.6em 1em;
-  margin-bottom: 1em; }
-div.dnn-summary.dnn-all-passed { border-left-color: #5cb85c; background: #f6fbf6; }
-div.dnn-summary ul { padding-left: 1.2em; }
-div.dnn-summary li { margin: 0.5em 0; overflow-wrap: anywhere; }
-div.dnn-summary .dnn-points { font-weight: bold; white-space: nowrap; }
-div.dnn-summary .dnn-check { color: #555; }
-"""
+
+PAGE_CSS = text("feedback.css")  # the page's own CSS (dnn_course/templates/feedback.css)
 
 
 def _fmt(x):
@@ -101,42 +90,56 @@ def failed_tests(nb):
     return out
 
 
-def summary_html(failed, score, max_score, total):
+def summary_html(failed: list[dict[str, Any]], score: float, max_score: float, total: int,
+                 late: str = "", links: bool = True) -> str:
     """The summary's HTML: the score, then one item per failed test (first wrong step first).
+
+    Rendered from ``dnn_course/templates/summary.html`` (autoescaped: the tests' reasons and
+    findings show as text).
 
     Args:
         failed: failed_tests(nb).
-        score, max_score: the notebook's score and maximum.
+        score: the notebook's score.
+        max_score: its maximum.
+        total: the number of test cells.
+        late: the line on lateness (``late_line.late_text_of``), "" when on time.
+        links: each failed test links to its cell on the page; False where the page shows
+            the summary alone (the test's id is kept as ``data-test``).
+
+    Returns:
+        An HTML block for a markdown cell, on one line.
+    """
+    return render("summary.html", late=late, links=links, **summary_items(failed, score, max_score, total))
+
+
+def summary_items(failed: list[dict[str, Any]], score: float, max_score: float, total: int) -> dict[str, Any]:
+    """What the summary's template shows (``dnn_course/templates/summary.html``), as plain values.
+
+    Args:
+        failed: failed_tests(nb).
+        score: the notebook's score.
+        max_score: its maximum.
         total: the number of test cells.
 
     Returns:
-        str: an HTML block for a markdown cell.
+        The template's ``items`` (one per failed test: a step named again on other inputs
+        only points up; a reason said just above is not repeated), ``score``, ``max_score``
+        (as text) and ``total``.
     """
-    e = html.escape
-    if not failed:
-        return (f'<div class="dnn-summary dnn-all-passed"><p><b>Score: {_fmt(score)} / '
-                f'{_fmt(max_score)}.</b> All {total} tests passed.</p></div>')
     items, previous, previous_name = [], {"step": None, "reason": None}, None
     for t in failed:
-        lead = ""
-        name, said = t["step"] or "", t["said"]
-        if t["step"] and name == previous_name:
-            # the same step seen on other inputs: its values add nothing a learner needs
-            lead = f"First wrong step: the same as above (<b>{e(name)}</b>).<br>"
-        elif t["step"]:
-            lead = f"First wrong step: <b>{e(name)}</b>{': ' + e(said) if said else ''}<br>"
-            if name in LOOK_AT_STEP:  # the public test cell's and Validate's own hint line
-                lead += f'<span class="dnn-look">{e(look_at(name))}</span><br>'
+        name = t["step"] or ""
+        # the same step seen on other inputs: its values add nothing a learner needs
+        same = bool(t["step"]) and name == previous_name
         reason = "The same reason as above." if not t["step"] and t["reason"] == previous["reason"] \
             else t["reason"]
+        items.append({"grade_id": t["grade_id"], "description": t["description"],
+                      "score": _fmt(t["score"]), "points": _fmt(t["points"]), "step": name,
+                      "said": t["said"], "same_step": same, "reason": reason,
+                      # the public test cell's and Validate's own hint line
+                      "look": look_at(name) if t["step"] and not same and name in LOOK_AT_STEP else ""})
         previous, previous_name = t, (name if t["step"] else None)
-        items.append(
-            f'<li><span class="dnn-points">{_fmt(t["score"])} / {_fmt(t["points"])}</span> '
-            f'<a href="#{e(t["grade_id"])}">{e(t["description"])}</a>.<br>{lead}'
-            f'<span class="dnn-check">{e(reason)}</span></li>')
-    return (f'<div class="dnn-summary"><p><b>Score: {_fmt(score)} / {_fmt(max_score)}.</b> '
-            f'{len(failed)} of {total} tests did not pass; each one below says what to look '
-            f'at first.</p><ul>{"".join(items)}</ul></div>')
+    return {"items": items, "score": _fmt(score), "max_score": _fmt(max_score), "total": total}
 
 
 class FeedbackPage(NbGraderPreprocessor):
@@ -151,10 +154,8 @@ class FeedbackPage(NbGraderPreprocessor):
         grades = resources.get("nbgrader", {})
         total = sum(1 for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")
                     and not c.metadata["nbgrader"].get("solution") and c.cell_type == "code")
-        from dnn_course.preprocessors.late_line import late_line  # the lateness line (#26)
-
-        cell = new_markdown_cell(late_line(resources) + summary_html(
-            failed_tests(nb), grades.get("score", 0), grades.get("max_score", 0), total))
+        cell = new_markdown_cell(summary_html(failed_tests(nb), grades.get("score", 0), grades.get("max_score", 0),
+                                              total, late=late_text_of(resources)))
         cell.metadata["dnn_course_summary"] = True
         nb.cells.insert(0, cell)
         inlining = resources.setdefault("inlining", {})

@@ -2,10 +2,9 @@
 
 Read from the gradebook (timestamp, due date, the extension in force, the
 penalty AssignLatePenalties or ``grading.late.recompute`` stored); nothing
-for a submission on time.
+for a submission on time. The summary's template (``dnn_course/templates/summary.html``)
+shows it.
 """
-from html import escape
-
 from dnn_course.course.late_policy import hours_text
 
 
@@ -35,14 +34,14 @@ def late_text(seconds_late, raw, penalty, max_score, extended=False):
     return f"{head}: -{percent:.0f} %, {raw:g} / {max_score:g} before the penalty."
 
 
-def late_line(resources):
-    """The HTML paragraph for the feedback page's summary, or "".
+def late_text_of(resources):
+    """The line's words for the submission the feedback page is made for, or "".
 
     Args:
         resources: nbconvert's resources with nbgrader's ``student``, ``assignment``, ``db_url``.
 
     Returns:
-        str.
+        str: plain text (``late_text``), "" when on time or not in the gradebook.
     """
     from nbgrader.api import Gradebook, MissingEntry
 
@@ -56,6 +55,4 @@ def late_line(resources):
             return ""
         raw = sum(n.score for n in sub.notebooks)
         penalty = sum(n.late_submission_penalty or 0 for n in sub.notebooks)
-        text = late_text(sub.total_seconds_late, raw, penalty, sub.max_score,
-                         sub.extension is not None)
-    return f'<p class="dnn-late">{escape(text)}</p>' if text else ""
+        return late_text(sub.total_seconds_late, raw, penalty, sub.max_score, sub.extension is not None)

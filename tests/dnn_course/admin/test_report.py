@@ -313,7 +313,7 @@ def test_report_of_a_graded_class(graded_class):
     assert 'data-kind="fixed learning rate"' in groups[RATE]
     assert len(re.findall(r'src="data:image/png;base64,', page)) >= 3
     everyone = section(page, "everyone")
-    assert all(s in everyone for s in students) and "O&#x27;&lt;i&gt;lee-sign&lt;/i&gt;" in everyone
+    assert all(s in everyone for s in students) and "O&#39;&lt;i&gt;lee-sign&lt;/i&gt;" in everyone
     links = set(re.findall(r'href="([^"]+)"', page))
     assert len(links) == len(students) - 1  # all but the invalid notebook have feedback
     assert all((path.parent / unescape(link)).resolve().is_file() for link in links)
