@@ -11,8 +11,10 @@ learner's run). The results are the same ``SubmissionResult`` objects, with
 the same reasons and summaries.
 """
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dnn_course.course.paths import NOTEBOOK
 from dnn_course.course.findings import findings_of
@@ -27,7 +29,8 @@ class Person:
     lms_user_id: str = ""
 
     @property
-    def name(self):
+    def name(self) -> str:
+        """First and last name, as one line (empty when the gradebook has neither)."""
         return " ".join(p for p in (self.first_name, self.last_name) if p)
 
 
@@ -35,14 +38,15 @@ class Person:
 class ClassResults:
     assignment: str
     max_score: float
-    results: list                                  # SubmissionResult, in student order
-    people: dict = field(default_factory=dict)     # student id -> Person
-    seconds: dict = field(default_factory=dict)    # student id -> grading's run time (None: unknown)
-    notes: dict = field(default_factory=dict)      # student id -> tampering notes
-    order: list = field(default_factory=list)      # test grade ids in notebook order
+    results: list[SubmissionResult]                                      # in student order
+    people: dict[str, Person] = field(default_factory=dict)              # student id -> Person
+    seconds: dict[str, float | None] = field(default_factory=dict)       # student id -> grading's run time (None: unknown)
+    notes: dict[str, list[str]] = field(default_factory=dict)            # student id -> tampering notes
+    order: list[str] = field(default_factory=list)                       # test grade ids in notebook order
 
 
-def read_autograded(path):
+def read_autograded(path: str | Path) -> tuple[dict[str, tuple[str, str]], list[str], list[str],
+                                                float | None, dict[str, Any]]:
     """What one autograded notebook says beyond the gradebook.
 
     Args:
@@ -74,7 +78,7 @@ def _query(gb, assignment):
 
     people = {sid: Person(first or "", last or "", lms or "") for sid, first, last, lms in
               gb.db.query(Student.id, Student.first_name, Student.last_name, Student.lms_user_id)}
-    grades = {}
+    grades: dict[str, list[tuple[str, float, float]]] = {}
     rows = (gb.db.query(SubmittedAssignment.student_id, GradeCell.name, Grade.score, GradeCell.max_score)
             .select_from(Grade)
             .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
@@ -88,7 +92,7 @@ def _query(gb, assignment):
     return people, grades, (found.max_score if found else 0.0)
 
 
-def read_class(gb, root, assignment, students):
+def read_class(gb: Any, root: str | Path, assignment: str, students: Iterable[str]) -> ClassResults:
     """Every student's result, as ``read_result`` gives it, in a few queries.
 
     Args:
@@ -104,7 +108,7 @@ def read_class(gb, root, assignment, students):
     root = Path(root)
     people, grades, max_score = _query(gb, assignment)
     out = ClassResults(assignment, max_score, [], people)
-    position = {}
+    position: dict[str, int] = {}
     for student in students:
         submitted = root / "submitted" / student / assignment / NOTEBOOK
         graded_nb = root / "autograded" / student / assignment / NOTEBOOK
@@ -132,5 +136,5 @@ def read_class(gb, root, assignment, students):
         out.results.append(SubmissionResult(student, "graded", sum(t.score for t in tests),
                                             sum(t.max_score for t in tests), summary, tests))
     tested = {name for rows in grades.values() for name, _, _ in rows}
-    out.order = [g for g in sorted(position, key=position.get) if g in tested]
+    out.order = [g for g in sorted(position, key=lambda g: position[g]) if g in tested]
     return out

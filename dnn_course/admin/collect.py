@@ -17,12 +17,14 @@ import contextlib
 import csv
 import re
 import zipfile
+from collections.abc import Callable
+from functools import partial
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dnn_course.admin.lms import RECEIPT, Ignored, Unusable, identify, receipt_names, receipt_user
+from dnn_course.admin.lms import RECEIPT, Ignored, Submission, Unusable, identify, receipt_names, receipt_user
 from dnn_course.course.gradebook_db import parse
 
 NBGRADER_TIME = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_format, in UTC
@@ -40,27 +42,35 @@ class CollectError(Exception):
 class Entry:
     """One file of the download."""
     path: str            # "/"-separated, inside the download
-    read: object         # () -> bytes
-    mtime: datetime      # aware (disk), naive in the LMS's zone (zip), or None
+    read: Callable[[], bytes]
+    mtime: datetime | None  # aware (disk), naive in the LMS's zone (zip), or None
 
 
 @dataclass
 class Collected:
     """One learner's notebook and what became of it."""
-    sub: object          # lms.Submission
+    sub: Submission
     status: str          # added, replaced, unchanged, kept
     timestamp: str = ""  # as in its timestamp.txt (nbgrader's format, UTC)
-    notes: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Report:
     """What collect did: per learner, and the files it skipped with the reason."""
-    collected: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)  # (path, reason)
+    collected: list[Collected] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     ignored: int = 0
 
-    def ids(self, *statuses):
+    def ids(self, *statuses: str) -> list[str]:
+        """The learners whose notebook ended with one of ``statuses``.
+
+        Args:
+            *statuses: "added", "replaced", "unchanged", "kept".
+
+        Returns:
+            Their student ids, in the report's order.
+        """
         return [c.sub.student_id for c in self.collected if c.status in statuses]
 
 
@@ -81,13 +91,23 @@ def _entries(source):
             if i.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
                 raise CollectError(f"{source} holds an unsafe path: {i.filename}; "
                                    "nothing was collected.")
-        yield [Entry(i.filename.replace("\\", "/"), (lambda i=i: z.read(i)),
+        yield [Entry(i.filename.replace("\\", "/"), partial(z.read, i),
                      None if datetime(*i.date_time) == NO_TIME else datetime(*i.date_time))
                for i in sorted(infos, key=lambda i: i.filename)]
 
 
-def lms_zone(name):
-    """The ZoneInfo of ``name`` (e.g. "UTC", "Europe/Berlin"), or a CollectError."""
+def lms_zone(name: str) -> ZoneInfo:
+    """The time zone the LMS writes its times in.
+
+    Args:
+        name: an IANA name, e.g. "UTC", "Europe/Berlin".
+
+    Returns:
+        Its ZoneInfo.
+
+    Raises:
+        CollectError: ``name`` is no time zone (the message gives examples).
+    """
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -103,7 +123,8 @@ def _utc(when, zone):
 
 def _choose(found):
     """{id: (sub, entry)} keeping one notebook per learner; [(path, reason)] for the rest."""
-    by_id, skipped = {}, []
+    by_id: dict[str, list] = {}
+    skipped = []
     for sub, entry in found:
         by_id.setdefault(sub.student_id, []).append((sub, entry))
     chosen = {}
@@ -192,7 +213,8 @@ def _log(root, assignment, report):
     return path
 
 
-def collect_download(source, root, assignment, notebook, force=False, tz="UTC", due=None):
+def collect_download(source: str | Path, root: str | Path, assignment: str, notebook: str, force: bool = False,
+                     tz: str = "UTC", due: datetime | None = None) -> Report:
     """Collect every usable notebook of an LMS download into submitted/.
 
     Args:
@@ -243,7 +265,8 @@ def collect_download(source, root, assignment, notebook, force=False, tz="UTC", 
     return report
 
 
-def collect(source, root, assignment, notebook, force=False):
+def collect(source: str | Path, root: str | Path, assignment: str, notebook: str,
+            force: bool = False) -> tuple[list[str], list[str], list[str]]:
     """The ids ``collect_download`` (added, unchanged, kept), for scripts.
 
     Args:
@@ -255,7 +278,7 @@ def collect(source, root, assignment, notebook, force=False):
     return report.ids("added", "replaced"), report.ids("unchanged"), report.ids("kept")
 
 
-def due_date(db_url, course_id, assignment):
+def due_date(db_url: str, course_id: str, assignment: str) -> datetime | None:
     """The assignment's due date in the gradebook (naive UTC), or None.
 
     Args:
@@ -276,7 +299,7 @@ def due_date(db_url, course_id, assignment):
             return None
 
 
-def record_students(report, db_url, course_id):
+def record_students(report: Report, db_url: str, course_id: str) -> int:
     """Put each collected learner in the gradebook with the names and LMS id the
     download gives. Only empty fields are filled: names typed in formgrader or
     imported from a roster stay.
@@ -294,7 +317,7 @@ def record_students(report, db_url, course_id):
         known = {st.id: st for st in gb.db.query(Student)}
         for c in report.collected:
             s, old = c.sub, known.get(c.sub.student_id)
-            fields = {}
+            fields: dict[str, str] = {}
             # a learner first seen by grading carries its id as its name (grading.add_student):
             # that is no name, and the download's name replaces it
             named = old and (old.first_name or (old.last_name and old.last_name != old.id))
@@ -311,7 +334,7 @@ def record_students(report, db_url, course_id):
     return changed
 
 
-def format_report(report):
+def format_report(report: Report) -> list[str]:
     """The lines ``dnn-course collect`` prints: one per learner and per skipped file, then a total.
 
     Args:

@@ -6,6 +6,7 @@ line saying what to fix. A change of due date or extension recomputes the
 penalties of the graded class at once (``grading/late.py``), without running
 a notebook.
 """
+import argparse
 import sys
 
 from dnn_course.course.paths import ASSIGNMENT
@@ -49,7 +50,15 @@ def _recompute(args, name, policy, why):
     return OK
 
 
-def cmd_due(args):
+def cmd_due(args: argparse.Namespace) -> int:
+    """``dnn-course due``: show the due date, or move it and recompute the penalties.
+
+    Args:
+        args: the parsed command line (``args.course``: the course, ``args.root``: its folder).
+
+    Returns:
+        The exit status: 0, or 2 when the input needs fixing (nothing changed).
+    """
     from nbgrader.api import Gradebook, MissingEntry
 
     from dnn_course.course.extensions import DeadlineError, parse_when, utc_text
@@ -76,7 +85,15 @@ def cmd_due(args):
     return _recompute(args, "due", policy, f"due date moved to {utc_text(when)}")
 
 
-def cmd_extend(args):
+def cmd_extend(args: argparse.Namespace) -> int:
+    """``dnn-course extend``: give or withdraw a learner's extension and recompute the penalties.
+
+    Args:
+        args: the parsed command line (``args.course``: the course, ``args.root``: its folder).
+
+    Returns:
+        The exit status: 0, or 2 when the input needs fixing (nothing changed).
+    """
     from dnn_course.course.extensions import (DeadlineError, add_extension, known_students,
                                              parse_when, read_extensions, utc_text)
     from dnn_course.course import history
@@ -111,7 +128,15 @@ def cmd_extend(args):
     return _recompute(args, "extend", policy, f"{what} for {args.learner}")
 
 
-def cmd_late(args):
+def cmd_late(args: argparse.Namespace) -> int:
+    """``dnn-course late``: recompute every late penalty with the policy in force.
+
+    Args:
+        args: the parsed command line (``args.course``: the course, ``args.root``: its folder).
+
+    Returns:
+        The exit status: 0, or 2 when the input needs fixing (nothing changed).
+    """
     from dnn_course.course.extensions import DeadlineError, known_students, read_extensions
 
     policy = _policy(args, "late")
@@ -131,7 +156,15 @@ def cmd_late(args):
     return _recompute(args, "late", policy, "late penalties recomputed with the policy in force")
 
 
-def cmd_history(args):
+def cmd_history(args: argparse.Namespace) -> int:
+    """``dnn-course history``: print every change of a learner's grade.
+
+    Args:
+        args: the parsed command line (``args.course``: the course, ``args.root``: its folder).
+
+    Returns:
+        The exit status: 0, or 2 when the input needs fixing (nothing changed).
+    """
     from dnn_course.course import history
 
     from dnn_course.grading.manual import record_manual
@@ -153,7 +186,7 @@ def cmd_history(args):
     return OK
 
 
-def register(sub):
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add the commands to ``dnn-course``'s subparsers.
 
     Args:

@@ -11,16 +11,20 @@ files carry the final one. ``export_plugin.py`` runs them as nbgrader's ExportPl
 """
 import csv
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from dnn_course.grading.results import NOT_GRADED
+from dnn_course.admin.class_results import Person
+from dnn_course.grading.results import NOT_GRADED, SubmissionResult
 
 CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MOODLE_HEADER = ["Identifier", "Full name", "Grade", "Maximum Grade", "Last modified (grade)"]
+Late = Mapping[str, tuple[float, float]]  # student -> (penalty, seconds late): grading.late.penalties
+LmsRows = tuple[list[tuple[SubmissionResult, Person]], list[str], list[str]]
 
 
-def score_text(result):
+def score_text(result: SubmissionResult) -> str:
     """How every page and table shows a submission's score.
 
     Args:
@@ -35,8 +39,15 @@ def score_text(result):
     return f"{result.score:g} / {result.max_score:g}"
 
 
-def table(results):
-    """A plain-text score table with one row per submission."""
+def table(results: Iterable[SubmissionResult]) -> str:
+    """A plain-text score table with one row per submission.
+
+    Args:
+        results: ``SubmissionResult`` objects.
+
+    Returns:
+        The table's lines, joined.
+    """
     rows = [("student", "score", "status", "reason")]
     for r in results:
         rows.append((r.student, score_text(r), r.status, r.reason))
@@ -49,7 +60,7 @@ def table(results):
     return "\n".join(lines)
 
 
-def write_csv(results, path, late=None):
+def write_csv(results: Iterable[SubmissionResult], path: str | Path, late: Late | None = None) -> Path:
     """One row per submission: student, score (final), max_score, status, reason, raw, penalty, hours_late.
 
     A submission that was not graded has an empty score (its status says
@@ -77,7 +88,8 @@ def write_csv(results, path, late=None):
     return path
 
 
-def write_json(results, path, assignment, late=None):
+def write_json(results: Sequence[SubmissionResult], path: str | Path, assignment: str,
+               late: Late | None = None) -> Path:
     """Every submission with its per-test scores and reasons.
 
     A submission that was not graded has ``"score": null`` and its status.
@@ -109,7 +121,7 @@ def write_json(results, path, assignment, late=None):
     return path
 
 
-def lms_rows(results, people):
+def lms_rows(results: Iterable[SubmissionResult], people: Mapping[str, Person]) -> LmsRows:
     """Pair each result with its learner's LMS id.
 
     Args:
@@ -121,8 +133,6 @@ def lms_rows(results, people):
         LMS id; the student ids without one; the ids whose grade is left blank
         because their submission is not graded (the LMS keeps what it has).
     """
-    from dnn_course.admin.class_results import Person
-
     rows, missing, blank = [], [], []
     for r in results:
         person = people.get(r.student) or Person()
@@ -143,7 +153,8 @@ def _grade(r, late=None):
     return f"{round(r.score - (late or {}).get(r.student, (0.0, 0.0))[0], 3):g}"
 
 
-def write_canvas(results, people, path, column, points_possible, late=None):
+def write_canvas(results: Iterable[SubmissionResult], people: Mapping[str, Person], path: str | Path, column: str,
+                 points_possible: float, late: Late | None = None) -> tuple[Path, list[str], list[str]]:
     """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, <column>.
 
     The second row is ``Points Possible``; Canvas matches learners by ``ID``
@@ -174,7 +185,7 @@ def write_canvas(results, people, path, column, points_possible, late=None):
     return path, missing, blank
 
 
-def moodle_identifier(lms_user_id):
+def moodle_identifier(lms_user_id: str) -> str:
     """``"Participant <n>"``, as Moodle's grading worksheet names each learner.
 
     Args:
@@ -187,7 +198,9 @@ def moodle_identifier(lms_user_id):
     return text if text.lower().startswith("participant ") else f"Participant {text}"
 
 
-def write_moodle(results, people, path, max_score, now=None, late=None):
+def write_moodle(results: Iterable[SubmissionResult], people: Mapping[str, Person], path: str | Path,
+                 max_score: float, now: datetime | None = None,
+                 late: Late | None = None) -> tuple[Path, list[str], list[str]]:
     """Moodle's assignment grading worksheet, for "Upload grading worksheet".
 
     Moodle needs the Identifier ("Participant <n>", from the worksheet it

@@ -6,6 +6,7 @@ late penalty and the final score (``export.py``).
 """
 import os
 from pathlib import Path
+from typing import Any
 
 from nbgrader.plugins import ExportPlugin
 
@@ -13,7 +14,7 @@ from nbgrader.plugins import ExportPlugin
 class CourseExport(ExportPlugin):
     """CSV and JSON of every submitted learner's result, penalties included; ``to``: the folder."""
 
-    def export(self, gradebook):
+    def export(self, gradebook: Any) -> list[Path]:
         """Write the files of each assignment (``assignment``, default all) into ``to`` (default exports/).
 
         Args:

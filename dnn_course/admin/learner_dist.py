@@ -33,10 +33,10 @@ from packaging.requirements import Requirement
 
 from dnn_course.course.paths import COURSE_ROOT
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:           # Python 3.10: the same parser, before it joined the stdlib
-    import tomli as tomllib
+else:  # Python 3.10: the same parser, before it joined the stdlib (not installed on 3.11)
+    import tomli as tomllib  # type: ignore[import-not-found]
 
 NAME = "dnn-app-learner"
 SUMMARY = "What a learner needs for the dnn_app assignment: dnn_app_utils and the public tests"
@@ -84,7 +84,7 @@ def _project_field(root, field):
     return project[field]
 
 
-def wheel_name(root=COURSE_ROOT):
+def wheel_name(root: str | Path = COURSE_ROOT) -> str:
     """The wheel's file name, e.g. dnn_app_learner-0.1.0-py3-none-any.whl.
 
     Args:
@@ -98,7 +98,7 @@ def wheel_name(root=COURSE_ROOT):
 
 def _local_imports(path):
     """Module files of the same package that the module at ``path`` imports (relative imports)."""
-    found = set()
+    found: set[Path] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.level == 1:
             names = [node.module] if node.module else [a.name for a in node.names]
@@ -106,7 +106,7 @@ def _local_imports(path):
     return {p for p in found if p.is_file()}
 
 
-def package_files(root=COURSE_ROOT):
+def package_files(root: str | Path = COURSE_ROOT) -> list[str]:
     """Paths (relative to root) of the Python files the wheel ships, sorted.
 
     All of dnn_app_utils but its fast path (FAST_PATH); of public_tests, its
@@ -131,7 +131,7 @@ def package_files(root=COURSE_ROOT):
     return sorted(p.relative_to(root).as_posix() for p in files)
 
 
-def data_files(root=COURSE_ROOT):
+def data_files(root: str | Path = COURSE_ROOT) -> list[str]:
     """Paths (relative to learner/) of the files pip puts under sys.prefix, sorted.
 
     Args:
@@ -162,7 +162,7 @@ def _learner_dependencies(root):
 
 def _staged_pyproject(root):
     """The staged tree's pyproject.toml: this wheel's name and files, the project's version."""
-    by_dir = {}
+    by_dir: dict[str, list[str]] = {}
     for rel in data_files(root):
         by_dir.setdefault(str(Path(rel).parent.as_posix()), []).append(f"{DATA_DIR}/{rel}")
     lines = ['[build-system]', 'requires = ["setuptools"]', 'build-backend = "setuptools.build_meta"',
@@ -187,7 +187,7 @@ def _staged_pyproject(root):
 SETUP_CFG = b"[bdist_wheel]\ncompression = stored\n"
 
 
-def staged_files(root=COURSE_ROOT):
+def staged_files(root: str | Path = COURSE_ROOT) -> dict[str, bytes]:
     """Every file of the tree the wheel is built from: {path in the tree: bytes}.
 
     Args:
@@ -230,7 +230,7 @@ def _built(key, files):
         return Path(builder.build("wheel", out)).read_bytes()
 
 
-def build_wheel(root=COURSE_ROOT):
+def build_wheel(root: str | Path = COURSE_ROOT) -> bytes:
     """The wheel's bytes: the same for the same files, on any machine with the same setuptools.
 
     Args:
@@ -249,7 +249,7 @@ def _digest(content):
     return base64.urlsafe_b64encode(hashlib.sha256(content).digest()).rstrip(b"=").decode()
 
 
-def build_requirements(root=COURSE_ROOT):
+def build_requirements(root: str | Path = COURSE_ROOT) -> str:
     """release/requirements.txt: the course's pins of LEARNER_PINS, then the wheel.
 
     Args:
@@ -275,9 +275,19 @@ def build_requirements(root=COURSE_ROOT):
 NEEDED = ("pyproject.toml", REQUIREMENTS, "dnn_app_utils", ENTRY_MODULE, DATA_DIR)
 
 
-def project_root(root=COURSE_ROOT):
+def project_root(root: str | Path = COURSE_ROOT) -> Path:
     """Where the learner distribution is built from: ``root`` when it holds the learner
-    packages, else the project this dnn_course comes from (a course folder kept apart)."""
+    packages, else the project this dnn_course comes from (a course folder kept apart).
+
+    Args:
+        root: the course folder.
+
+    Returns:
+        The folder to build from.
+
+    Raises:
+        DistError: neither holds the learner packages.
+    """
     for candidate in (Path(root), COURSE_ROOT):
         if all((candidate / n).exists() for n in NEEDED):
             return candidate
@@ -286,21 +296,33 @@ def project_root(root=COURSE_ROOT):
                     "wheel is built from the course project (pip install -e it from its folder).")
 
 
-def build(root=COURSE_ROOT):
-    """Every file of the learner distribution: {name in release/: bytes}."""
+def build(root: str | Path = COURSE_ROOT) -> dict[str, bytes]:
+    """Every file of the learner distribution.
+
+    Args:
+        root: the course folder.
+
+    Returns:
+        {name in release/: bytes}.
+    """
     root = project_root(root)
     return {wheel_name(root): build_wheel(root),
             REQUIREMENTS: build_requirements(root).encode()}
 
 
-def compare(root=COURSE_ROOT):
-    """How root/release/ differs from a fresh build: {name: "missing" | "differs" | "stale"}.
+def compare(root: str | Path = COURSE_ROOT) -> dict[str, str]:
+    """How root/release/ differs from a fresh build.
 
-    "stale" is a learner wheel of another version, which the requirements no longer name.
+    Args:
+        root: the course folder.
+
+    Returns:
+        {name: "missing" | "differs" | "stale"}: "stale" is a learner wheel of another
+        version, which the requirements no longer name.
     """
     release = Path(root) / "release"
     built = build(root)
-    status = {}
+    status: dict[str, str] = {}
     for name, content in built.items():
         path = release / name
         if not path.is_file():
@@ -313,19 +335,33 @@ def compare(root=COURSE_ROOT):
     return status
 
 
-def describe(status):
-    """One line per file of a ``compare`` result, e.g. "release/requirements.txt is missing"."""
+def describe(status: dict[str, str]) -> list[str]:
+    """One line per file of a ``compare`` result.
+
+    Args:
+        status: what ``compare`` returned.
+
+    Returns:
+        The lines, e.g. "release/requirements.txt is missing", sorted by file.
+    """
     say = {"missing": "is missing", "differs": "is not what building gives",
            "stale": "is an old learner wheel, which requirements.txt no longer names"}
     return [f"release/{name} {say[state]}" for name, state in sorted(status.items())]
 
 
-def write(root=COURSE_ROOT, force=False):
-    """Write the learner distribution into release/; return {name: what happened}.
+def write(root: str | Path = COURSE_ROOT, force: bool = False) -> dict[str, str]:
+    """Write the learner distribution into release/.
 
     A file that differs from the build, or a stale wheel, is replaced or
     removed only with ``force``; without it nothing is written and DistError
     names the files.
+
+    Args:
+        root: the course folder.
+        force: replace files that differ and remove stale wheels.
+
+    Returns:
+        {name: "created" | "replaced" | "unchanged" | "removed"}.
     """
     release = Path(root) / "release"
     built = build(root)
@@ -335,7 +371,7 @@ def write(root=COURSE_ROOT, force=False):
     if changed and not force:
         raise DistError("; ".join(describe(changed)) + f" ({SOURCES}). It may hold edits of yours: "
                         "compare, then run again with --force to replace or remove it.")
-    done = {}
+    done: dict[str, str] = {}
     for name, content in built.items():
         if name not in status:
             done[name] = "unchanged"

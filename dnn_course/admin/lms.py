@@ -18,6 +18,7 @@ LMS tells about the learner. The nbgrader id chosen per layout:
   the folder or the text before the first "_".
 """
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -53,13 +54,18 @@ class Submission:
     layout: str
     first_name: str = ""
     last_name: str = ""
-    lms_user_id: str = None
+    lms_user_id: str | None = None
     late: bool = False
-    timestamp: datetime = None  # from the file name (LMS time zone), else None
-    notes: list = field(default_factory=list)  # what collect says about this file
+    timestamp: datetime | None = None  # from the file name (LMS time zone), else None
+    notes: list[str] = field(default_factory=list)  # what collect says about this file
 
-    def set_name(self, first, last):
-        """Store the LMS's name as plain text (``names.plain_name``), with a note if it changed."""
+    def set_name(self, first: str, last: str) -> None:
+        """Store the LMS's name as plain text (``names.plain_name``), with a note if it changed.
+
+        Args:
+            first: the first name as the LMS gives it.
+            last: the last name as the LMS gives it.
+        """
         (self.first_name, first_changed), (self.last_name, last_changed) = \
             plain_name(first), plain_name(last)
         if first_changed or last_changed:
@@ -67,11 +73,13 @@ class Submission:
                               f"grading pages: stored with look-alike characters as {self.name!r}")
 
     @property
-    def name(self):
+    def name(self) -> str:
+        """First and last name, as one line."""
         return " ".join(p for p in (self.first_name, self.last_name) if p)
 
     @property
-    def how(self):
+    def how(self) -> str:
+        """The layout the name was read from, and whether the LMS marked it late."""
         return self.layout + (", late" if self.late else "")
 
 
@@ -83,7 +91,7 @@ class Unusable(Exception):
     """A file that cannot be collected; the message says why and what to do."""
 
 
-def split_name(full):
+def split_name(full: str) -> tuple[str, str]:
     """("First", "Last") from a full name: the last word is the last name, with
     the particles before it (van, de, ...): "Anna van der Berg" -> ("Anna", "van der Berg").
 
@@ -101,7 +109,7 @@ def split_name(full):
     return " ".join(words[:cut]), " ".join(words[cut:])
 
 
-def identify(path, notebook=None):
+def identify(path: str, notebook: str | None = None) -> Submission:
     """Whose notebook the download's file ``path`` is.
 
     Args:
@@ -153,7 +161,7 @@ def identify(path, notebook=None):
 RECEIPT_NAME = re.compile(r"^Name:\s*(?P<name>.*?)\s*\((?P<user>[^()]+)\)\s*$", re.M)
 
 
-def receipt_names(text):
+def receipt_names(text: str) -> dict[str, tuple[str, str]]:
     """{username: (first, last)} from a Blackboard receipt ("Name: Dana Lee (dlee)").
 
     Args:
@@ -164,7 +172,7 @@ def receipt_names(text):
     return {m["user"]: split_name(m["name"]) for m in RECEIPT_NAME.finditer(text)}
 
 
-def receipt_user(sub, usernames):
+def receipt_user(sub: Submission, usernames: Iterable[str]) -> None:
     """Correct a Blackboard username that has "_" in it (``HW_dana_lee_attempt_…``
     reads as "lee") with the receipts' usernames, the longest that fits.
 

@@ -14,7 +14,9 @@ import argparse
 import contextlib
 import io
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from public_tests import PLANS, call, make_inputs
 from public_tests import trace_data
@@ -36,8 +38,16 @@ solutions; do not edit by hand.
 EXPECTED = '''
 
 
-def build_expected(solutions):
-    """Run each reference solution on the public tests' calls; return plain data."""
+def build_expected(solutions: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Run each reference solution on the public tests' calls.
+
+    Args:
+        solutions: namespace holding the reference ``two_layer_model`` and ``L_layer_model``.
+
+    Returns:
+        {function name: one entry per call (learning_rate, num_iterations, parameters as
+        lists, costs)}: plain data.
+    """
     data = {}
     for name, plan in PLANS.items():
         inputs = make_inputs(name)
@@ -55,7 +65,7 @@ def build_expected(solutions):
     return data
 
 
-def build_traces(solutions):
+def build_traces(solutions: Mapping[str, Any]) -> dict[str, trace_data.StoredTrace]:
     """Record each reference solution's helper calls in its public test's diagnostic call.
 
     Args:
@@ -89,12 +99,27 @@ def _literal(obj, indent=0):
     return repr(obj)
 
 
-def render(data):
-    """The text of expected.py for data (floats keep their full repr)."""
+def render(data: dict[str, Any]) -> str:
+    """The text of expected.py.
+
+    Args:
+        data: what ``build_expected`` returned.
+
+    Returns:
+        The module's source (floats keep their full repr).
+    """
     return HEADER + _literal(data) + "\n"
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write expected.py and reference_trace.json from the source notebook's solutions.
+
+    Args:
+        argv: the command line's arguments (default: sys.argv's).
+
+    Returns:
+        The exit status, 0.
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=OUTPUT,
                         help=f"where to write (default: {OUTPUT})")

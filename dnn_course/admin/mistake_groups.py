@@ -10,34 +10,40 @@ no step (the function raised, timed out, was left blank) are used only when no
 test of that function names one, so one mistake is not counted twice.
 """
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from public_tests.findings import NOT_NAMED, unnamed_kind
+from dnn_course.grading.results import SubmissionResult, TestResult
 from public_tests.hidden_cases import CASES
 
 
 @dataclass
 class Signature:
+    """One failure signature (step, kind): its learners, test cells and explanations."""
+
     step: str
     kind: str
-    students: list = field(default_factory=list)
-    tests: set = field(default_factory=set)
-    explanations: Counter = field(default_factory=Counter)
+    students: list[str] = field(default_factory=list)
+    tests: set[str] = field(default_factory=set)
+    explanations: Counter[str] = field(default_factory=Counter)
 
     @property
-    def example(self):
+    def example(self) -> str:
         """The explanation most learners of this signature got (first seen on a tie)."""
         return self.explanations.most_common(1)[0][0] if self.explanations else ""
 
 
 @dataclass
 class StepGroup:
+    """The signatures of one step, and every learner of any of them."""
+
     step: str
-    students: list = field(default_factory=list)
-    signatures: list = field(default_factory=list)
+    students: list[str] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)
 
 
-def function_of(grade_id):
+def function_of(grade_id: str) -> str:
     """The graded function a test cell checks, as the table of cases says.
 
     Args:
@@ -51,7 +57,7 @@ def function_of(grade_id):
     return cases[0].function if cases else grade_id
 
 
-def finding_of(test):
+def finding_of(test: TestResult) -> tuple[str, str, str]:
     """The (step, kind, explanation) of one failed test.
 
     Args:
@@ -63,12 +69,12 @@ def finding_of(test):
     """
     found = test.finding
     if found and found["step"] != NOT_NAMED:
-        return found["step"], found["kind"], found["message"] or ""
-    kind = found["kind"] if found else unnamed_kind(test.error)
+        return str(found["step"]), str(found["kind"]), found["message"] or ""  # a checked record's are str
+    kind = str(found["kind"]) if found else unnamed_kind(test.error)
     return NOT_NAMED, kind, test.reason.strip()
 
 
-def test_signature(test):
+def test_signature(test: TestResult) -> dict[str, str]:
     """What the JSON export says of one failed test.
 
     Args:
@@ -82,7 +88,7 @@ def test_signature(test):
     return {"step": step, "kind": kind, "signature": f"{step}: {kind}", "explanation": explanation}
 
 
-def student_findings(result):
+def student_findings(result: SubmissionResult) -> list[tuple[str, str, str, str]]:
     """The (step, kind, explanation, grade id) of each failed test worth grouping.
 
     Args:
@@ -91,18 +97,18 @@ def student_findings(result):
     Returns:
         A list; per function, the tests naming a step, or else those naming none.
     """
-    by_function = {}
+    by_function: dict[str, list[tuple[str, str, str, str]]] = {}
     for t in result.tests:
         if t.reason:
             by_function.setdefault(function_of(t.grade_id), []).append((*finding_of(t), t.grade_id))
-    found = []
+    found: list[tuple[str, str, str, str]] = []
     for items in by_function.values():
         named = [f for f in items if f[0] != NOT_NAMED]
         found.extend(named or items)
     return found
 
 
-def group_mistakes(results):
+def group_mistakes(results: Sequence[SubmissionResult]) -> list[StepGroup]:
     """The class's mistakes, largest step group first.
 
     Args:
@@ -112,7 +118,7 @@ def group_mistakes(results):
         ``StepGroup`` list sorted by number of learners (then step name); each
         group's signatures sorted the same way; students in the order given.
     """
-    signatures = {}
+    signatures: dict[tuple[str, str], Signature] = {}
     for r in results:
         if r.status != "graded":
             continue
@@ -122,12 +128,12 @@ def group_mistakes(results):
                 sig.students.append(r.student)
                 sig.explanations[explanation] += 1
             sig.tests.add(gid)
-    groups = {}
+    groups: dict[str, StepGroup] = {}
     for sig in signatures.values():
         groups.setdefault(sig.step, StepGroup(sig.step)).signatures.append(sig)
     order = {r.student: i for i, r in enumerate(results)}
     for group in groups.values():
         members = {s for sig in group.signatures for s in sig.students}
-        group.students = sorted(members, key=order.get)
+        group.students = sorted(members, key=lambda s: order[s])
         group.signatures.sort(key=lambda s: (-len(s.students), s.kind))
     return sorted(groups.values(), key=lambda g: (-len(g.students), g.step == NOT_NAMED, g.step))

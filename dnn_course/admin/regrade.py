@@ -13,17 +13,24 @@ into the grade history as a ``regrade``.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 
+if TYPE_CHECKING:  # for the annotations only: importing it loads nbgrader, which `dnn-course --help` need not
+    from dnn_course.course.context import Course
+
 OK, ATTENTION, USAGE = 0, 1, 2
 HISTORY_KIND_ENV = "DNN_COURSE_HISTORY_KIND"  # read by grading.late.RecordGrade
+# student -> (final score, {grade id: auto score}, {grade id: manual score}): final_scores
+Scores = dict[str, tuple[float, dict[str, float], dict[str, float]]]
 
 
 class RegradeError(RuntimeError):
@@ -37,22 +44,31 @@ class Change:
     student: str
     old: float | None
     new: float | None
-    tests: list = field(default_factory=list)    # (grade id, old, new, finding)
-    manual: list = field(default_factory=list)   # (grade id, manual score, "kept"/"replaced")
+    tests: list[tuple[str, float | None, float | None, str]] = field(default_factory=list)  # (grade id, old, new, finding)
+    manual: list[tuple[str, float, str]] = field(default_factory=list)  # (grade id, manual score, "kept"/"replaced")
 
     @property
-    def delta(self):
+    def delta(self) -> float | None:
         """New minus old final score (None when either is missing)."""
         return None if self.old is None or self.new is None else round(self.new - self.old, 3)
 
 
-def final_scores(db_url, assignment):
-    """student -> (final score, {grade id: auto score}, {grade id: manual score}) from a gradebook."""
+def final_scores(db_url: str, assignment: str) -> Scores:
+    """Every scored learner's final score, and each test's automatic and manual scores.
+
+    Args:
+        db_url: the gradebook.
+        assignment: the assignment name.
+
+    Returns:
+        student -> (final score, {grade id: auto score}, {grade id: manual score}); empty
+        when the gradebook has no such assignment.
+    """
     from nbgrader.api import Gradebook, MissingEntry
 
     from dnn_course.grading.results import _scored
 
-    out = {}
+    out: Scores = {}
     with Gradebook(db_url) as gb:
         try:
             subs = gb.find_assignment(assignment).submissions
@@ -69,9 +85,18 @@ def final_scores(db_url, assignment):
     return out
 
 
-def scratch_course(root, db_url, assignment, dest):
+def scratch_course(root: str | Path, db_url: str, assignment: str, dest: str | Path) -> str:
     """A copy of the course to grade with the edited source: config, source/, submitted/,
     extensions, a new gradebook with the assignment (due date and learners copied).
+
+    Args:
+        root: the course folder.
+        db_url: its gradebook (for the due date and the learners).
+        assignment: the assignment name.
+        dest: the folder for the copy (created).
+
+    Returns:
+        The copy's gradebook URL.
 
     Raises:
         RegradeError: generate_assignment refuses the edited source.
@@ -105,7 +130,8 @@ def scratch_course(root, db_url, assignment, dest):
     return url
 
 
-def compare(old, new, reasons, replace_manual=False, manual_in_new=False):
+def compare(old: Scores, new: Scores, reasons: dict[str, dict[str, str]], replace_manual: bool = False,
+            manual_in_new: bool = False) -> list[Change]:
     """The learners whose final score or test scores differ.
 
     Args:
@@ -122,7 +148,8 @@ def compare(old, new, reasons, replace_manual=False, manual_in_new=False):
     for student in sorted(set(old) | set(new)):
         o_final, o_auto, manual = old.get(student, (None, {}, {}))
         n_final, n_auto, _ = new.get(student, (None, {}, {}))
-        tests, kept = [], []
+        tests: list[tuple[str, float | None, float | None, str]] = []
+        kept: list[tuple[str, float, str]] = []
         for gid in sorted(set(o_auto) | set(n_auto)):
             o = manual.get(gid, o_auto.get(gid))
             n = n_auto.get(gid)
@@ -140,9 +167,17 @@ def compare(old, new, reasons, replace_manual=False, manual_in_new=False):
     return changes
 
 
-def summary(changes, total):
-    """One line: "7 learners gain 2 points, 1 loses 2; 12 unchanged"."""
-    groups = {}
+def summary(changes: list[Change], total: int) -> str:
+    """One line: "7 learners gain 2 points, 1 learner loses 2 points, 12 unchanged".
+
+    Args:
+        changes: what ``compare`` returned.
+        total: the number of graded learners.
+
+    Returns:
+        The line, without a full stop.
+    """
+    groups: dict[float, list[str]] = {}
     for c in changes:
         if c.delta:
             groups.setdefault(c.delta, []).append(c.student)
@@ -157,7 +192,8 @@ def summary(changes, total):
     return ", ".join(parts)
 
 
-def preview(course, assignment, workers=1, replace_manual=False, keep=None):
+def preview(course: Course, assignment: str, workers: int = 1, replace_manual: bool = False,
+            keep: str | Path | None = None) -> tuple[list[Change], int]:
     """Grade the class with the edited source in a scratch copy and compare.
 
     Args:
@@ -205,8 +241,15 @@ def preview(course, assignment, workers=1, replace_manual=False, keep=None):
     return compare(old, new, reasons, replace_manual), len(old)
 
 
-def apply(course, assignment, workers=1, replace_manual=False):
+def apply(course: Course, assignment: str, workers: int = 1,
+          replace_manual: bool = False) -> tuple[list[Change], int]:
     """Release the edited source into the real gradebook and grade everyone again.
+
+    Args:
+        course: the command's ``context.Course``.
+        assignment: the assignment name.
+        workers: grading processes.
+        replace_manual: drop the manual grades and comments first.
 
     Returns:
         (list of Change, number of graded learners).
@@ -252,8 +295,14 @@ def apply(course, assignment, workers=1, replace_manual=False):
                    manual_in_new=True), len(old)
 
 
-def print_changes(changes, total, out=None):
-    """The preview or apply on screen: one block per learner, then the summary (to ``out``, default stdout)."""
+def print_changes(changes: list[Change], total: int, out: TextIO | None = None) -> None:
+    """The preview or apply on screen: one block per learner, then the summary.
+
+    Args:
+        changes: what ``compare`` returned.
+        total: the number of graded learners.
+        out: where to print (default stdout).
+    """
     out = out or sys.stdout
     for c in changes:
         old = "-" if c.old is None else f"{c.old:g}"
@@ -267,7 +316,15 @@ def print_changes(changes, total, out=None):
     print(f"regrade: {summary(changes, total)}.", file=out)
 
 
-def cmd_regrade(args):
+def cmd_regrade(args: argparse.Namespace) -> int:
+    """``dnn-course regrade``: --preview the edited tests' scores, or --apply them.
+
+    Args:
+        args: the parsed command line.
+
+    Returns:
+        The exit status: 0, or 2 for bad input or an edit that does not release.
+    """
     from dnn_course.admin.regrade_page import write_page
 
     if args.preview == args.apply:
@@ -296,8 +353,12 @@ def cmd_regrade(args):
     return OK
 
 
-def register(sub):
-    """Add ``regrade`` to ``dnn-course``'s subparsers."""
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``regrade`` to ``dnn-course``'s subparsers.
+
+    Args:
+        sub: the argparse subparsers of ``cli.build_parser``.
+    """
     s = sub.add_parser("regrade", help="after editing the source's tests: --preview the new "
                        "scores (nothing written), or --apply them")
     s.add_argument("assignment", nargs="?", default=ASSIGNMENT)

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import AutoLocator
 
 BLUE, GREEN, RED = "#3b6ea8", "#3a8a4f", "#b5473a"
 WIDTH = 7.5  # inches at 100 dpi: 750 px, inside the page's 1100 px column
@@ -30,6 +32,13 @@ def _figure(height: float) -> tuple[Figure, Axes]:
     fig = Figure(figsize=(WIDTH, height), dpi=100)
     FigureCanvasAgg(fig)
     return fig, fig.add_subplot()
+
+
+def _integer_ticks(axis: Axis) -> None:
+    """Ticks at whole numbers only, on an axis that counts (matplotlib's default locator, told so)."""
+    locator = AutoLocator()
+    locator.set_params(integer=True)
+    axis.set_major_locator(locator)
 
 
 def _img(fig: Figure, alt: str) -> Chart:
@@ -55,7 +64,7 @@ def score_histogram(scores: Sequence[float], max_score: float) -> Chart:
     ax.set_xlim(-0.5, top + 0.5)
     ax.set_xlabel(f"score (out of {max_score:g})")
     ax.set_ylabel("submissions")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(ax.yaxis)
     ax.set_title("Score distribution (graded submissions)")
     return _img(fig, "Histogram of scores")
 
@@ -97,7 +106,7 @@ def mistake_bars(steps: Sequence[str], counts: Sequence[int]) -> Chart:
     ax.barh(y, counts, color=RED)
     ax.set_yticks(y, steps, fontsize=8)
     ax.set_xlabel("learners")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(ax.xaxis)
     ax.set_title("Mistakes by the first step that differs")
     return _img(fig, "Learners per mistaken step")
 
@@ -116,6 +125,6 @@ def time_histogram(seconds: Sequence[float]) -> Chart:
     ax.set_xlim(left=0)
     ax.set_xlabel("seconds to run the notebook while grading")
     ax.set_ylabel("submissions")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(ax.yaxis)
     ax.set_title("Grading time per submission")
     return _img(fig, "Histogram of grading times")
