@@ -44,10 +44,11 @@ def grade_attempt(assignment, student, detail):
         (SubmissionResult, run statistics, HTML page or None when
         ``feedback/<student>/<assignment>/`` holds the page already).
     """
-    from dnn_course.scale import parallel
+    from dnn_course.scale.parallel import grade_in_worker, worker_course
 
-    result, run = parallel._grade(assignment, student, True)
-    return result, run, _page(parallel._api, parallel._root, assignment, student, result, detail)
+    result, run = grade_in_worker(assignment, student, True)
+    api, root = worker_course()
+    return result, run, _page(api, root, assignment, student, result, detail)
 
 
 def _page(api, root, assignment, student, result, detail):
@@ -87,7 +88,6 @@ class Service:
     def start(self):
         """Check the course, make the executor, queue what a kill left behind."""
         from dnn_course.grading.batch import quiet_gradebook_warnings
-        from dnn_course.scale.resources import threads_per_worker
 
         quiet_gradebook_warnings()
         self.course.open_gradebook()
@@ -100,11 +100,10 @@ class Service:
         if self.scheduler:
             self.executor = cf.ThreadPoolExecutor(max_workers=self.workers)
         else:
-            from dnn_course.scale.parallel import _pool
+            from dnn_course.scale.parallel import worker_pool
 
             (self.root / "autograded").mkdir(exist_ok=True)
-            threads = os.environ.get("DNN_APP_THREADS") or threads_per_worker(self.workers)
-            self.executor = _pool(self.workers, self.root, self.course.db_url, threads, False)
+            self.executor = worker_pool(self.workers, self.root, self.course.db_url)
         self.log(f"service: watching {self.inbound} ({self.workers} worker(s)"
                  f"{', cluster ' + self.scheduler if self.scheduler else ''}); "
                  f"{pending} attempt(s) to finish from before{f', {recovered} recovered' if recovered else ''}")

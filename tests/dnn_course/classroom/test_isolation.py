@@ -51,10 +51,10 @@ def test_the_gradebook_source_and_hidden_tests_are_not_readable(lab, first_round
         assert denied(lab, b, "cat", path), path
 
 
-def test_submitting_as_someone_else_is_rejected(lab, first_round, samples):
+def test_submitting_as_someone_else_is_rejected(lab, first_round, sample_texts):
     a, b, _ = lab.learners
     before = lab.history(a)
-    lab.submit(b, samples["fast-correct"], extra=[f"--student={a}"])
+    lab.submit(b, sample_texts["fast-correct"], extra=[f"--student={a}"])
     state = lab.wait_state(lambda s: s["status"] == "rejected" and s["student"] == a)
     assert state["reason"] == f"submitted by account {b!r} under the id {a!r}"
     assert lab.history(a) == before
