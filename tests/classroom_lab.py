@@ -88,6 +88,16 @@ def revoke_interpreter(folders, uids):
         _set_acl(folder, entries)
 
 
+def _as(user, args, env):
+    """The command line that runs ``args`` as ``user`` (``setpriv``, a clean environment:
+    HOME, USER, PATH with this venv, plus ``env``), and the account's home."""
+    entry = pwd.getpwnam(user)
+    base = {"HOME": entry.pw_dir, "USER": user, "LOGNAME": user,
+            "PATH": f"{BIN}:/usr/bin:/bin", "LANG": "C.UTF-8", **(env or {})}
+    return ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--init-groups",
+            "env", "-i", *[f"{k}={v}" for k, v in base.items()], *map(str, args)], entry.pw_dir
+
+
 def run_as(user, args, cwd=None, env=None, check=True, **kwargs):
     """Run ``args`` as ``user`` with a clean environment (HOME, USER, PATH with this venv).
 
@@ -101,25 +111,15 @@ def run_as(user, args, cwd=None, env=None, check=True, **kwargs):
     Returns:
         subprocess.CompletedProcess (text output captured).
     """
-    entry = pwd.getpwnam(user)
-    base = {"HOME": entry.pw_dir, "USER": user, "LOGNAME": user,
-            "PATH": f"{BIN}:/usr/bin:/bin", "LANG": "C.UTF-8"}
-    base.update(env or {})
-    cmd = ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--init-groups",
-           "env", "-i", *[f"{k}={v}" for k, v in base.items()], *map(str, args)]
-    return subprocess.run(cmd, cwd=cwd or entry.pw_dir, capture_output=True, text=True,
-                          check=check, **kwargs)
+    cmd, home = _as(user, args, env)
+    return subprocess.run(cmd, cwd=cwd or home, capture_output=True, text=True, check=check,
+                          **kwargs)
 
 
 def popen_as(user, args, log, env=None):
     """Start ``args`` as ``user`` in the background, output to the file ``log``; returns the Popen."""
-    entry = pwd.getpwnam(user)
-    base = {"HOME": entry.pw_dir, "USER": user, "LOGNAME": user,
-            "PATH": f"{BIN}:/usr/bin:/bin", "LANG": "C.UTF-8"}
-    base.update(env or {})
-    cmd = ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--init-groups",
-           "env", "-i", *[f"{k}={v}" for k, v in base.items()], *map(str, args)]
-    return subprocess.Popen(cmd, cwd=entry.pw_dir, stdout=open(log, "a"), stderr=subprocess.STDOUT,
+    cmd, home = _as(user, args, env)
+    return subprocess.Popen(cmd, cwd=home, stdout=open(log, "a"), stderr=subprocess.STDOUT,
                             start_new_session=True)
 
 
@@ -128,8 +128,8 @@ class Lab:
     """One classroom: ``base`` (0755) with ``course``, ``exchange`` and ``home/<account>``."""
     base: Path
     instructor: str
-    learners: list = field(default_factory=list)
-    granted: list = field(default_factory=list)
+    learners: list[str]
+    granted: list[str] = field(default_factory=list)  # folders grant_interpreter opened
 
     @property
     def course(self):

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from dnn_course.classroom import accounts
 from dnn_course.classroom.course_copy import make_course
-from dnn_course.classroom.exchange import PublishError, make_exchange, publish
-from dnn_course.classroom.hub import HubError, answers, free_port, hub_pid, server_env, start_hub, stop_hub
+from dnn_course.classroom.exchange import make_exchange, publish
+from dnn_course.classroom.hub import answers, free_port, hub_pid, server_env, start_hub, stop_hub
 from dnn_course.classroom.hub_config import service_available, write_hub_config
-from dnn_course.classroom.layout import DEFAULT_INSTRUCTOR, DEFAULT_IP, DEFAULT_PORT, Layout
-from dnn_course.classroom.proxy import ProxyInstallError, install_proxy
+from dnn_course.classroom.layout import DEFAULT_INSTRUCTOR, DEFAULT_IP, DEFAULT_PORT, Layout, SetupError
+from dnn_course.classroom.proxy import install_proxy
 from dnn_course.classroom.roster import RosterError, read_roster
-from dnn_course.classroom.runtime import (RuntimeSetupError, closed_folder, readable_solutions,
+from dnn_course.classroom.runtime import (closed_folder, readable_solutions,
                                           runtime_bin)
 
 OK, ATTENTION, USAGE = 0, 1, 2
@@ -103,7 +103,7 @@ def start(layout, args):
     passwords = accounts.create(layout, learners, args.instructor, todo)
     try:  # the new passwords are shown whatever happens next: they are stored nowhere
         pid = _set_up_and_run(layout, args, learners, url)
-    except (RuntimeSetupError, PublishError, ProxyInstallError, HubError) as e:
+    except SetupError as e:
         print(f"classroom start: {e}", file=sys.stderr)
         return ATTENTION
     finally:

@@ -2,17 +2,13 @@
 import os
 import subprocess
 
-from dnn_course.classroom.layout import COURSE_ID
+from dnn_course.classroom.layout import COURSE_ID, SetupError
 from dnn_course.course.paths import ASSIGNMENT
 
 # nbgrader's documented exchange root: everyone may write, and the sticky bit
 # keeps each account to deleting its own entries.
 EXCHANGE_MODE = 0o1777
 GENERATE = "from dnn_course.course.assignment import generate; print(generate('.'))"
-
-
-class PublishError(RuntimeError):
-    """nbgrader release_assignment failed; the message holds its last lines."""
 
 
 def make_exchange(layout):
@@ -53,7 +49,7 @@ def publish(layout, bin_dir, uid, gid, env):
         env: the environment to run nbgrader in.
 
     Raises:
-        PublishError: nbgrader failed.
+        SetupError: nbgrader failed (the message holds its last lines).
     """
     if released(layout):
         return
@@ -69,6 +65,6 @@ def publish(layout, bin_dir, uid, gid, env):
                               extra_groups=[], capture_output=True, text=True)
         if done.returncode:
             tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-8:])
-            raise PublishError(f"publishing {ASSIGNMENT} failed at {' '.join(cmd[2:4])}:\n{tail}")
+            raise SetupError(f"publishing {ASSIGNMENT} failed at {' '.join(cmd[2:4])}:\n{tail}")
     if not released(layout):
-        raise PublishError(f"nbgrader release_assignment left nothing in {layout.exchange}.")
+        raise SetupError(f"nbgrader release_assignment left nothing in {layout.exchange}.")

@@ -9,13 +9,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+from dnn_course.classroom.layout import SetupError
+
 START_TIMEOUT = 90  # seconds for the hub to answer /hub/api
 STOP_TIMEOUT = 30  # seconds for the hub to stop its servers and proxy before it is killed
 PASSED_ON = ("DNN_APP_DATA", "DNN_COURSE_REQUIRE_SANDBOX", "LANG", "LC_ALL")
-
-
-class HubError(RuntimeError):
-    """The hub did not start; the message holds the end of its log."""
 
 
 def free_port():
@@ -95,7 +93,7 @@ def start_hub(layout, url):
         The hub's pid.
 
     Raises:
-        HubError: it exited or did not answer within START_TIMEOUT seconds.
+        SetupError: it exited or did not answer within START_TIMEOUT seconds.
     """
     db = layout.hub / "jupyterhub.sqlite"
     db.touch(mode=0o600)  # sqlite keeps this mode for the database and its journal
@@ -110,12 +108,12 @@ def start_hub(layout, url):
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise HubError(f"JupyterHub exited (status {proc.returncode}):\n{log_tail(layout)}")
+            raise SetupError(f"JupyterHub exited (status {proc.returncode}):\n{log_tail(layout)}")
         if answers(url):
             return proc.pid
         time.sleep(0.5)
     stop_hub(layout, [])
-    raise HubError(f"JupyterHub did not answer on {url} within {START_TIMEOUT} s:\n{log_tail(layout)}")
+    raise SetupError(f"JupyterHub did not answer on {url} within {START_TIMEOUT} s:\n{log_tail(layout)}")
 
 
 def log_tail(layout, lines=15):

@@ -6,6 +6,10 @@ DEFAULT_INSTRUCTOR = "instructor"
 DEFAULT_IP, DEFAULT_PORT = "127.0.0.1", 8000
 
 
+class SetupError(RuntimeError):
+    """A step of setting up or starting the classroom failed; the message says what to do."""
+
+
 class Layout:
     """The paths of one classroom folder.
 
@@ -15,6 +19,7 @@ class Layout:
         exchange: D/exchange, nbgrader's exchange root.
         hub: D/hub, JupyterHub's state, configuration and logs.
         node: D/node, the npm prefix holding configurable-http-proxy.
+        proxy: the proxy's executable inside D/node (it may not exist yet).
         home: D/home, the home folders of the accounts this classroom created.
         accounts: D/accounts.json, which Unix accounts this classroom created.
     """
@@ -28,6 +33,7 @@ class Layout:
         self.exchange = self.root / "exchange"
         self.hub = self.root / "hub"
         self.node = self.root / "node"
+        self.proxy = self.node / "node_modules" / ".bin" / "configurable-http-proxy"
         self.home = self.root / "home"
         self.accounts = self.root / "accounts.json"
         self.hub_config = self.hub / "jupyterhub_config.py"
