@@ -12,8 +12,9 @@ from dnn_course.classroom.hub_config import service_available, write_hub_config
 from dnn_course.classroom.layout import DEFAULT_INSTRUCTOR, DEFAULT_IP, DEFAULT_PORT, Layout, SetupError
 from dnn_course.classroom.proxy import install_proxy
 from dnn_course.classroom.roster import RosterError, read_roster
-from dnn_course.classroom.runtime import (closed_folder, readable_solutions,
-                                          runtime_bin)
+from dnn_course.classroom.private import open_to_instructor, refusal
+from dnn_course.classroom.runtime import closed_folder, open_to_all, runtime_bin
+from dnn_course.course.paths import COURSE_ROOT
 
 OK, ATTENTION, USAGE = 0, 1, 2
 
@@ -69,10 +70,26 @@ def run(args):
     return start(layout, args)
 
 
+def checkouts(course_root):
+    """The course folders whose files the classroom's accounts reach: the one start copies
+    from, which D/env installs, and this environment's own when the accounts run it.
+
+    Args:
+        course_root: the course folder start runs from.
+
+    Returns:
+        list of Path.
+    """
+    return [course_root] + ([COURSE_ROOT] if open_to_all(course_root) else [])
+
+
 def _check(layout, args):
     """Everything that can be refused before anything is made: (learners, accounts to create)."""
     learners = read_roster(args.roster)
     todo = accounts.plan(layout, learners, args.instructor)
+    leak = refusal(checkouts(args.root))
+    if leak:
+        raise RosterError(leak)
     closed = closed_folder(layout.root)
     if closed:
         raise RosterError(f"the learners' servers must reach {layout.exchange}, but {closed} is "
@@ -114,10 +131,6 @@ def start(layout, args):
     if not service_available():
         print("classroom: grading on arrival is not installed (dnn_course.classroom.service); "
               "grade with nbgrader collect/autograde meanwhile.")
-    leak = readable_solutions(args.root)
-    if leak:
-        print(f"classroom: warning: every account can read {leak} (the solutions) in the course "
-              f"folder this classroom runs from; close it: chmod -R o-rwx {leak.parent.parent}")
     print(f"classroom: stop it with: dnn-course classroom stop --dir {layout.root}")
     return OK
 
@@ -125,6 +138,8 @@ def start(layout, args):
 def _set_up_and_run(layout, args, learners, url):
     """Course copy, exchange, release, proxy, configuration, then the hub: its pid."""
     uid, gid = accounts.ids(args.instructor)
+    for checkout in checkouts(args.root):  # the grading service reads them as the instructor
+        open_to_instructor(checkout, uid)
     bin_dir = runtime_bin(layout, args.root)
     env = server_env(bin_dir)
     make_course(layout, args.root, uid, gid)

@@ -27,8 +27,15 @@ def closed_folder(path):
     return None
 
 
-def _open_to_all(course_root):
-    """Whether other accounts can run this Python and import this course's packages."""
+def open_to_all(course_root: Path) -> bool:
+    """Whether other accounts can run this Python and import this course's packages.
+
+    Args:
+        course_root: the course folder the classroom runs from.
+
+    Returns:
+        True: the accounts run this environment; False: ``runtime_bin`` builds D/env.
+    """
     return all(closed_folder(p) is None for p in (sys.executable, course_root / "dnn_course"))
 
 
@@ -47,7 +54,7 @@ def runtime_bin(layout, course_root):
         SetupError: the course folder itself is closed to other accounts, no python3
             to build from, or pip failed.
     """
-    if _open_to_all(course_root):
+    if open_to_all(course_root):
         return Path(sys.executable).parent
     closed = closed_folder(course_root / "dnn_course")
     if closed:
@@ -75,19 +82,4 @@ def runtime_bin(layout, course_root):
                                     f"{' '.join(cmd[:4])}:\n{tail}")
     (env / ".installed").touch()
     return python.parent
-
-
-def readable_solutions(course_root):
-    """The course's source notebook when other accounts can read it (a learner would find the solutions).
-
-    Args:
-        course_root: the course folder the classroom was started from.
-
-    Returns:
-        Its path, or None when it is closed to other accounts.
-    """
-    notebook = course_root / "source" / "dnn_app" / "dnn_app.ipynb"
-    if not notebook.is_file() or closed_folder(notebook):
-        return None
-    return notebook if notebook.stat().st_mode & stat.S_IROTH else None
 
