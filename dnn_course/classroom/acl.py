@@ -38,12 +38,12 @@ def write_acl(path: str | os.PathLike, entries: list[Entry]) -> None:
     base = [e for e in entries if e[0] in (USER_OBJ, GROUP_OBJ, OTHER)]
     named = sorted(e for e in entries if e[0] in (USER, GROUP))
     if not named:
-        perm = {t: p for t, p, _ in base}
+        bits = {t: p for t, p, _ in base}
         try:
             os.removexattr(path, ACL)
         except OSError:
             pass
-        os.chmod(path, perm[USER_OBJ] << 6 | perm[GROUP_OBJ] << 3 | perm[OTHER])
+        os.chmod(path, bits[USER_OBJ] << 6 | bits[GROUP_OBJ] << 3 | bits[OTHER])
         return
     mask = 0
     for _, perm, _ in named + [e for e in base if e[0] == GROUP_OBJ]:

@@ -1,4 +1,5 @@
 """dnn-course classroom start|stop|status: a JupyterHub classroom in one folder (docs/classroom.md)."""
+import argparse
 import json
 import os
 import sys
@@ -24,7 +25,7 @@ def _absolute(text):
     return Path(text).absolute()
 
 
-def add_parser(sub):
+def add_parser(sub: argparse._SubParsersAction) -> None:
     """Add ``classroom`` and its start, stop and status commands to dnn-course's sub-commands.
 
     Args:
@@ -48,7 +49,7 @@ def add_parser(sub):
     p.set_defaults(func=run)
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     """Carry out ``dnn-course classroom ACTION``.
 
     Args:
@@ -70,7 +71,7 @@ def run(args):
     return start(layout, args)
 
 
-def checkouts(course_root):
+def checkouts(course_root: Path) -> list[Path]:
     """The course folders whose files the classroom's accounts reach: the one start copies
     from, which D/env installs, and this environment's own when the accounts run it.
 
@@ -103,7 +104,7 @@ def _check(layout, args):
     return learners, todo
 
 
-def start(layout, args):
+def start(layout: Layout, args: argparse.Namespace) -> int:
     """Set up what is missing, then start the hub. See docs/classroom.md."""
     url = f"http://{args.ip}:{args.port}/"
     if hub_pid(layout):
@@ -159,7 +160,7 @@ def _show_passwords(passwords):
             print(f"  {name:<20} {password}")
 
 
-def stop(layout, remove_accounts):
+def stop(layout: Layout, remove_accounts: bool) -> int:
     """Stop the hub and everything the classroom's accounts run; optionally remove the accounts."""
     state = accounts.recorded(layout)
     uids = []
@@ -182,7 +183,7 @@ def stop(layout, remove_accounts):
     return OK
 
 
-def status(layout):
+def status(layout: Layout) -> int:
     """Say whether the hub runs, where, and which accounts the classroom has."""
     if not layout.accounts.is_file():
         print(f"classroom status: {layout.root} is not a classroom folder (no accounts.json); "

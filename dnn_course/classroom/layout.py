@@ -1,4 +1,5 @@
 """Where a classroom's state lives under its folder D (the layout the hub and the grading service share)."""
+import os
 from pathlib import Path
 
 COURSE_ID = "dnn-cat-course"
@@ -24,7 +25,7 @@ class Layout:
         accounts: D/accounts.json, which Unix accounts this classroom created.
     """
 
-    def __init__(self, root):
+    def __init__(self, root: str | os.PathLike) -> None:
         """Args:
             root: the classroom folder (made absolute).
         """
@@ -43,7 +44,7 @@ class Layout:
         self.state = self.hub / "classroom.json"
         self.jupyter_config = self.hub / "jupyter"  # per-role JUPYTER_CONFIG_PATH folders
 
-    def role_config(self, role):
+    def role_config(self, role: str) -> Path:
         """The Jupyter configuration folder of one role.
 
         Args:

@@ -1,14 +1,15 @@
 """JupyterHub's proxy, npm's configurable-http-proxy, installed into D/node by `npm install --prefix`."""
 import shutil
 import subprocess
+from pathlib import Path
 
-from dnn_course.classroom.layout import SetupError
+from dnn_course.classroom.layout import Layout, SetupError
 
 # The proxy JupyterHub is tested with here (docs/dependencies.md).
 CHP_PACKAGE = "configurable-http-proxy@5.3.0"
 
 
-def install_proxy(layout):
+def install_proxy(layout: Layout) -> Path:
     """Install the proxy into D/node unless it is there already.
 
     Args:

@@ -6,12 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dnn_course.classroom.layout import SetupError
+from dnn_course.classroom.layout import Layout, SetupError
 
 BASE_PYTHONS = ("/usr/bin/python3",)  # a Python every account can run (Debian's)
 
 
-def closed_folder(path):
+def closed_folder(path: str | os.PathLike) -> Path | None:
     """The first folder on the way to path that other accounts cannot pass through.
 
     Args:
@@ -39,7 +39,7 @@ def open_to_all(course_root: Path) -> bool:
     return all(closed_folder(p) is None for p in (sys.executable, course_root / "dnn_course"))
 
 
-def runtime_bin(layout, course_root):
+def runtime_bin(layout: Layout, course_root: Path) -> Path:
     """The bin folder of the environment the single-user servers, nbgrader and the service run from.
 
     Args:
