@@ -69,7 +69,8 @@ def test_the_service_grades_an_attempt_on_a_dask_cluster(lab, flood, sample_text
     assert [t for t in state["tests"] if t[1] == 0], state  # the failed tests, by name
     with Client(dask_cluster.address, timeout=30) as client:
         ran = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
-    assert "grade_remote" in ran, ran  # graded on the cluster, not in a local worker
+    # graded on the cluster (grade_dask's tasks: the course, its data, the attempt), not locally
+    assert {"course-bundle", "course-data", "grade"} <= set(ran), ran
     assert f"cluster {dask_cluster.address}" in (lab.base / "service.log").read_text()
     page = lab.fetch_feedback(d)[state["timestamp"]]
     assert "Score: 11 / 20.</b>" in page and "start of the backward pass" in page
