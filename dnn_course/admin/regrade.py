@@ -50,7 +50,7 @@ def final_scores(db_url, assignment):
     """student -> (final score, {grade id: auto score}, {grade id: manual score}) from a gradebook."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from dnn_course.grading.results import _scored
+    from dnn_course.grading.results import scored
 
     out = {}
     with Gradebook(db_url) as gb:
@@ -59,7 +59,7 @@ def final_scores(db_url, assignment):
         except MissingEntry:
             return out
         for sub in subs:
-            if not _scored(sub):
+            if not scored(sub):
                 continue
             grades = {g.name: g.auto_score or 0.0 for nb in sub.notebooks for g in nb.grades}
             manual = {g.name: g.manual_score for nb in sub.notebooks for g in nb.grades

@@ -117,6 +117,42 @@ def test_no_package_imports_another_packages_private_module():
     assert not private, sorted(private)
 
 
+def _private_uses(rel, names):
+    """(line, name, its module) of each private name the module at ``rel`` takes from a module of
+    ``names``: ``from pkg.mod import _x``, or ``mod._x`` on a module it imported."""
+    tree = ast.parse((COURSE_ROOT / rel).read_text())
+    modules_bound = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                if full in names:
+                    modules_bound[alias.asname or alias.name] = full
+                elif alias.name.startswith("_") and node.module in names:
+                    yield node.lineno, full, node.module
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname and alias.name in names:
+                    modules_bound[alias.asname] = alias.name
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id in modules_bound and node.attr.startswith("_")
+                and not node.attr.startswith("__")):
+            module = modules_bound[node.value.id]
+            yield node.lineno, f"{module}.{node.attr}", module
+
+
+def test_no_package_uses_another_packages_private_names():
+    """A ``_name`` in a module is its package's business: another package asks for a public
+    function (the classroom service once used the worker pool's ``_pool`` and ``_grade``)."""
+    names = {name: rel for rel, name in modules()}
+    found = sorted(f"{rel}:{line} uses {what}" for name, rel in names.items()
+                   for line, what, module in _private_uses(rel, names)
+                   if module.rpartition(".")[0] != (name if rel.name == "__init__.py"
+                                                    else name.rpartition(".")[0]))
+    assert not found, found
+
+
 def test_dnn_course_top_level_holds_only_the_command():
     """Modules live in the sub-packages; no second path to one of them (the 0.1 shims are gone)."""
     top = {p.name for p in (COURSE_ROOT / "dnn_course").glob("*.py")}
