@@ -187,10 +187,7 @@ def cmd_history(args):
         print(f"history: no grade change recorded for {args.learner!r} in {args.assignment}.")
         return OK
     for c in changes:
-        top = f" / {c.max_score:g}" if c.max_score is not None else ""
-        old = "-" if c.old is None else f"{c.old:g}"
-        new = "-" if c.new is None else f"{c.new:g}"
-        print(f"{c.when}  {c.what:<13} {old:>6} -> {new:<6}{top}  {c.why}  ({c.by})")
+        print(history.line_text(c))
     return OK
 
 
