@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from nbformat.v4 import new_output
-from traitlets import Integer
+from traitlets import Integer, Unicode
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
@@ -163,6 +163,27 @@ def solution_sources_of(nb):
     return found
 
 
+def trusted_cells(path: str, student: str | None) -> set[str]:
+    """The grade ids whose verification a regrade preview may take from the gradebook.
+
+    ``path`` is the preview's JSON file (``admin/regrade.py``): ``{"changed": [grade ids whose
+    source the edit changed], "passed": {student: [grade ids that scored full marks before]}}``.
+    A cell that passed before, verification included, and is unchanged passes verification
+    again: the learner's functions, the cell's cases and its tolerance are the same.
+
+    Args:
+        path: the file ("" for none: every passing cell is verified).
+        student: the submission's student id.
+
+    Returns:
+        set of str.
+    """
+    if not path or not student:
+        return set()
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return set(data.get("passed", {}).get(student, ())) - set(data.get("changed", ()))
+
+
 def _passed(cell):
     return not any(o.get("output_type") == "error" for o in cell.get("outputs", []))
 
@@ -171,10 +192,14 @@ class VerifyResults(NbGraderPreprocessor):
     """After execution: fail every passing test cell the independent re-run contradicts."""
 
     timeout = Integer(300, help="Seconds for the re-run of one submission.").tag(config=True)
+    trusted_from = Unicode("", help="A regrade preview's file of cells that passed before and are "
+                           "unchanged (``trusted_cells``); only its scratch course sets it.").tag(config=True)
 
     def preprocess(self, nb, resources):
+        trusted = trusted_cells(self.trusted_from, resources.get("nbgrader", {}).get("student"))
         graded = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")
-                  and c.metadata.nbgrader.get("grade_id") in CASES and _passed(c)]
+                  and c.metadata.nbgrader.get("grade_id") in CASES and _passed(c)
+                  and c.metadata.nbgrader.grade_id not in trusted]
         if not graded:
             return nb, resources
         cases = [case for c in graded for case in CASES[c.metadata.nbgrader.grade_id]]

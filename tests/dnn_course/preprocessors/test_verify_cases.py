@@ -167,3 +167,15 @@ def test_judge_passes_a_difference_within_the_cells_loosened_tolerance():
     assert verify.judge(case, out).endswith("parameters['W1'] differs")
     assert verify.judge(case, out, *verify.cell_tolerance('check_cell("x", f, g, globals(), atol=1e-5)'))
     assert verify.judge(case, out, *verify.cell_tolerance('check_cell("x", f, g, globals(), atol=1e-4)')) is None
+
+
+def test_a_preview_trusts_only_unchanged_cells_that_passed(tmp_path):
+    """A regrade preview skips re-checking a cell only if it passed before and the edit left it as it was."""
+    import json
+
+    path = tmp_path / "trusted.json"
+    path.write_text(json.dumps({"changed": ["b"], "passed": {"ana": ["a", "b"], "ben": []}}))
+    assert verify.trusted_cells(str(path), "ana") == {"a"}
+    assert verify.trusted_cells(str(path), "ben") == set()
+    assert verify.trusted_cells(str(path), "cy") == set()  # graded since, or never
+    assert verify.trusted_cells("", "ana") == set()       # plain grading: every passing cell
