@@ -105,14 +105,16 @@ def scratch_course(root, db_url, assignment, dest):
     return url
 
 
-def test_cells(db_url: str, assignment: str) -> dict[str, tuple[str | None, float]]:
-    """grade id -> (source, points) of the assignment's test cells, as a gradebook holds them."""
+def test_cells(db_url: str, assignment: str) -> dict[str, tuple[str | None, float | None]]:
+    """cell name -> (source, points) of the cells grading takes from a gradebook (test cells,
+    locked cells, solution stubs; points None for a cell that is not graded)."""
     from nbgrader.api import Gradebook
 
     with Gradebook(db_url) as gb:
         nb = gb.find_notebook(Path(NOTEBOOK).stem, assignment)
-        sources = {c.name: c.source for c in nb.source_cells}
-        return {g.name: (sources.get(g.name), g.max_score) for g in nb.grade_cells}
+        points = {g.name: g.max_score for g in nb.grade_cells}
+        cells = {c.name: (c.source, points.get(c.name)) for c in nb.source_cells}
+        return cells | {g: (None, p) for g, p in points.items() if g not in cells}
 
 
 def write_trusted(root: Path | str, db_url: str, scratch_url: str, assignment: str, old: dict,
@@ -203,7 +205,8 @@ def summary(changes, total):
 
 
 def preview(course, assignment: str, workers: int = 1, replace_manual: bool = False,
-            keep: Path | None = None, verify_all: bool = False) -> tuple[list[Change], int]:
+            keep: Path | None = None, verify_all: bool = False,
+            run_all: bool = False) -> tuple[list[Change], int]:
     """Grade the class with the edited source in a scratch copy and compare.
 
     Args:
@@ -214,6 +217,8 @@ def preview(course, assignment: str, workers: int = 1, replace_manual: bool = Fa
         keep: a folder for the scratch copy (kept); default a temporary one, removed.
         verify_all: re-check every passing cell outside the kernel; by default a cell that
             passed before and is unchanged keeps its verification (``write_trusted``).
+        run_all: run every submission; by default those the edit cannot change keep their
+            scores (``regrade_plan.unchanged_by_edit``: only a loosened tolerance, cells they passed).
 
     Returns:
         (list of Change, number of graded learners).
@@ -221,7 +226,9 @@ def preview(course, assignment: str, workers: int = 1, replace_manual: bool = Fa
     from dnn_course.admin.class_results import read_class
     from dnn_course.course.course_data import course_data_problem, find_course_data
     from dnn_course.course.context import Course
+    from dnn_course.admin.regrade_plan import unchanged_by_edit
     from dnn_course.grading.batch import grade_all, submitted_students
+    from dnn_course.grading.receipts import is_graded
 
     missing = course_data_problem(course.root, assignment)
     if missing:  # the scratch copy would find no data either: every score would be "not graded"
@@ -236,7 +243,10 @@ def preview(course, assignment: str, workers: int = 1, replace_manual: bool = Fa
         if not verify_all:
             write_trusted(course.root, course.db_url, url, assignment, old, dest)
         scratch = Course(dest, url)
-        students = submitted_students(dest, assignment)
+        same = set() if run_all else unchanged_by_edit(
+            test_cells(course.db_url, assignment), test_cells(url, assignment), old,
+            {s for s in old if is_graded(course.root, assignment, s)})
+        students = [s for s in submitted_students(dest, assignment) if s not in same]
         if workers > 1:
             from dnn_course.scale.parallel import grade_parallel
 
@@ -252,7 +262,7 @@ def preview(course, assignment: str, workers: int = 1, replace_manual: bool = Fa
     finally:
         if not keep:
             shutil.rmtree(dest, ignore_errors=True)
-    return compare(old, new, reasons, replace_manual), len(old)
+    return compare({s: v for s, v in old.items() if s not in same}, new, reasons, replace_manual), len(old)
 
 
 def apply(course, assignment, workers=1, replace_manual=False):
@@ -332,7 +342,7 @@ def cmd_regrade(args):
     try:
         if args.preview:
             changes, total = preview(args.course, args.assignment, args.workers,
-                                     args.replace_manual, args.keep, args.verify_all)
+                                     args.replace_manual, args.keep, args.verify_all, args.run_all)
         else:
             changes, total = apply(args.course, args.assignment, args.workers, args.replace_manual)
     except RegradeError as e:
@@ -361,4 +371,7 @@ def register(sub):
     s.add_argument("--verify-all", action="store_true",
                    help="preview: re-check every passing test cell outside the kernel, also those "
                         "that passed before and are unchanged (slower; the same answer)")
+    s.add_argument("--run-all", action="store_true",
+                   help="preview: run every submission, also those a loosened tolerance cannot "
+                        "change (slower; the same answer)")
     s.set_defaults(func=cmd_regrade)
