@@ -8,8 +8,8 @@ scratch course (``course_copy``), submits ``--size`` notebooks in the mix of
 grades it once (untimed: the class as a preview finds it), loosens one hidden check's
 tolerance in the scratch source (``--edit points``: raises one check's points) as an
 instructor's edit would, and times ``admin.regrade.preview`` with ``--workers``
-(``--verify-all``: the path before the preview reused verifications, for a same-run
-ratio). Prints the time, seconds per submission and the load average around the run; the goal is 200
+(``--old``: then the path before the preview skipped work, ``--run-all --verify-all``,
+on the same class, for a same-run ratio and a check that both give the same answer). Prints the time, seconds per submission and the load average around the run; the goal is 200
 submissions in at most 3 minutes on 2 cores. Writes JSON to bench/results/.
 """
 import argparse
@@ -88,8 +88,9 @@ def main(argv=None):
     p.add_argument("--size", type=int, default=200)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--edit", choices=EDITS, default="tolerance")
-    p.add_argument("--verify-all", action="store_true",
-                   help="the path before the preview reused verifications: re-check every passing cell")
+    p.add_argument("--old", action="store_true",
+                   help="also time the path before this change (--run-all --verify-all) on the same "
+                        "graded class, right after, for a same-run ratio")
     args = p.parse_args(argv)
     from dnn_course.admin.regrade import preview, summary
     from dnn_course.course.assignment import course_copy
@@ -106,14 +107,21 @@ def main(argv=None):
         edit_source(root, args.edit)
         load_before = os.getloadavg()
         started = time.monotonic()
-        changes, total = preview(Course(root), ASSIGNMENT, workers=args.workers,
-                                 verify_all=args.verify_all)
+        changes, total = preview(Course(root), ASSIGNMENT, workers=args.workers)
         seconds = time.monotonic() - started
         load_after = os.getloadavg()
+        old = None
+        if args.old:
+            old_started = time.monotonic()
+            old_changes, _ = preview(Course(root), ASSIGNMENT, workers=args.workers,
+                                     verify_all=True, run_all=True)
+            old = {"seconds": round(time.monotonic() - old_started, 1), "load_after": os.getloadavg(),
+                   "same_answer": old_changes == changes}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     result = {"size": args.size, "workers": args.workers, "cores": os.cpu_count(), "edit": args.edit,
-              "verify_all": args.verify_all, "grading_seconds": round(grading, 1),
+              "grading_seconds": round(grading, 1), "old_path": old,
+              "ratio_old_to_new": round(old["seconds"] / seconds, 2) if old else None,
               "seconds": round(seconds, 1), "per_submission": round(seconds / args.size, 2),
               "load_before": load_before, "load_after": load_after,
               "summary": summary(changes, total), "when": datetime.now().isoformat(timespec="seconds")}
