@@ -27,6 +27,8 @@ FORWARD_1 = 'linear_activation_forward(X, W1, b1, "relu")'
 FORWARD_2 = 'linear_activation_forward(A1, W2, b2, "sigmoid")'
 BACKWARD_2 = 'linear_activation_backward(dA2, cache2, "sigmoid")'
 BACKWARD_1 = 'linear_activation_backward(dA1, cache1, "relu")'
+STORE_DW1, STORE_DW2 = 'grads["dW1"] = dW1', 'grads["dW2"] = dW2'
+STORE_DB1, STORE_DB2 = 'grads["db1"] = db1', 'grads["db2"] = db2'
 READ_B1 = 'b1 = parameters["b1"]\n        W2'  # the read-back after the update (indented in the loop)
 STEP_L = ("        cost = compute_cost(AL, Y)\n        grads = L_model_backward(AL, Y, caches)\n"
           "        parameters = update_parameters(parameters, grads, learning_rate)\n")
@@ -58,21 +60,23 @@ class Mistake(NamedTuple):
     edits: list[tuple[str, str]]     # (old, new) replacements of the reference, for mutate
 
 
+def _swap(first, second, a, b):
+    """Edits that exchange two values between two lines: ``a`` in ``first`` becomes ``b``,
+    ``b`` in ``second`` becomes ``a``."""
+    return [(first, first.replace(a, b)), (second, second.replace(b, a))]
+
+
 # Mistakes the two training loops can make to the letter alike: the same edits, step and cells.
 BOTH = {
-    "missing-update": Mistake("the update", LOOP, [
-        (UPDATE, "pass")]),
+    "missing-update": Mistake("the update", LOOP, [(UPDATE, "pass")]),
     "hard-coded-learning-rate": Mistake("the learning rate", (P, H), [
         (UPDATE, "parameters = update_parameters(parameters, grads, 0.0075)")]),
-    "cost-every-iteration": Mistake("cost recording", (P, H), [
-        (RECORD, "        costs.append(cost)\n")]),
+    "cost-every-iteration": Mistake("cost recording", (P, H), [(RECORD, "        costs.append(cost)\n")]),
     "one-iteration-short": Mistake("the iteration count", LOOP, [
         (LOOP_2L, "    for i in range(0, num_iterations - 1):\n")]),
-    "loop-starts-at-1": Mistake("the iteration count", LOOP, [
-        (LOOP_2L, "    for i in range(1, num_iterations):\n")]),
+    "loop-starts-at-1": Mistake("the iteration count", LOOP, [(LOOP_2L, "    for i in range(1, num_iterations):\n")]),
     # the no-globals cell passes for these two: the form is not its concern
-    "returns-parameters-only": Mistake("the return value", LOOP, [
-        ("return parameters, costs", "return parameters")]),
+    "returns-parameters-only": Mistake("the return value", LOOP, [("return parameters, costs", "return parameters")]),
     "returns-costs-first": Mistake("the return value", LOOP, [
         ("return parameters, costs", "return costs, parameters")]),
     "return-inside-loop": Mistake("the iteration count", LOOP, [
@@ -81,16 +85,13 @@ BOTH = {
 
 TWO_LAYER = {
     **BOTH,
-    "swapped-forward-activations": Mistake("forward activations", LOOP, [
-        ('linear_activation_forward(X, W1, b1, "relu")', 'linear_activation_forward(X, W1, b1, "sigmoid")'),
-        ('linear_activation_forward(A1, W2, b2, "sigmoid")', 'linear_activation_forward(A1, W2, b2, "relu")')]),
+    "swapped-forward-activations": Mistake("forward activations", LOOP,
+                                           _swap(FORWARD_1, FORWARD_2, '"relu"', '"sigmoid"')),
     "swapped-backward-activations": Mistake("backward activations", LOOP, [
         ('(dA2, cache2, "sigmoid")', '(dA2, cache2, "relu")'),
         ('(dA1, cache1, "relu")', '(dA1, cache1, "sigmoid")')]),
-    "wrong-sign-dA2": Mistake("start of the backward pass", LOOP, [
-        ("dA2 = - (np.divide", "dA2 = (np.divide")]),
-    "stale-weights": Mistake("the update", LOOP, [
-        (REREAD, "        # YOUR CODE ENDS HERE\n")]),
+    "wrong-sign-dA2": Mistake("start of the backward pass", LOOP, [("dA2 = - (np.divide", "dA2 = (np.divide")]),
+    "stale-weights": Mistake("the update", LOOP, [(REREAD, "        # YOUR CODE ENDS HERE\n")]),
     # the course-data cell trains on train_x itself
     "global-train_x": Mistake("use of globals", (P, S, H, G), [
         ("linear_activation_forward(X, W1", "linear_activation_forward(train_x, W1")]),
@@ -118,30 +119,21 @@ TWO_LAYER = {
     "dA2-plus-instead-of-minus": Mistake("start of the backward pass", LOOP, [
         (DA2, "dA2 = - (np.divide(Y, A2) + np.divide(1 - Y, 1 - A2))")]),
     # dZ2 = A2 - Y given where dA2 belongs
-    "dA2-is-dZ2": Mistake("start of the backward pass", LOOP, [
-        (DA2, "dA2 = A2 - Y")]),
+    "dA2-is-dZ2": Mistake("start of the backward pass", LOOP, [(DA2, "dA2 = A2 - Y")]),
     # Wiring mistakes: a value of the loop given to the wrong call. The step named is the
     # call that received it, with the argument (not the initialization, which was right).
-    "b2-as-first-layer-bias": Mistake("forward activations", ALL, [
-        (FORWARD_1, FORWARD_1.replace("b1", "b2"))]),
-    "b1-as-second-layer-bias": Mistake("forward activations", ALL, [
-        (FORWARD_2, FORWARD_2.replace("b2", "b1"))]),
-    "bias-read-back-from-b2": Mistake("forward activations", ALL, [
-        (READ_B1, 'b1 = parameters["b2"]\n        W2')]),
+    "b2-as-first-layer-bias": Mistake("forward activations", ALL, [(FORWARD_1, FORWARD_1.replace("b1", "b2"))]),
+    "b1-as-second-layer-bias": Mistake("forward activations", ALL, [(FORWARD_2, FORWARD_2.replace("b2", "b1"))]),
+    "bias-read-back-from-b2": Mistake("forward activations", ALL, [(READ_B1, 'b1 = parameters["b2"]\n        W2')]),
     "first-layer-cache-for-the-output-layer": Mistake("the caches", ALL, [
         (BACKWARD_2, BACKWARD_2.replace("cache2", "cache1"))]),
     "output-layer-cache-for-the-first-layer": Mistake("the caches", ALL, [
         (BACKWARD_1, BACKWARD_1.replace("cache1", "cache2"))]),
     "A2-passed-as-dA2": Mistake("start of the backward pass", LOOP, [
         (BACKWARD_2, BACKWARD_2.replace("(dA2,", "(A2,"))]),
-    "A1-passed-as-dA1": Mistake("backward activations", LOOP, [
-        (BACKWARD_1, BACKWARD_1.replace("(dA1,", "(A1,"))]),
-    "dW1-and-dW2-stored-swapped": Mistake("the gradients", ALL, [
-        ('grads["dW1"] = dW1', 'grads["dW1"] = dW2'),
-        ('grads["dW2"] = dW2', 'grads["dW2"] = dW1')]),
-    "db1-and-db2-stored-swapped": Mistake("the gradients", ALL, [
-        ('grads["db1"] = db1', 'grads["db1"] = db2'),
-        ('grads["db2"] = db2', 'grads["db2"] = db1')]),
+    "A1-passed-as-dA1": Mistake("backward activations", LOOP, [(BACKWARD_1, BACKWARD_1.replace("(dA1,", "(A1,"))]),
+    "dW1-and-dW2-stored-swapped": Mistake("the gradients", ALL, _swap(STORE_DW1, STORE_DW2, "= dW1", "= dW2")),
+    "db1-and-db2-stored-swapped": Mistake("the gradients", ALL, _swap(STORE_DB1, STORE_DB2, "= db1", "= db2")),
 }
 
 L_LAYER = {
@@ -162,8 +154,7 @@ L_LAYER = {
          "parameters = initialize_parameters(layers_dims[0], layers_dims[1], layers_dims[-1])")]),
     "cost-not-averaged": Mistake("cost", (P, H), [
         (COST_L, "cost = -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))")]),
-    "cost-arguments-swapped": Mistake("cost", (P, H), [
-        (COST_L, "cost = compute_cost(Y, AL)")]),
+    "cost-arguments-swapped": Mistake("cost", (P, H), [(COST_L, "cost = compute_cost(Y, AL)")]),
     "backward-arguments-swapped": Mistake("start of the backward pass", LOOP, [
         ("L_model_backward(AL, Y, caches)", "L_model_backward(Y, AL, caches)")]),
     "learning-rate-squared": Mistake("the learning rate", LOOP, [
