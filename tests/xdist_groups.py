@@ -32,7 +32,8 @@ SHARED_GROUPS = {
 }
 # The longest groups, longest first (figures in docs/testing.md); a name ending in "["
 # stands for all the parts of that module.
-RUN_FIRST = ("browser", "tests/dnn_course/grading/test_skip.py[")
+RUN_FIRST = ("browser-learner", "tests/dnn_course/grading/test_skip.py[", "classroom-lab",
+             "classroom-hub", "browser-hostile", "browser")
 PART = re.compile(r"\[(part\d+)\]$")
 
 
