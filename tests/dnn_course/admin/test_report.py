@@ -339,9 +339,11 @@ def test_report_of_a_graded_class(graded_class):
     assert len(re.findall(r'src="data:image/png;base64,', page)) >= 3
     everyone = section(page, "everyone")
     assert all(s in everyone for s in students) and "O&#x27;&lt;i&gt;lee-sign&lt;/i&gt;" in everyone
-    links = set(re.findall(r'href="([^"]+)"', page))
+    links = set(re.findall(r'href="([^"#][^"]*)"', page))
     assert len(links) == len(students) - 1  # all but the invalid notebook have feedback
     assert all((path.parent / unescape(link)).resolve().is_file() for link in links)
+    anchors = set(re.findall(r'href="#([^"]+)"', page))  # each learner's grade history
+    assert len(anchors) == len(students) - 1 and all(f'id="{a}"' in page for a in anchors)
 
 
 @pytest.mark.slow
