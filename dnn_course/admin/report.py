@@ -4,10 +4,11 @@
 ``exports/<assignment>-report.html``: summary figures and the score histogram,
 each test cell's pass rate, the mistakes grouped by the step their feedback
 names and by failure signature (mistake_groups.py), submissions that could
-not be graded, tampering notes, grading times, and every submission with a
-link to its feedback page. The page is the template ``dnn_course/templates/report.html``
-(autoescaped: every name and reason shows as text); charts are embedded PNGs
-(report_plots.py), no script runs, nothing is fetched (its Content-Security-Policy,
+not be graded, tampering notes, grading times, every submission with a
+link to its feedback page and to its grade history (a section at the end, as
+``dnn-course history LEARNER`` prints it). The page is the template
+``dnn_course/templates/report.html`` (autoescaped: every name and reason shows as text);
+charts are embedded PNGs (report_plots.py), no script runs, nothing is fetched (its Content-Security-Policy,
 ``course/csp.py``, refuses both); the page fits 1280 px.
 """
 import os
@@ -21,6 +22,7 @@ from dnn_course.admin import report_plots as plots
 from dnn_course.admin.class_results import ClassResults
 from dnn_course.admin.export import score_text
 from dnn_course.admin.mistake_groups import group_mistakes
+from dnn_course.course import history
 from dnn_course.course.pages import render as render_template
 from dnn_course.course.paths import NOTEBOOK
 from dnn_course.grading.late import late_counts
@@ -94,14 +96,44 @@ def _times(cls: ClassResults) -> dict[str, Any]:
             "times_chart": plots.time_histogram(seconds)}
 
 
-def _everyone(cls: ClassResults) -> list[dict[str, str]]:
+def _everyone(cls: ClassResults, changes: dict[str, list[history.GradeChange]]) -> list[dict[str, Any]]:
+    anchor = _anchors(cls)
     rows = []
     for r in cls.results:
         person = cls.people.get(r.student)
         rows.append({"student": r.student, "name": person.name if person else "", "score": score_text(r),
                      "status": r.status, "seconds": _fmt_seconds(cls.seconds.get(r.student)),
+                     "changes": len(changes.get(r.student, ())), "anchor": anchor[r.student],
                      "reason": r.reason})
     return rows
+
+
+def _read_history(root: Path, assignment: str,
+                  students: list[str]) -> tuple[dict[str, list[history.GradeChange]], str]:
+    """student -> their grade changes for ``assignment`` (oldest first), and a problem line or ""."""
+    try:
+        changes = history.read(root, assignment=assignment)
+    except ValueError as e:
+        return {}, str(e)
+    wanted: set[str] = set(students)
+    found: dict[str, list[history.GradeChange]] = {}
+    for c in changes:
+        if c.student in wanted:
+            found.setdefault(c.student, []).append(c)
+    return found, ""
+
+
+def _anchors(cls: ClassResults) -> dict[str, int]:
+    """student -> the number in their history section's id (``history-N``): ids are learners' text."""
+    return {r.student: i for i, r in enumerate(cls.results)}
+
+
+def _history(cls: ClassResults, changes: dict[str, list[history.GradeChange]]) -> list[dict[str, Any]]:
+    """Each learner's grade history, as ``dnn-course history LEARNER`` prints it."""
+    anchor = _anchors(cls)
+    return [{"anchor": anchor[r.student], "student": r.student,
+             "lines": "\n".join(history.line_text(c) for c in changes[r.student])}
+            for r in cls.results if changes.get(r.student)]
 
 
 def render(cls: ClassResults, root: str | Path, out_dir: str | Path) -> str:
@@ -117,12 +149,14 @@ def render(cls: ClassResults, root: str | Path, out_dir: str | Path) -> str:
     """
     root, out_dir = Path(root), Path(out_dir)
     graded = [r for r in cls.results if r.status == "graded"]
+    changes, history_problem = _read_history(root, cls.assignment, [r.student for r in cls.results])
     return render_template(
         "report.html", title=f"Class report: {cls.assignment}",
         when=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         feedback=_feedback_links(cls, root, out_dir), **_summary(cls, root, graded),
         **_tests(cls, graded), **_mistakes(cls), not_graded=[r for r in cls.results if r.status != "graded"],
-        notes=cls.notes, **_times(cls), everyone=_everyone(cls)) + "\n"
+        notes=cls.notes, **_times(cls), everyone=_everyone(cls, changes),
+        history=_history(cls, changes), history_problem=history_problem) + "\n"
 
 
 def write_report(cls: ClassResults, root: str | Path, out_dir: str | Path) -> Path:

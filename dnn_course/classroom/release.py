@@ -15,12 +15,14 @@ import shutil
 from pathlib import Path
 
 import nbformat
+from traitlets.config import Config
 
 from dnn_course.course.pages import render
 from dnn_course.course.paths import NOTEBOOK
+from dnn_course.grading.results import SubmissionResult
 
 
-def message_page(title, text):
+def message_page(title: str, text: str) -> str:
     """A page with one plain-text message (``dnn_course/templates/message.html``, autoescaped).
 
     Args:
@@ -33,7 +35,7 @@ def message_page(title, text):
     return render("message.html", title=title, text=text) + "\n"
 
 
-def summary_page(root, assignment, student, result):
+def summary_page(root: Path, assignment: str, student: str, result: SubmissionResult) -> str:
     """The before-deadline page of a graded attempt: the feedback page's summary alone.
 
     Args:
@@ -70,7 +72,8 @@ def summary_page(root, assignment, student, result):
                   **summary_items(failed, result.score, result.max_score, total)) + "\n"
 
 
-def write_page(root, assignment, student, attempt_folder, text):
+def write_page(root: Path, assignment: str, student: str, attempt_folder: Path,
+               text: str) -> Path:
     """Put ``text`` as the attempt's feedback page in ``feedback/<student>/<assignment>/``.
 
     Args:
@@ -93,7 +96,7 @@ def write_page(root, assignment, student, attempt_folder, text):
     return folder
 
 
-def release(config, exchange_root, assignment, student):
+def release(config: Config, exchange_root: Path, assignment: str, student: str) -> None:
     """Release ``student``'s feedback folder to the exchange with nbgrader's ExchangeReleaseFeedback.
 
     Args:

@@ -159,7 +159,7 @@ def recompute(root, db_url, assignment, policy: LatePolicy, why: str, by: str = 
     from nbgrader.api import Gradebook
 
     from dnn_course.course.extensions import read_extensions
-    from dnn_course.grading.results import _scored
+    from dnn_course.grading.results import scored
 
     exts = read_extensions(root, assignment)
     rows, changes = [], []
@@ -167,7 +167,7 @@ def recompute(root, db_url, assignment, policy: LatePolicy, why: str, by: str = 
         found = gb.find_assignment(assignment)
         due = found.duedate
         for sub in found.submissions:
-            if not _scored(sub):
+            if not scored(sub):
                 continue
             ext = exts.get((sub.student_id, assignment))
             until = ext.until if ext else None

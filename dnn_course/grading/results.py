@@ -7,12 +7,16 @@ failed test cell raised; the course's tests write those for learners.
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
 from dnn_course.course.findings import findings_of
 from dnn_course.course.paths import NOTEBOOK
 from dnn_course.preprocessors.tamper import tampering_notes
+
+if TYPE_CHECKING:
+    from nbgrader.api import SubmittedAssignment
 
 
 @dataclass
@@ -136,7 +140,7 @@ def read_result(gradebook, root, assignment, student):
         sub = gradebook.find_submission(assignment, student)
     except MissingEntry:
         sub = None
-    if problem or sub is None or not _scored(sub):
+    if problem or sub is None or not scored(sub):
         try:
             max_score = max_score_of(gradebook, assignment)
         except MissingEntry:  # no such assignment in this gradebook
@@ -156,9 +160,16 @@ def read_result(gradebook, root, assignment, student):
     return SubmissionResult(student, "graded", sub.score, sub.max_score, summary, tests)
 
 
-def _scored(sub):
+def scored(sub: "SubmittedAssignment") -> bool:
     """True when some grade of the submission was given: an autograde that failed
-    before running (e.g. no course data) leaves grades that were never given."""
+    before running (e.g. no course data) leaves grades that were never given.
+
+    Args:
+        sub: nbgrader's SubmittedAssignment, from an open Gradebook.
+
+    Returns:
+        bool.
+    """
     return any(g.auto_score is not None or g.manual_score is not None
                for nb in sub.notebooks for g in nb.grades)
 
