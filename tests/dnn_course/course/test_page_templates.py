@@ -68,6 +68,25 @@ def test_report_shows_a_hostile_student_and_finding_as_text(tmp_path):
     assert page.text.count(TEXT) == 4 and page.text.count(STUDENT) == 2
 
 
+def test_report_history_shows_a_hostile_learner_and_reason_as_text(tmp_path):
+    """The history column's link and the history section (main's regrade merge): the learner's
+    id as the section's heading and the change's reason and author in its lines show as text;
+    the anchor is a number, never the learner's id."""
+    from dnn_course.course import history
+
+    cls = hand_made_class()
+    cls.results.insert(0, graded(STUDENT, {}))
+    for change in (history.GradeChange(STUDENT, ASSIGNMENT, "autograde", None, 6.0, TEXT, TEXT),
+                   history.GradeChange(STUDENT, ASSIGNMENT, "regrade", 6.0, 8.0, TEXT, "regrade")):
+        history.record(tmp_path, change)
+    page = Page(report_page(cls, tmp_path, tmp_path / "exports"))
+    assert page.live() == []
+    assert [attrs["href"] for tag, attrs in page.elements if tag == "a"] == ["#history-0"]
+    assert ("h3", {"id": "history-0"}) in page.elements
+    lines = [history.line_text(c) for c in history.read(tmp_path, STUDENT, ASSIGNMENT)]
+    assert "\n".join(lines) in page.text and page.text.count(TEXT) == 3  # two reasons, one author
+
+
 def test_summary_shows_a_hostile_finding_as_text_on_one_line():
     """The summary is a markdown cell: one line (a line break could end its HTML block), and
     the test's id, description, step, finding, reason and the late line all show as text."""
