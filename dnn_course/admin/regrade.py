@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from dnn_course.admin.regrade_plan import Scores, test_cells, unchanged_by_edit, write_trusted
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 
 if TYPE_CHECKING:  # for the annotations only: importing it loads nbgrader, which `dnn-course --help` need not
@@ -29,8 +30,6 @@ if TYPE_CHECKING:  # for the annotations only: importing it loads nbgrader, whic
 
 OK, ATTENTION, USAGE = 0, 1, 2
 HISTORY_KIND_ENV = "DNN_COURSE_HISTORY_KIND"  # read by grading.late.RecordGrade
-# student -> (final score, {grade id: auto score}, {grade id: manual score}): final_scores
-Scores = dict[str, tuple[float, dict[str, float], dict[str, float]]]
 
 
 class RegradeError(RuntimeError):
@@ -130,61 +129,6 @@ def scratch_course(root: str | Path, db_url: str, assignment: str, dest: str | P
     return url
 
 
-def test_cells(db_url: str, assignment: str) -> dict[str, tuple[str | None, float | None]]:
-    """The cells grading takes from a gradebook: test cells, locked cells, solution stubs.
-
-    Args:
-        db_url: the gradebook.
-        assignment: the assignment name.
-
-    Returns:
-        cell name -> (source, points); points None for a cell that is not graded, source
-        None for a graded cell the gradebook keeps no source of.
-    """
-    from nbgrader.api import Gradebook
-
-    with Gradebook(db_url) as gb:
-        nb = gb.find_notebook(Path(NOTEBOOK).stem, assignment)
-        points = {g.name: g.max_score for g in nb.grade_cells}
-        cells = {c.name: (c.source, points.get(c.name)) for c in nb.source_cells}
-        return cells | {g: (None, p) for g, p in points.items() if g not in cells}
-
-
-def write_trusted(root: Path | str, db_url: str, scratch_url: str, assignment: str, old: Scores,
-                  dest: Path | str) -> Path:
-    """The scratch course's list of verifications it may take from the gradebook.
-
-    A test cell that scored full marks (verification included) in a submission graded
-    since it last changed, and whose source the edit leaves as it was, passes
-    verification again: only those (``verify.trusted_cells``). Its config points
-    ``VerifyResults`` at the list.
-
-    Args:
-        root: the course folder.
-        db_url: the real gradebook's URL; scratch_url: the scratch one's (edited source).
-        assignment: the assignment name.
-        old: ``final_scores`` of the real gradebook.
-        dest: the scratch course folder.
-
-    Returns:
-        Path: the list written.
-    """
-    import json
-
-    from dnn_course.grading.receipts import is_graded
-
-    before, after = test_cells(db_url, assignment), test_cells(scratch_url, assignment)
-    changed = sorted(g for g in after if before.get(g, (None,))[0] != after[g][0])
-    passed = {s: sorted(g for g, score in auto.items() if before.get(g, (None, 0))[1]
-                        and score == before[g][1])
-              for s, (_, auto, _) in old.items() if is_graded(root, assignment, s)}
-    path = Path(dest) / "regrade_trusted.json"
-    path.write_text(json.dumps({"changed": changed, "passed": passed}), encoding="utf-8")
-    with open(Path(dest) / "nbgrader_config.py", "a", encoding="utf-8") as config:
-        config.write(f"\n# dnn-course regrade --preview\nc.VerifyResults.trusted_from = {str(path)!r}\n")
-    return path
-
-
 def compare(old: Scores, new: Scores, reasons: dict[str, dict[str, str]], replace_manual: bool = False,
             manual_in_new: bool = False) -> list[Change]:
     """The learners whose final score or test scores differ.
@@ -259,7 +203,7 @@ def preview(course: Course, assignment: str, workers: int = 1, replace_manual: b
         replace_manual: show manual grades as replaced rather than kept.
         keep: a folder for the scratch copy (kept); default a temporary one, removed.
         verify_all: re-check every passing cell outside the kernel; by default a cell that
-            passed before and is unchanged keeps its verification (``write_trusted``).
+            passed before and is unchanged keeps its verification (``regrade_plan.write_trusted``).
         run_all: run every submission; by default those the edit cannot change keep their
             scores (``regrade_plan.unchanged_by_edit``: only a loosened tolerance, cells they passed).
 
@@ -269,7 +213,6 @@ def preview(course: Course, assignment: str, workers: int = 1, replace_manual: b
     from dnn_course.admin.class_results import read_class
     from dnn_course.course.course_data import course_data_problem, find_course_data
     from dnn_course.course.context import Course
-    from dnn_course.admin.regrade_plan import unchanged_by_edit
     from dnn_course.grading.batch import grade_all, submitted_students
     from dnn_course.grading.receipts import is_graded
 

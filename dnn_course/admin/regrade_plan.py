@@ -12,10 +12,21 @@ comparison within a tolerance still holds within a larger one (np.isclose:
 kernel and in the re-check outside it, and leaves the kernel as it did: every
 cell's outcome is what it was. Any other edit (a tighter tolerance, a changed
 check, points, a new or removed cell) runs every submission.
+
+And which verifications a preview may take from the gradebook (``write_trusted``):
+a test cell the learner passed, in a submission graded since it last changed, whose
+source the edit leaves as it was.
 """
 from __future__ import annotations
 
 import ast
+import json
+from pathlib import Path
+
+from dnn_course.course.paths import NOTEBOOK
+
+# student -> (final score, {grade id: auto score}, {grade id: manual score}): regrade.final_scores
+Scores = dict[str, tuple[float, dict[str, float], dict[str, float]]]
 
 
 def _without_tolerance(source: str) -> str | None:
@@ -63,7 +74,7 @@ def unchanged_by_edit(before: dict, after: dict, old: dict, graded: set) -> set:
     """The learners whose scores the edit cannot change (see the module's docstring).
 
     Args:
-        before, after: ``regrade.test_cells`` of the real and the scratch gradebook
+        before, after: ``test_cells`` of the real and the scratch gradebook
             (grade id -> (source, points)).
         old: ``regrade.final_scores`` of the real gradebook.
         graded: the learners whose submission is graded as it is now (receipt matches).
@@ -78,3 +89,56 @@ def unchanged_by_edit(before: dict, after: dict, old: dict, graded: set) -> set:
         return set()
     return {s for s, (_, auto, _) in old.items() if s in graded
             and all(before[g][1] and auto.get(g) == before[g][1] for g in changed)}
+
+
+def test_cells(db_url: str, assignment: str) -> dict[str, tuple[str | None, float | None]]:
+    """The cells grading takes from a gradebook: test cells, locked cells, solution stubs.
+
+    Args:
+        db_url: the gradebook.
+        assignment: the assignment name.
+
+    Returns:
+        cell name -> (source, points); points None for a cell that is not graded, source
+        None for a graded cell the gradebook keeps no source of.
+    """
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url) as gb:
+        nb = gb.find_notebook(Path(NOTEBOOK).stem, assignment)
+        points = {g.name: g.max_score for g in nb.grade_cells}
+        cells = {c.name: (c.source, points.get(c.name)) for c in nb.source_cells}
+        return cells | {g: (None, p) for g, p in points.items() if g not in cells}
+
+
+def write_trusted(root: Path | str, db_url: str, scratch_url: str, assignment: str, old: Scores,
+                  dest: Path | str) -> Path:
+    """The scratch course's list of verifications it may take from the gradebook.
+
+    A test cell that scored full marks (verification included) in a submission graded
+    since it last changed, and whose source the edit leaves as it was, passes
+    verification again: only those (``verify.trusted_cells``). Its config points
+    ``VerifyResults`` at the list.
+
+    Args:
+        root: the course folder.
+        db_url: the real gradebook's URL; scratch_url: the scratch one's (edited source).
+        assignment: the assignment name.
+        old: ``regrade.final_scores`` of the real gradebook.
+        dest: the scratch course folder.
+
+    Returns:
+        Path: the list written.
+    """
+    from dnn_course.grading.receipts import is_graded
+
+    before, after = test_cells(db_url, assignment), test_cells(scratch_url, assignment)
+    changed = sorted(g for g in after if before.get(g, (None,))[0] != after[g][0])
+    passed = {s: sorted(g for g, score in auto.items() if before.get(g, (None, 0))[1]
+                        and score == before[g][1])
+              for s, (_, auto, _) in old.items() if is_graded(root, assignment, s)}
+    path = Path(dest) / "regrade_trusted.json"
+    path.write_text(json.dumps({"changed": changed, "passed": passed}), encoding="utf-8")
+    with open(Path(dest) / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write(f"\n# dnn-course regrade --preview\nc.VerifyResults.trusted_from = {str(path)!r}\n")
+    return path
