@@ -11,11 +11,11 @@ import re
 
 import numpy as np
 
-from . import TWO_LAYER
 from .checks import SAME_ATOL, SAME_RTOL, compare, compare_pair, is_number_like, is_sequence
 from .diagnose import diagnose
 from .findings import emit, record
 from .hidden_cases import CASES, NOTEBOOK_NAMES, course_inputs, inputs_of
+from .run import TWO_LAYER
 
 # "The same computation as the reference": float noise only. The hidden tests
 # and the re-run outside the kernel (dnn_course/preprocessors/verify.py) both use it; the

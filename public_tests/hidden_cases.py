@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import L_LAYER as DEEP, PLANS, PUBLIC_DIMS, TWO_LAYER as TWO, make_inputs
 from .cell import COURSE_RUN
+from .run import L_LAYER as DEEP, PLANS, PUBLIC_DIMS, TWO_LAYER as TWO, make_inputs
 
 # What a case checks, as its test cell does: "all" (parameters, costs, and the
 # costs printed when print_cost=True), "parameters" (parameters only, the pair's form
