@@ -105,11 +105,13 @@ def _run_test_cell(name: str, namespace: Mapping[str, Any]) -> Report:
         raise ValueError(f"name must be one of {sorted(COURSE_RUN)}, got {name!r}")
     missing = missing_names(name, namespace)
     if missing:
-        line = run_first_line(name, missing)
-        raise NotRunYet(Report(name, error=line), line)
+        first_line = run_first_line(name, missing)
+        raise NotRunYet(Report(name, error=first_line), first_line)
     target = namespace[name]
     dims, iterations = COURSE_RUN[name]
-    problem, line, raised = None, None, None
+    problem: tuple[str, str] | None = None
+    line: str | None = None
+    raised: str | None = None
     try:
         result = target(namespace["train_x"], namespace["train_y"], type(dims)(dims),
                         num_iterations=iterations, print_cost=False)

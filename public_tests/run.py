@@ -77,7 +77,7 @@ def _explained(target: Target, name: str,
     or ([], None, None, None)."""
     try:
         finding, stored = first_step(target, name, inputs)
-        if finding is None:
+        if finding is None or stored is None:
             return [], None, None, None
         return step_lines(finding, stored), look_at(finding.step), finding, f"seen in {where(stored)}"
     except Exception:  # the diagnosis must never hide the failure it explains
@@ -104,7 +104,7 @@ def _raised(target: Target, name: str, inputs: Inputs, labels: list[tuple[str, s
     report.results += [CheckResult(lab, kind, [Failure("result", "error", message)])
                        for lab, kind in labels[n - 1:]]
     report.error = message
-    hints = closing_hints(hint or f"Look at {LOOK_AT_STEP['an error']}.", finding and finding.step)
+    hints = closing_hints(hint or f"Look at {LOOK_AT_STEP['an error']}.", finding.step if finding else None)
     return PublicTestFailure(report, reason, details, hints, finding, seen_on, type(exc).__name__)
 
 
@@ -156,7 +156,7 @@ def public_test(target: Target, name: str) -> Report:
     report = evaluate(name, checks)
     if report.failed:
         step, hint, finding, seen_on = _explained(target, name, inputs)
-        raise failed_error(report, step=step, look_at=hint, named=finding and finding.step,
+        raise failed_error(report, step=step, look_at=hint, named=finding.step if finding else None,
                            finding=finding, seen_on=seen_on)
     return report
 

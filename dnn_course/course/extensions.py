@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from dnn_course.course.paths import StrPath
+
 FILE_NAME = "extensions.csv"
 HEADER = ["student", "assignment", "until", "reason", "given"]
 
@@ -63,12 +65,12 @@ def utc_text(when: datetime | None) -> str:
     return "" if when is None else when.replace(tzinfo=timezone.utc).isoformat()
 
 
-def extensions_path(root) -> Path:
+def extensions_path(root: StrPath) -> Path:
     """The course's extensions file."""
     return Path(root) / FILE_NAME
 
 
-def read_extensions(root, assignment: str | None = None) -> dict:
+def read_extensions(root: StrPath, assignment: str | None = None) -> dict[tuple[str, str], Extension]:
     """The extensions in force: (student, assignment) -> Extension.
 
     Args:
@@ -99,7 +101,7 @@ def read_extensions(root, assignment: str | None = None) -> dict:
     return {key: ext for key, ext in found.items() if ext.until is not None}
 
 
-def add_extension(root, student: str, assignment: str, until: datetime | None,
+def add_extension(root: StrPath, student: str, assignment: str, until: datetime | None,
                   reason: str) -> Extension:
     """Append one extension (or its withdrawal, ``until`` None) to the file.
 
@@ -124,7 +126,7 @@ def add_extension(root, student: str, assignment: str, until: datetime | None,
     return ext
 
 
-def known_students(root, db_url, assignment: str) -> set:
+def known_students(root: StrPath, db_url: str, assignment: str) -> set[str]:
     """Learners the course knows: in the gradebook, or with a folder in submitted/."""
     from nbgrader.api import Gradebook
 

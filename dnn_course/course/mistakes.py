@@ -6,6 +6,9 @@ mistake can never silently equal the reference. ``STEP`` says which step the
 grading feedback must name for it. Used by the tests and by the demo's sample
 submissions.
 """
+from collections.abc import Callable, Iterable
+from typing import Any
+
 import numpy as np
 
 from dnn_course.course.prelude import namespace
@@ -198,7 +201,7 @@ LOOP = (P, S, H, C)  # a wrong training loop: every cell that compares trained p
 ALL = (P, S, H, C, G)  # a loop that raises on every input: it never returns a result to compare
 
 
-def grade_id(function, cell):
+def grade_id(function: str, cell: str) -> str:
     """The nbgrader grade_id of `function`'s graded cell `cell` (one of CELLS)."""
     return f"correct_{function}" if cell == P else f"{function}_{cell}"
 
@@ -264,7 +267,7 @@ FAILS = {(f, m): frozenset(grade_id(f, c) for c in cells) for (f, m), cells in _
 
 
 
-def score(function, failed):
+def score(function: str, failed: Iterable[str]) -> float:
     """Points `function` keeps (of 10) when the graded cells `failed` (grade_ids) fail.
 
     Args:
@@ -282,7 +285,7 @@ FAKE_GLOBALS = {"train_x": np.random.RandomState(0).randn(10, 10),
                 "train_y": (np.random.RandomState(1).rand(1, 10) > 0.5).astype(float)}
 
 
-def mutate(source, replacements):
+def mutate(source: str, replacements: Iterable[tuple[str, str]]) -> str:
     """Apply (old, new) text replacements, each of which must change the source."""
     for old, new in replacements:
         if old not in source:
@@ -291,7 +294,7 @@ def mutate(source, replacements):
     return source
 
 
-def build(source, name, extra_globals=None):
+def build(source: str, name: str, extra_globals: dict[str, Any] | None = None) -> Callable[..., Any]:
     """Exec a solution cell's source the way the notebook runs it; return the function."""
     ns = namespace("mutant", extra_globals)
     exec(compile(source, f"<{name}>", "exec"), ns)

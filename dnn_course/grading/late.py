@@ -12,17 +12,23 @@ jupyter/nbgrader#723). ``RecordGrade`` writes each autograde to the grade histor
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+from nbformat import NotebookNode
 
 from nbgrader.plugins import LateSubmissionPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
+from traitlets.config import Config
 
 from dnn_course.course import history
 from dnn_course.course.late_policy import LatePolicy, hours_text, parse
+from dnn_course.course.paths import StrPath
 
 
-def seconds_late(timestamp, duedate, until=None) -> float:
+def seconds_late(timestamp: datetime | None, duedate: datetime | None, until: datetime | None = None) -> float:
     """Seconds after the deadline in force (0 when on time or either time is missing).
 
     Args:
@@ -39,19 +45,19 @@ def seconds_late(timestamp, duedate, until=None) -> float:
     return max(0.0, (timestamp - deadline).total_seconds())
 
 
-def extension_interval(duedate, until):
+def extension_interval(duedate: datetime | None, until: datetime | None) -> timedelta | None:
     """nbgrader's ``SubmittedAssignment.extension`` for an extension to ``until`` (None: none)."""
     if duedate is None or until is None or until <= duedate:
         return None
     return until - duedate
 
 
-def course_root(config) -> Path:
+def course_root(config: Config) -> Path:
     """The course folder of an nbgrader configuration (its CourseDirectory.root, else here)."""
     return Path(config.CourseDirectory.get("root") or os.getcwd())
 
 
-def configured_policy(config) -> LatePolicy:
+def configured_policy(config: Config) -> LatePolicy:
     """The course's policy from its configuration (``PolicyError`` when it does not parse)."""
     return parse(config.get("CourseLatePenalty", {}).get("policy", "none"))
 
@@ -74,7 +80,7 @@ class CourseLatePenalty(LateSubmissionPlugin):
         from dnn_course.course.extensions import read_extensions
 
         parent = self.parent
-        ids = [getattr(parent, name, None) for name in ("db_url", "assignment_id", "student_id")]
+        ids: list[Any] = [getattr(parent, name, None) for name in ("db_url", "assignment_id", "student_id")]
         if not all(ids):
             return
         db_url, assignment, student = ids
@@ -87,7 +93,7 @@ class CourseLatePenalty(LateSubmissionPlugin):
             sub.extension = extension_interval(sub.assignment.duedate, ext.until if ext else None)
             gb.db.commit()
 
-    def late_submission_penalty(self, student_id, score, total_seconds_late):
+    def late_submission_penalty(self, student_id: str, score: float, total_seconds_late: float) -> float | None:
         """The points off ``score`` by the policy, with the learner's extension applied.
 
         Args:
@@ -114,7 +120,7 @@ class CourseLatePenalty(LateSubmissionPlugin):
 class RecordGrade(NbGraderPreprocessor):
     """After AssignLatePenalties: the autograde's score (penalty deducted) goes into the grade history."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         from nbgrader.api import Gradebook
 
         info = resources["nbgrader"]
@@ -138,7 +144,8 @@ class RecordGrade(NbGraderPreprocessor):
         return nb, resources
 
 
-def recompute(root, db_url, assignment, policy: LatePolicy, why: str, by: str = "dnn-course"):
+def recompute(root: StrPath, db_url: str, assignment: str, policy: LatePolicy, why: str,
+              by: str = "dnn-course") -> list[tuple[str, float, float, float]]:
     """Apply the due date, extensions and ``policy`` in force to every graded submission.
 
     No notebook runs: the scores in the gradebook stay, only the penalties and
@@ -189,7 +196,7 @@ def recompute(root, db_url, assignment, policy: LatePolicy, why: str, by: str = 
     return rows
 
 
-def penalties(gb, assignment):
+def penalties(gb: Any, assignment: str) -> dict[str, tuple[float, float]]:
     """student -> (points taken off, seconds late) for every submission in an open gradebook."""
     from nbgrader.api import MissingEntry
 
@@ -201,7 +208,7 @@ def penalties(gb, assignment):
                            s.total_seconds_late) for s in subs}
 
 
-def late_counts(root, assignment):
+def late_counts(root: StrPath, assignment: str) -> tuple[int, int] | None:
     """(submissions late, learners with an extension) for the class report, or None without a gradebook.
 
     Args:

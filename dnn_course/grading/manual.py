@@ -8,9 +8,10 @@ manual grades given, gets a ``manual grade`` line (its time is when it was
 found, the line says so).
 """
 from dnn_course.course import history
+from dnn_course.course.paths import StrPath
 
 
-def record_manual(root, db_url, assignment, by="formgrader"):
+def record_manual(root: StrPath, db_url: str, assignment: str, by: str = "formgrader") -> list[history.GradeChange]:
     """Record each manual change of a final score the history does not know yet.
 
     Args:

@@ -4,12 +4,14 @@ Read from the gradebook (timestamp, due date, the extension in force, the
 penalty AssignLatePenalties or ``grading.late.recompute`` stored); nothing
 for a submission on time.
 """
+from typing import Any
 from html import escape
 
 from dnn_course.course.late_policy import hours_text
 
 
-def late_text(seconds_late, raw, penalty, max_score, extended=False):
+def late_text(seconds_late: float, raw: float | None, penalty: float | None, max_score: float | None,
+              extended: bool = False) -> str:
     """The line's words, or "" when on time.
 
     Args:
@@ -35,7 +37,7 @@ def late_text(seconds_late, raw, penalty, max_score, extended=False):
     return f"{head}: -{percent:.0f} %, {raw:g} / {max_score:g} before the penalty."
 
 
-def late_line(resources):
+def late_line(resources: dict[str, Any]) -> str:
     """The HTML paragraph for the feedback page's summary, or "".
 
     Args:

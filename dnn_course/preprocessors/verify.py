@@ -11,6 +11,8 @@ source notebook's solutions, and compares them here. A test cell that passed
 in the kernel but whose function gives different results here gets an error
 output, so it scores 0. Verification can only lower a score, never raise it.
 """
+from collections.abc import Mapping, Sequence
+from typing import Any
 import json
 import os
 import subprocess
@@ -20,6 +22,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
+from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from traitlets import Integer
 
@@ -30,10 +33,11 @@ from public_tests.hidden_cases import CASES, COMPARES, Case, course_inputs, inpu
 
 RUNNER = "dnn_course.preprocessors.verify_runner"  # started as python -I -m RUNNER JOB_DIR
 
-_reference_cache = {}
+# case id -> the reference's (parameters, costs, printed text)
+_reference_cache: dict[str, tuple[dict[str, np.ndarray], np.ndarray, str]] = {}
 
 
-def reference_output(case):
+def reference_output(case: Case) -> tuple[dict[str, np.ndarray], np.ndarray, str]:
     """The reference solution's output for a case (computed once per grading process)."""
     if case.id not in _reference_cache:
         import contextlib
@@ -53,11 +57,12 @@ def reference_output(case):
     return _reference_cache[case.id]
 
 
-def run_learner(sources, cases, timeout, runner_prefix=(), sandbox_env=None):
+def run_learner(sources: Mapping[str, str], cases: Sequence[Case], timeout: float, runner_prefix: Sequence[str] = (),
+                sandbox_env: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
     """Run the learner's functions on the cases in a fresh process; case id -> output dict
     (``sandbox_env``: the sandbox's settings for the launcher in ``runner_prefix``)."""
     with tempfile.TemporaryDirectory(prefix="dnn-verify-") as tmp:
-        arrays = {}
+        arrays: dict[str, Any] = {}
         for case in cases:
             if case.inputs != "course":
                 arrays[case.key + "/X"], arrays[case.key + "/Y"] = inputs_of(case)
@@ -71,7 +76,7 @@ def run_learner(sources, cases, timeout, runner_prefix=(), sandbox_env=None):
                            env={**os.environ, **(sandbox_env or {}), THREADS_ENV: "1"})
         except subprocess.TimeoutExpired:
             pass  # the cases that finished still count; the others fail
-        outputs = {}
+        outputs: dict[str, dict[str, Any]] = {}
         for case in cases:
             path = Path(tmp) / f"out-{case.id}.npz"
             if path.is_file():
@@ -85,7 +90,7 @@ def _describe(case):
             f"num_iterations={case.num_iterations})")
 
 
-def judge(case, out):
+def judge(case: Case, out: dict[str, Any] | None) -> str | None:
     """None when the learner's output passes what the case's test cell checks, else what differs."""
     from public_tests.hidden import PAIR, PARAMETERS, differences, printing_problem
 
@@ -117,7 +122,7 @@ def judge(case, out):
     return None
 
 
-def solution_sources_of(nb):
+def solution_sources_of(nb: NotebookNode) -> dict[str, str]:
     """The learner's solution cells, by grade id."""
     found = {}
     for cell in nb.cells:
@@ -136,7 +141,7 @@ class VerifyResults(NbGraderPreprocessor):
 
     timeout = Integer(300, help="Seconds for the re-run of one submission.").tag(config=True)
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         graded = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")
                   and c.metadata.nbgrader.get("grade_id") in CASES and _passed(c)]
         if not graded:

@@ -9,6 +9,7 @@ the solution cells are run: any other top-level statement (e.g. patching numpy)
 is dropped before anything else.
 Nothing here decides a grade: the grader compares these outputs itself.
 """
+from typing import Any
 import ast
 import contextlib
 import io
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from dnn_app_utils import speed
+from dnn_course.course.paths import StrPath
 from dnn_course.course.prelude import namespace
 from public_tests.hidden_cases import course_inputs
 
@@ -37,14 +39,14 @@ def _literal_constant(node):
     return True
 
 
-def definitions_only(source):
+def definitions_only(source: str) -> ast.Module:
     """The source with every top-level statement but def, import and constants removed."""
     tree = ast.parse(source)
     tree.body = [node for node in tree.body if isinstance(node, KEEP) or _literal_constant(node)]
     return tree
 
 
-def data_globals():
+def data_globals() -> dict[str, Any]:
     """The notebook's data globals (train_x, train_y, ...), as its cells define them.
 
     Every case but the "runs" ones is run with them, as in the notebook, where
@@ -58,7 +60,7 @@ def data_globals():
             "test_x": test_x_orig.reshape(test_x_orig.shape[0], -1).T / 255.0}
 
 
-def main(job_dir):
+def main(job_dir: StrPath) -> None:
     from public_tests.hidden import WELL_FORMED, pair_problem
 
     speed.install()            # grading's fast path: the learner's numbers, sooner
@@ -73,7 +75,7 @@ def main(job_dir):
             print(f"{name}: {type(e).__name__}: {e}", file=sys.stderr)
     course, data = None, None
     for case in job["cases"]:
-        out = {"error": np.array(""), "form": np.array("")}
+        out: dict[str, Any] = {"error": np.array(""), "form": np.array("")}
         try:
             fn = ns[case["function"]]
             if case["compare"] == "runs":

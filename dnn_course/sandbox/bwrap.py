@@ -174,7 +174,7 @@ def bwrap_argv(private, workdir, home, ro_dirs, inner):
             argv += ["--tmpfs", m, "--remount-ro", m]
         elif os.path.exists(m):
             argv += ["--ro-bind", "/dev/null", m]
-    seen = []
+    seen: list[str] = []
     for d in sorted({os.path.abspath(d) for d in ro_dirs if os.path.exists(d)}, key=_depth):
         if _inside(d, seen) or d in SYSTEM_DIRS:
             continue  # already visible

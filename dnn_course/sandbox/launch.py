@@ -168,7 +168,7 @@ def _start_cleaner(private, links):
         finally:
             os._exit(0)
     os.close(read_end)
-    _start_cleaner.keep = write_end  # open until this process ends
+    _start_cleaner.keep = write_end  # type: ignore[attr-defined]  # open until this process ends
 
 
 def _run(argv, env, cap, preexec=None):
