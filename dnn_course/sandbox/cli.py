@@ -1,4 +1,5 @@
 """``python -m dnn_course.sandbox``: the kernelspec's launcher, ``--run``, ``--status``, ``--install``."""
+from collections.abc import Sequence
 import argparse
 import json
 import sys
@@ -8,7 +9,7 @@ from dnn_course.sandbox.launch import inner_main, launch, warn
 from dnn_course.sandbox.limits import NAME
 
 
-def main(args=None):
+def main(args: Sequence[str] | None = None) -> int:
     """Run the sandbox command line.
 
     Args:
