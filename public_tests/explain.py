@@ -12,15 +12,15 @@ import io
 import linecache
 import textwrap
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import trace_data
-from .diagnose import diagnose
 from .findings import Finding
 from .messages import WIDTH, fit_line as fit
-from .trace_data import StoredTrace
+
+if TYPE_CHECKING:
+    from .trace_data import StoredTrace
 
 MAX_STEP_LINES = 4    # lines of the named step in a failure message
 INDENT = "  "
@@ -71,7 +71,7 @@ def wrap(text: str, width: int = WIDTH, indent: str = INDENT, max_lines: int | N
 
 
 def first_step(target: Callable[..., Any], name: str,
-               inputs: tuple[Any, Any, Any]) -> tuple[Finding | None, StoredTrace | None]:
+               inputs: tuple[Any, Any, Any]) -> "tuple[Finding | None, StoredTrace | None]":
     """Replay the diagnostic call with target and name the first step that differs.
 
     Args:
@@ -84,6 +84,11 @@ def first_step(target: Callable[..., Any], name: str,
         None when the diagnosis could not run (it never raises).
     """
     try:
+        # imported here: only a failed test needs the diagnosis, and importing public_tests
+        # stays light (the test cells, and the sandbox launcher through course.facts)
+        from . import trace_data
+        from .diagnose import diagnose
+
         stored = trace_data.load(name)
         if stored.learning_rate is None or stored.num_iterations is None:
             return None, None  # kept without its call's arguments: it cannot be replayed
@@ -94,7 +99,7 @@ def first_step(target: Callable[..., Any], name: str,
         return None, None
 
 
-def step_lines(finding: Finding, stored: StoredTrace, max_lines: int = MAX_STEP_LINES) -> list[str]:
+def step_lines(finding: Finding, stored: "StoredTrace", max_lines: int = MAX_STEP_LINES) -> list[str]:
     """The named step as a failure message shows it, wrapped.
 
     Args:
@@ -109,7 +114,7 @@ def step_lines(finding: Finding, stored: StoredTrace, max_lines: int = MAX_STEP_
     return wrap(f"First step that differs ({where(stored)}): {finding}", max_lines=max_lines)
 
 
-def where(stored: StoredTrace) -> str:
+def where(stored: "StoredTrace") -> str:
     """The call a stored trace is of, as a failure message names it.
 
     Args:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from nbgrader.api import Gradebook
+
 from dnn_course.course.paths import StrPath
 
 FILE_NAME = "extensions.csv"
@@ -128,8 +130,6 @@ def add_extension(root: StrPath, student: str, assignment: str, until: datetime 
 
 def known_students(root: StrPath, db_url: str, assignment: str) -> set[str]:
     """Learners the course knows: in the gradebook, or with a folder in submitted/."""
-    from nbgrader.api import Gradebook
-
     known = {p.parent.name for p in (Path(root) / "submitted").glob(f"*/{assignment}")}
     with Gradebook(db_url) as gb:
         known |= {s.id for s in gb.students}

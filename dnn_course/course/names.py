@@ -12,6 +12,8 @@ run there. ``plain_name`` replaces ``< > & " ' ``` with look-alike characters
 import re
 from pathlib import Path
 
+from nbgrader.api import Gradebook, Student
+
 from dnn_course.course.gradebook_db import parse
 
 # Each character that means something in HTML, and the look-alike stored instead.
@@ -48,8 +50,6 @@ def markup_in_gradebook(db_url: str, course_id: str) -> list[tuple[str, str, str
     Returns:
         list of (student id, field, value), in id order; empty when every name is text.
     """
-    from nbgrader.api import Gradebook, Student  # here: `dnn-course check` loads this module
-
     parsed = parse(db_url)  # no gradebook yet: nothing to find (and none is created for asking)
     if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
         return []

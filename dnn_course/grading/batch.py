@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tqdm.auto import tqdm
+
 from dnn_course.course.context import Course
 from dnn_course.course.gradebook_db import retry_locked
 from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK, StrPath
@@ -140,8 +142,6 @@ def grade_all(assignment: str, root: StrPath = COURSE_ROOT, students: Iterable[s
         BatchResults: in the order of ``students``; ``runs``: student -> {"pid",
         "started", "seconds"}.
     """
-    from tqdm.auto import tqdm
-
     batch = start_batch(assignment, root, students, db_url, force, course)
     results = {}
     bar = tqdm(batch.students, desc=f"grading {assignment}", unit="submission",

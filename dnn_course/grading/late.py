@@ -22,10 +22,15 @@ from nbgrader.plugins import LateSubmissionPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 from traitlets.config import Config
+from nbgrader.api import Gradebook, MissingEntry
 
 from dnn_course.course import history
 from dnn_course.course.late_policy import LatePolicy, hours_text, parse
 from dnn_course.course.paths import StrPath
+from dnn_course.course.context import Course
+from dnn_course.course.extensions import DeadlineError, read_extensions
+from dnn_course.course.gradebook_db import parse as parse_url
+from dnn_course.grading.results import _scored
 
 
 def seconds_late(timestamp: datetime | None, duedate: datetime | None, until: datetime | None = None) -> float:
@@ -75,10 +80,6 @@ class CourseLatePenalty(LateSubmissionPlugin):
     def _sync_extension(self):
         """Before AssignLatePenalties reads nbgrader's lateness: the gradebook's extension is
         the one extensions.csv holds now (one withdrawn since the last grading is gone)."""
-        from nbgrader.api import Gradebook, MissingEntry
-
-        from dnn_course.course.extensions import read_extensions
-
         parent = self.parent
         ids: list[Any] = [getattr(parent, name, None) for name in ("db_url", "assignment_id", "student_id")]
         if not all(ids):
@@ -104,8 +105,6 @@ class CourseLatePenalty(LateSubmissionPlugin):
         Returns:
             float or None (no penalty).
         """
-        from dnn_course.course.extensions import read_extensions
-
         parent = self.parent
         sub = parent.gradebook.find_submission(parent.assignment_id, student_id)
         ext = read_extensions(course_root(self.config), parent.assignment_id).get(
@@ -121,8 +120,6 @@ class RecordGrade(NbGraderPreprocessor):
     """After AssignLatePenalties: the autograde's score (penalty deducted) goes into the grade history."""
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
-        from nbgrader.api import Gradebook
-
         info = resources["nbgrader"]
         student, assignment = info["student"], info["assignment"]
         with Gradebook(info["db_url"]) as gb:
@@ -163,11 +160,6 @@ def recompute(root: StrPath, db_url: str, assignment: str, policy: LatePolicy, w
     Returns:
         list of (student, old final, new final, seconds late) for every graded submission.
     """
-    from nbgrader.api import Gradebook
-
-    from dnn_course.course.extensions import read_extensions
-    from dnn_course.grading.results import _scored
-
     exts = read_extensions(root, assignment)
     rows, changes = [], []
     with Gradebook(db_url) as gb:
@@ -198,8 +190,6 @@ def recompute(root: StrPath, db_url: str, assignment: str, policy: LatePolicy, w
 
 def penalties(gb: Any, assignment: str) -> dict[str, tuple[float, float]]:
     """student -> (points taken off, seconds late) for every submission in an open gradebook."""
-    from nbgrader.api import MissingEntry
-
     try:
         subs = gb.find_assignment(assignment).submissions
     except MissingEntry:
@@ -218,12 +208,6 @@ def late_counts(root: StrPath, assignment: str) -> tuple[int, int] | None:
     Returns:
         tuple of int, or None when there is no gradebook or no such assignment.
     """
-    from nbgrader.api import Gradebook, MissingEntry
-
-    from dnn_course.course.extensions import DeadlineError, read_extensions
-    from dnn_course.course.context import Course
-    from dnn_course.course.gradebook_db import parse as parse_url
-
     if not (Path(root) / "nbgrader_config.py").is_file():
         return None
     try:

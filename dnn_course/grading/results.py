@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from nbgrader.api import MissingEntry
 
 from dnn_course.course.findings import findings_of
 from dnn_course.course.paths import NOTEBOOK, StrPath
@@ -130,8 +131,6 @@ def _cell_reasons(autograded_nb):
 
 def read_result(gradebook: Any, root: StrPath, assignment: str, student: str) -> SubmissionResult:
     """The SubmissionResult of one student, from the gradebook and autograded/."""
-    from nbgrader.api import MissingEntry
-
     submitted = Path(root) / "submitted" / student / assignment / NOTEBOOK
     problem = notebook_problem(submitted) if submitted.exists() else \
         f"no {NOTEBOOK} in submitted/{student}/{assignment}/"

@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from nbgrader.api import InvalidEntry, MissingEntry
+
 from dnn_course.course.course_data import course_data_problem
 from dnn_course.course.names import plain_name
 from dnn_course.course.paths import NOTEBOOK, StrPath
@@ -36,8 +38,6 @@ def add_student(gb: Any, student: str) -> None:
     Returns:
         None.
     """
-    from nbgrader.api import InvalidEntry, MissingEntry
-
     try:
         gb.find_student(student)
     except MissingEntry:

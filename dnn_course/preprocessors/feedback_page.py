@@ -23,6 +23,7 @@ from dnn_course.preprocessors.feedback import PUBLIC_ERRORS
 from dnn_course.preprocessors.feedback_math import mathml_cells
 from public_tests.explain import LOOK_AT_STEP, look_at
 from public_tests.findings import NOT_NAMED
+from dnn_course.preprocessors.late_line import late_line
 PAGE_CSS = """
 div.output_area pre, div.output_subarea pre, div.output_text pre {
   white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal;
@@ -153,7 +154,6 @@ class FeedbackPage(NbGraderPreprocessor):
         grades = resources.get("nbgrader", {})
         total = sum(1 for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")
                     and not c.metadata["nbgrader"].get("solution") and c.cell_type == "code")
-        from dnn_course.preprocessors.late_line import late_line  # the lateness line (#26)
 
         cell = new_markdown_cell(late_line(resources) + summary_html(
             failed_tests(nb), grades.get("score", 0), grades.get("max_score", 0), total))

@@ -7,6 +7,8 @@ for a submission on time.
 from typing import Any
 from html import escape
 
+from nbgrader.api import Gradebook, MissingEntry
+
 from dnn_course.course.late_policy import hours_text
 
 
@@ -46,8 +48,6 @@ def late_line(resources: dict[str, Any]) -> str:
     Returns:
         str.
     """
-    from nbgrader.api import Gradebook, MissingEntry
-
     info = resources.get("nbgrader", {})
     if not info.get("db_url"):
         return ""

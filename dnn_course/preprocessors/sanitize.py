@@ -36,6 +36,8 @@ from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from pygments.token import STANDARD_TYPES
 from traitlets import Bool
+from nbgrader.coursedir import CourseDirectory
+import nbformat
 
 TAGS = frozenset("""
     a abbr b blockquote br caption code dd del div dl dt em h1 h2 h3 h4 h5 h6 hr i img ins kbd
@@ -317,9 +319,6 @@ class SanitizeLearnerContent(Preprocessor):
     def _released_markdown(self, resources):
         """The markdown sources of the released notebook (the course's own text, with its
         anchors and image sizes), or an empty set where it is not known or not found."""
-        import nbformat
-        from nbgrader.coursedir import CourseDirectory
-
         resources = resources or {}
         info = resources.get("nbgrader") or {}
         # nbgrader's converters name them in resources["nbgrader"]; formgrader's grading view

@@ -70,7 +70,7 @@ def read_marked_cells(path: StrPath) -> dict[str, str]:
 
 def _python(source):
     """The cell as plain Python (IPython's magics turned into calls), or None."""
-    try:
+    try:  # IPython inside the try: any failure, its import too, means "cannot tell"
         from IPython.core.inputtransformer2 import TransformerManager
 
         return _MATPLOTLIB_MAGIC.sub("pass", TransformerManager().transform_cell(source))

@@ -11,15 +11,17 @@ source notebook's solutions, and compares them here. A test cell that passed
 in the kernel but whose function gives different results here gets an error
 output, so it scores 0. Verification can only lower a score, never raise it.
 """
-from collections.abc import Mapping, Sequence
-from typing import Any
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from nbformat import NotebookNode
@@ -28,7 +30,13 @@ from traitlets import Integer
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from dnn_course.course.course_data import course_data_env, course_root_for
 from dnn_course.course.facts import L_LAYER_MODEL as DEEP, THREADS_ENV, TWO_LAYER_MODEL as TWO
+from dnn_course.course.paths import ASSIGNMENT
+from dnn_course.course.solutions import load_solutions
+from dnn_course.sandbox.hook import runner_prefix
+from dnn_course.sandbox.settings import SandboxSettings
+from public_tests.hidden import PAIR, PARAMETERS, differences, printing_problem
 from public_tests.hidden_cases import CASES, COMPARES, Case, course_inputs, inputs_of  # noqa: F401 -- the table
 
 RUNNER = "dnn_course.preprocessors.verify_runner"  # started as python -I -m RUNNER JOB_DIR
@@ -40,11 +48,6 @@ _reference_cache: dict[str, tuple[dict[str, np.ndarray], np.ndarray, str]] = {}
 def reference_output(case: Case) -> tuple[dict[str, np.ndarray], np.ndarray, str]:
     """The reference solution's output for a case (computed once per grading process)."""
     if case.id not in _reference_cache:
-        import contextlib
-        import io
-
-        from dnn_course.course.solutions import load_solutions
-
         X, Y = course_inputs() if case.inputs == "course" else inputs_of(case)
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
@@ -92,8 +95,6 @@ def _describe(case):
 
 def judge(case: Case, out: dict[str, Any] | None) -> str | None:
     """None when the learner's output passes what the case's test cell checks, else what differs."""
-    from public_tests.hidden import PAIR, PARAMETERS, differences, printing_problem
-
     if out is None:
         return f"{_describe(case)} did not finish (time limit, or the process stopped)"
     if str(out.get("error", "")):
@@ -147,10 +148,6 @@ class VerifyResults(NbGraderPreprocessor):
         if not graded:
             return nb, resources
         cases = [case for c in graded for case in CASES[c.metadata.nbgrader.grade_id]]
-        from dnn_course.course.course_data import course_data_env, course_root_for
-        from dnn_course.course.paths import ASSIGNMENT
-        from dnn_course.sandbox.hook import runner_prefix
-        from dnn_course.sandbox.settings import SandboxSettings
 
         root = course_root_for(self.config, resources.get("metadata", {}).get("path"))
         assignment = resources.get("nbgrader", {}).get("assignment") or ASSIGNMENT

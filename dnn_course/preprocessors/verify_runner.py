@@ -19,10 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from dnn_app_utils import speed
+from dnn_app_utils import load_data, speed
 from dnn_course.course.paths import StrPath
 from dnn_course.course.prelude import namespace
 from public_tests.hidden_cases import course_inputs
+from public_tests.hidden import pair_problem, WELL_FORMED
 
 KEEP = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Import, ast.ImportFrom)
 
@@ -52,8 +53,6 @@ def data_globals() -> dict[str, Any]:
     Every case but the "runs" ones is run with them, as in the notebook, where
     only the no-globals test removes them.
     """
-    from dnn_app_utils import load_data
-
     train_x_orig, train_y, test_x_orig, test_y, _ = load_data()
     return {"train_x_orig": train_x_orig, "test_x_orig": test_x_orig, "train_y": train_y, "test_y": test_y,
             "train_x": train_x_orig.reshape(train_x_orig.shape[0], -1).T / 255.0,
@@ -61,8 +60,6 @@ def data_globals() -> dict[str, Any]:
 
 
 def main(job_dir: StrPath) -> None:
-    from public_tests.hidden import WELL_FORMED, pair_problem
-
     speed.install()            # grading's fast path: the learner's numbers, sooner
     job_dir = Path(job_dir)
     job = json.loads((job_dir / "job.json").read_text())

@@ -38,7 +38,9 @@ def main(args: Sequence[str] | None = None) -> int:
     ns, rest = parser.parse_known_args(args)
     rest = [a for a in rest if a != "--"]
     if ns.install:
+        # here: jupyter_client is slow to import, and every kernel start runs this module
         from dnn_course.sandbox.kernelspec import install_kernelspec
+
         print(install_kernelspec(prefix=ns.prefix))
         return 0
     if ns.status:

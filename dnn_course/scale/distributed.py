@@ -46,6 +46,7 @@ process's working directory while it grades, so a worker process grades one
 submission at a time whatever its thread count. Each task sets ``DNN_APP_THREADS=max(1, cores // graders on
 that machine)`` for its kernel unless the worker's environment sets it.
 """
+import contextlib
 import hashlib
 import io
 import os
@@ -56,9 +57,12 @@ import time
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from distributed import Client
+import nbformat
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
+from tqdm.auto import tqdm
 
 from dnn_course.course.assignment import course_copy
 from dnn_course.course.context import Course
@@ -71,9 +75,15 @@ from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK, StrPath
 from dnn_course.grading.batch import BatchResults, needs_run, quiet_gradebook_warnings, start_batch
 from dnn_course.grading.order import longest_first
 from dnn_course.grading.receipts import clear_receipt, write_receipt
+from dnn_course.grading.late import RecordGrade
 from dnn_course.grading.results import SubmissionResult, max_score_of, read_result
 from dnn_course.grading.submission import grade_one
 from dnn_course.scale.resources import threads_per_worker
+
+# dask's distributed is imported where used: it is not among the course package's
+# dependencies (requirements.txt installs it), and connect() says how to install it.
+if TYPE_CHECKING:
+    from distributed import Client
 
 BUNDLE_PARTS = ("nbgrader_config.py", "source", "release")
 SKIP = {".ipynb_checkpoints", "__pycache__", "datasets"}
@@ -168,8 +178,6 @@ def grade_remote(bundle: bytes, digest: str, assignment: str, student: str, file
     (``course_data.data_payload``; None: the worker's own ``DNN_APP_DATA``).
     ``full_run``: run every cell (the client's ``--full-run``; ``skip.py``).
     Pure: the same inputs give the same output."""
-    import contextlib
-
     quiet_gradebook_warnings()
     started = time.monotonic()
     _set_threads(graders_per_host)
@@ -204,7 +212,7 @@ def _unchanged(data):
 def check_worker() -> list[str]:
     """Run on each worker before a batch: what would stop it grading (list of text)."""
     problems = []
-    try:
+    try:  # imported here: a worker without the course environment is told so, not crashed
         import nbgrader
 
         import dnn_app_utils  # noqa: F401  (the kernels import it)
@@ -224,7 +232,7 @@ def check_address(address: str | None) -> None:
                              "one `dask scheduler` prints, e.g. tcp://127.0.0.1:8786")
 
 
-def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Client:
+def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> "Client":
     """A Dask client for ``address``, or a DaskSetupError naming the problem and the fix."""
     try:
         from distributed import Client
@@ -250,7 +258,7 @@ def _graders_per_host(client):
     return counts
 
 
-def check_cluster(client: Client, wait: float = WORKER_WAIT) -> None:
+def check_cluster(client: "Client", wait: float = WORKER_WAIT) -> None:
     """Fail early, with a reason, when no worker can grade."""
     try:
         client.wait_for_workers(1, timeout=wait)
@@ -270,10 +278,6 @@ def record(api: Any, root: StrPath, assignment: str, student: str, payload: dict
     """Write a worker's autograded folder into ``root`` and its grades into the
     gradebook (nbgrader's own preprocessors on the returned notebook); return
     the SubmissionResult, read back as for local grading."""
-    import nbformat
-    from nbgrader.api import Gradebook
-    from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
-
     root = Path(root)
     out_dir = root / "autograded" / student / assignment
     clear_receipt(root, assignment, student)
@@ -297,8 +301,6 @@ def record(api: Any, root: StrPath, assignment: str, student: str, payload: dict
     nb = nbformat.read(str(out_dir / NOTEBOOK), as_version=4)
     resources = {"nbgrader": {"notebook": Path(NOTEBOOK).stem, "assignment": assignment,
                               "student": student, "db_url": url}}
-    from dnn_course.grading.late import RecordGrade  # the grade history (#26)
-
     for step in (SaveAutoGrades, AssignLatePenalties, RecordGrade):
         nb, resources = step(config=api.config).preprocess(nb, resources)
     write_receipt(root, assignment, student, digest)
@@ -339,7 +341,6 @@ def grade_dask(assignment: str, root: StrPath = COURSE_ROOT, students: Iterable[
 def _grade_remote_batch(batch, remote, scheduler_address, progress):
     """Send ``remote`` to the cluster, record each returned grading; return {student: result}."""
     from distributed import as_completed
-    from tqdm.auto import tqdm
 
     root, assignment, api, results = batch.root, batch.assignment, batch.api, {}
     client = connect(scheduler_address)

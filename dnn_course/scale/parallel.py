@@ -46,6 +46,8 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from tqdm.auto import tqdm
+
 from dnn_course.course.context import Course
 from dnn_course.course.course_data import course_data_problem
 from dnn_course.course.facts import THREADS_ENV
@@ -123,8 +125,6 @@ def grade_parallel(assignment: str, root: StrPath = COURSE_ROOT, students: Itera
         BatchResults: in the order of ``students``; ``runs``: student -> {"pid",
         "started", "retries", "seconds"} for the submissions the workers graded.
     """
-    from tqdm.auto import tqdm
-
     batch = start_batch(assignment, root, students, db_url, force, course)
     root, students = batch.root, batch.students
     if course_data_problem(root, assignment):  # nothing can run: no workers to start
