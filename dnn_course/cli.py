@@ -15,7 +15,7 @@ from dnn_course.course.context import Course
 from dnn_course.course.gradebook_db import GradebookURLError
 from dnn_course.course.paths import ASSIGNMENT, COURSE_ROOT, NOTEBOOK
 
-# Each command imports its modules inside its function, for start-up time: nbgrader,
+# Each command's modules are imported where used, inside its function, for start-up time: nbgrader,
 # SQLAlchemy and Dask take seconds to import, and `dnn-course --help`, a bad
 # argument or a command that needs none of them should not wait for all of them.
 

@@ -5,8 +5,8 @@ without error), never from printed text. Reasons come from the error each
 failed test cell raised; the course's tests write those for learners.
 """
 import json
-from dataclasses import asdict, dataclass, field
 from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 

@@ -12,15 +12,15 @@
 #     grading page (an HTMLExporter configured in nbgrader_config.py) still
 #     loads MathJax from the CDN: online it finds no TeX left, offline the
 #     formulas read as MathML all the same.
-from typing import Any
 import html
 import logging
 import re
+from typing import Any
 
 from latex2mathml.converter import convert
 from nbconvert.exporters import HTMLExporter
-from nbformat import NotebookNode
 from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
 
 from dnn_course.course.csp import with_csp
 

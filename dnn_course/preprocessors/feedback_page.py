@@ -10,8 +10,8 @@
   - CSS so that output text wraps inside its box and images fit the page
     (nbgrader's page keeps each reason on one line thousands of pixels wide).
 """
-from typing import Any
 import html
+from typing import Any
 
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
@@ -21,9 +21,9 @@ from traitlets import List
 from dnn_course.course.findings import findings_of
 from dnn_course.preprocessors.feedback import PUBLIC_ERRORS
 from dnn_course.preprocessors.feedback_math import mathml_cells
+from dnn_course.preprocessors.late_line import late_line
 from public_tests.explain import LOOK_AT_STEP, look_at
 from public_tests.findings import NOT_NAMED
-from dnn_course.preprocessors.late_line import late_line
 PAGE_CSS = """
 div.output_area pre, div.output_subarea pre, div.output_text pre {
   white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal;

@@ -4,8 +4,8 @@ Read from the gradebook (timestamp, due date, the extension in force, the
 penalty AssignLatePenalties or ``grading.late.recompute`` stored); nothing
 for a submission on time.
 """
-from typing import Any
 from html import escape
+from typing import Any
 
 from nbgrader.api import Gradebook, MissingEntry
 

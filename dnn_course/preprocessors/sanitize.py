@@ -22,22 +22,22 @@ The result is a fixed point of nbconvert's markdown renderer: rendering a
 cleaned markdown cell again (as formgrader does) gives back the same HTML.
 docs/safety.md says where this runs.
 """
-from typing import Any
 import base64
 import binascii
 import html
 import re
 from pathlib import Path
+from typing import Any
 
 import bleach
 from bleach.html5lib_shim import Filter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, InvalidNotebook, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
+import nbformat
+from nbgrader.coursedir import CourseDirectory
 from pygments.token import STANDARD_TYPES
 from traitlets import Bool
-from nbgrader.coursedir import CourseDirectory
-import nbformat
 
 TAGS = frozenset("""
     a abbr b blockquote br caption code dd del div dl dt em h1 h2 h3 h4 h5 h6 hr i img ins kbd

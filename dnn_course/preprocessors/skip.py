@@ -20,16 +20,15 @@ keeps the submitted outputs before nbgrader clears them; ``GuardedExecute``
 runs every cell (``dnn-course grade --full-run`` sets it; ``DNN_COURSE_FULL_RUN=1``
 overrides it in ``nbgrader_config.py``).
 """
-from collections.abc import Mapping
-from typing import Any
 import ast
 import re
 import symtable
+from collections.abc import Mapping
+from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
-
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from dnn_course.course.paths import StrPath

@@ -12,14 +12,13 @@ import instead of the real packages (``numpy.py``, ``public_tests.py``,
 Every note goes into the notebook's metadata and a visible note cell, so the
 instructor's export and the learner's feedback both say what happened.
 """
-from collections.abc import Iterable
-from typing import Any
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
-
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 

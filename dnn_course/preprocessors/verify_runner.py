@@ -9,21 +9,21 @@ the solution cells are run: any other top-level statement (e.g. patching numpy)
 is dropped before anything else.
 Nothing here decides a grade: the grader compares these outputs itself.
 """
-from typing import Any
 import ast
 import contextlib
 import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from dnn_app_utils import load_data, speed
 from dnn_course.course.paths import StrPath
 from dnn_course.course.prelude import namespace
-from public_tests.hidden_cases import course_inputs
 from public_tests.hidden import pair_problem, WELL_FORMED
+from public_tests.hidden_cases import course_inputs
 
 KEEP = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Import, ast.ImportFrom)
 

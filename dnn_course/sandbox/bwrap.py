@@ -1,13 +1,13 @@
 """bubblewrap: whether this host can run it, and its command line (namespaces, file-system view)."""
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
-from typing import Any
 import functools
 import importlib.util
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from dnn_course.course.facts import CACHE_ENV, DATA_ENV, DATA_FILES, SYNTHETIC
 from dnn_course.sandbox.limits import INSIDE_RUN, NAME, SANDBOX_UID, limits

@@ -1,8 +1,8 @@
 """``python -m dnn_course.sandbox``: the kernelspec's launcher, ``--run``, ``--status``, ``--install``."""
-from collections.abc import Sequence
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 
 from dnn_course.sandbox.bwrap import lost_protections, sandbox_status
 from dnn_course.sandbox.launch import inner_main, launch, warn

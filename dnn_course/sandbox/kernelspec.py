@@ -7,12 +7,12 @@
 under ``sys.prefix/share/jupyter`` of the running environment, so installing into the course's virtualenv is enough. Grading
 selects it with ``c.Execute.kernel_name = "dnn-course-sandbox"``.
 """
-from typing import Any
 import json
 import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from jupyter_client.kernelspec import KernelSpecManager
 

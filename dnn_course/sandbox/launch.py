@@ -40,8 +40,6 @@ stderr, then refuses to start (``DNN_COURSE_REQUIRE_SANDBOX=1``) or starts
 with what is available; it never downgrades silently. ``sandbox_status()``
 says what this host offers.
 """
-from collections.abc import Iterable, Sequence
-from typing import NoReturn
 import functools
 import json
 import os
@@ -49,7 +47,9 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from dnn_course.course.facts import PASS_ENV_ENV
 from dnn_course.sandbox.bwrap import (bwrap_argv, data_dirs, lost_protections, package_dirs,

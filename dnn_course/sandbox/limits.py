@@ -1,7 +1,7 @@
 """The sandbox's fixed names and its resource limits (``setrlimit``), read from the environment."""
-from collections.abc import Mapping
 import resource
 import sys
+from collections.abc import Mapping
 
 from dnn_course.course.facts import (BLAS_THREADS_ENV, CPU_ENV, FILE_SIZE_ENV, MAX_PROCS_ENV,
                                      MEMORY_ENV, REQUIRE_SANDBOX_ENV, THREADS_ENV)

@@ -7,8 +7,8 @@ these traits (``GuardedExecute``), and the re-run outside the kernel likewise
 (``VerifyResults``), so one setting in ``nbgrader_config.py`` reaches both. The
 ``DNN_COURSE_*`` variables only override the traits there (``env_overrides``).
 """
-from collections.abc import Mapping
 import os
+from collections.abc import Mapping
 
 from traitlets import Bool, Integer
 from traitlets.config import Configurable

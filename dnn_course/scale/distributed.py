@@ -73,9 +73,9 @@ from dnn_course.course.gradebook_db import retry_locked, sqlite_url
 from dnn_course.course.nbapi import make_api, runs_every_cell
 from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK, StrPath
 from dnn_course.grading.batch import BatchResults, needs_run, quiet_gradebook_warnings, start_batch
+from dnn_course.grading.late import RecordGrade
 from dnn_course.grading.order import longest_first
 from dnn_course.grading.receipts import clear_receipt, write_receipt
-from dnn_course.grading.late import RecordGrade
 from dnn_course.grading.results import SubmissionResult, max_score_of, read_result
 from dnn_course.grading.submission import grade_one
 from dnn_course.scale.resources import threads_per_worker

@@ -108,6 +108,53 @@ def test_type_hint_check_sees_what_lacks_a_hint(tmp_path):
                                          "m.py:17 s: self", "m.py:23 t: a"]
 
 
+WHERE_USED = "imported where used"  # a module-level comment with these words explains them all
+
+
+def unexplained_imports(path, shown):
+    """``shown:line`` of each import inside a function of the module at ``path`` that says not why it
+    is there: no comment on its line, the line above or its try/except lines, and no module-level
+    comment saying the module's imports are ``WHERE_USED`` (and why)."""
+    lines = Path(path).read_text().splitlines()
+    if any(line.startswith("#") and WHERE_USED in line for line in lines):
+        return []
+    found = []
+
+    def visit(node, in_function, try_lines):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(child, True, ())
+            elif isinstance(child, ast.Try):
+                visit(child, in_function, try_lines + (child.lineno, *(h.lineno for h in child.handlers)))
+            elif isinstance(child, (ast.Import, ast.ImportFrom)) and in_function:
+                near = (child.lineno, child.lineno - 1, *try_lines)
+                if not any("#" in lines[n - 1] for n in near if n >= 1):
+                    found.append(f"{shown}:{child.lineno}")
+            else:
+                visit(child, in_function, try_lines)
+
+    visit(ast.parse("\n".join(lines)), False, ())
+    return found
+
+
+def test_every_import_inside_a_function_says_why():
+    """Imports belong atop the module (issue 27 point 6); one inside a function is there for
+    start-up time (the command line, the kernel) or an optional package, and says so."""
+    found = [m for folder in TYPED_PACKAGES for path in sorted((COURSE_ROOT / folder).glob("*.py"))
+             for m in unexplained_imports(path, path.relative_to(COURSE_ROOT))]
+    assert not found, f"move these imports atop their module, or say why they wait: {found}"
+
+
+def test_import_check_sees_an_unexplained_import(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("import os\n\n\ndef f():\n    import json\n\n\ndef g():\n"
+                    "    import io  # start-up time\n    # jupyter_client is slow to import\n    import sys\n"
+                    "    try:\n        import h5py\n    except ImportError:  # optional\n        pass\n")
+    assert unexplained_imports(path, "m.py") == ["m.py:5"]
+    path.write_text(path.read_text() + f"# The optional packages are {WHERE_USED}: they are slow.\n")
+    assert unexplained_imports(path, "m.py") == []
+
+
 def _imports(rel, name):
     """The dnn_course modules that module ``name`` imports (anywhere in it)."""
     package = name if rel.name == "__init__.py" else name.rpartition(".")[0]
