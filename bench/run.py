@@ -19,7 +19,7 @@ measures, each case in a fresh subprocess (so BLAS thread settings never leak):
     - the same with the default environment (no DNN_APP_* set);
   medians of ``--repeats`` runs, the worst run / median (stalls), the speed-up,
   the achieved GFLOP/s, peak memory (max RSS) and the numbers check (costs vs
-  the course's, dnn_course/course/course_numbers.py, relative; accuracy lines);
+  the course's, dnn_course/course/course_numbers.json, relative; accuracy lines);
 * the machine's limits: float64 matmul peak (big square dgemm, default threads
   and 1 thread) and streaming bandwidth (array copy, 1 thread and all cores);
   from them the floor per iteration, max(bytes moved / bandwidth,

@@ -151,13 +151,21 @@ def _aligned_empty(rows, cols, like):
     return raw[start:start + size].reshape(rows, cols)
 
 
-def _kernel_affine(W, A, b):
-    """Z = W @ A + b on the kernels, or None when they do not apply."""
-    if not _applies(A, W, b):
+def _kernel_operands(A, W, *others):
+    """None when the kernels do not apply; else (n, K, m, A.T, W, *others), W and the
+    others C-contiguous: what every kernel call takes."""
+    if not _applies(A, W, *others):
         return None
     n, K = W.shape
-    m = A.shape[1]
-    W, b, At = _c(W), _c(b), A.T
+    return (n, K, A.shape[1], A.T, _c(W), *(_c(a) for a in others))
+
+
+def _kernel_affine(W, A, b):
+    """Z = W @ A + b on the kernels, or None when they do not apply."""
+    operands = _kernel_operands(A, W, b)
+    if operands is None:
+        return None
+    n, K, m, At, W, b = operands
     Z = np.empty((n, m))
     _kernels.affine(W, At, b, Z, n, K, m, workers())
     return Z
@@ -165,11 +173,10 @@ def _kernel_affine(W, A, b):
 
 def _kernel_linear_grads(dZ, A_prev, W, m):
     """(1/m * dZ @ A_prev.T, W.T @ dZ) on the kernels, or None when they do not apply."""
-    if not _applies(A_prev, W, dZ):
+    operands = _kernel_operands(A_prev, W, dZ)
+    if operands is None:
         return None
-    n, K = W.shape
-    cols = dZ.shape[1]
-    dZ, W, At = _c(dZ), _c(W), A_prev.T
+    n, K, cols, At, W, dZ = operands
     dW = np.empty((n, K))
     dAt = _aligned_empty(cols, K, like=W)
     _kernels.grad_w(dZ, At, dW, 1 / m, n, K, cols, workers())

@@ -8,7 +8,7 @@ replaced); 2 bad usage or set-up; 130 interrupted.
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dnn_course.course.context import Course
@@ -259,6 +259,27 @@ def cmd_train(args: argparse.Namespace) -> int:
                require_course_data=args.require_course_data)
 
 
+def _command(sub: argparse._SubParsersAction, name: str, func: Callable[[argparse.Namespace], int],
+             helptext: str, assignment: bool = False) -> argparse.ArgumentParser:
+    """A sub-command ``name`` that runs ``func``; with ``assignment``, its optional first argument.
+
+    Args:
+        sub: the parser's sub-parsers.
+        name: the command's name.
+        func: what it runs, given the parsed arguments.
+        helptext: one line for ``dnn-course --help``.
+        assignment: take the assignment's name as an optional positional argument.
+
+    Returns:
+        argparse.ArgumentParser: the command's parser, for its other options.
+    """
+    s = sub.add_parser(name, help=helptext)
+    if assignment:
+        s.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    s.set_defaults(func=func)
+    return s
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dnn-course", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -266,23 +287,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="gradebook URL (default: the course's gradebook.db)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    s = sub.add_parser("release", help="generate release/ from source/")
+    s = _command(sub, "release", cmd_release, "generate release/ from source/")
     s.add_argument("--force", action="store_true", help="replace a release that differs")
-    s.set_defaults(func=cmd_release)
 
-    s = sub.add_parser("check", help="source passes validation, release fails it")
-    s.set_defaults(func=cmd_check)
+    _command(sub, "check", cmd_check, "source passes validation, release fails it")
 
-    s = sub.add_parser("collect", help="import notebooks from an LMS folder or .zip")
+    s = _command(sub, "collect", cmd_collect, "import notebooks from an LMS folder or .zip")
     s.add_argument("source", type=Path, help="folder or .zip of student notebooks")
     s.add_argument("--assignment", default=ASSIGNMENT)
     s.add_argument("--force", action="store_true", help="replace different existing submissions")
     s.add_argument("--timezone", help="the LMS's time zone, for the times in file names and zips "
                    "(default: nbgrader's Exchange.timezone, else UTC)")
-    s.set_defaults(func=cmd_collect)
 
-    s = sub.add_parser("grade", help="autograde submitted/<student>/<assignment>/")
-    s.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    s = _command(sub, "grade", cmd_grade, "autograde submitted/<student>/<assignment>/", assignment=True)
     s.add_argument("--student", action="append", help="only this student (repeatable)")
     s.add_argument("--force", action="store_true", help="grade again what is already graded")
     s.add_argument("--workers", type=int, default=1, metavar="N",
@@ -292,26 +309,21 @@ def build_parser() -> argparse.ArgumentParser:
                    "as the learner ran them (cells tagged skip-when-grading)")
     s.add_argument("--scheduler", metavar="ADDRESS",
                    help="grade on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786)")
-    s.set_defaults(func=cmd_grade)
 
-    s = sub.add_parser("feedback", help="write feedback HTML for graded submissions")
-    s.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    s = _command(sub, "feedback", cmd_feedback, "write feedback HTML for graded submissions", assignment=True)
     s.add_argument("--student")
-    s.set_defaults(func=cmd_feedback)
 
-    s = sub.add_parser("export", help="write grades as CSV and JSON (and LMS grade imports)")
-    s.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    s = _command(sub, "export", cmd_export, "write grades as CSV and JSON (and LMS grade imports)",
+                 assignment=True)
     s.add_argument("--out", default="exports", help="folder for the files (default: exports/)")
     s.add_argument("--lms", action="append", choices=("canvas", "moodle"),
                    help="also write <assignment>-<lms>.csv for that LMS's grade import (repeatable)")
     s.add_argument("--column", help="Canvas: the assignment column's title, e.g. 'DNN app (1234)' "
                    "to update Canvas assignment 1234 (default: the assignment's name)")
-    s.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("report", help="class report (HTML): scores, pass rates, mistakes by step")
-    s.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    s = _command(sub, "report", cmd_report, "class report (HTML): scores, pass rates, mistakes by step",
+                 assignment=True)
     s.add_argument("--out", default="exports", help="folder for the page (default: exports/)")
-    s.set_defaults(func=cmd_report)
 
     from dnn_course.admin import deadlines_cli, regrade  # due, extend, late, history, regrade
 
@@ -321,16 +333,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_classroom(sub)
 
-    s = sub.add_parser("install-kernel", help="install the grading sandbox's kernelspec into this environment")
-    s.set_defaults(func=cmd_install_kernel)
-
-    s = sub.add_parser("sandbox-status", help="which grading protections this host offers")
-    s.set_defaults(func=cmd_sandbox_status)
+    _command(sub, "install-kernel", cmd_install_kernel,
+             "install the grading sandbox's kernelspec into this environment")
+    _command(sub, "sandbox-status", cmd_sandbox_status, "which grading protections this host offers")
 
     for name, func, helptext in (("demo", cmd_demo, "grade sample submissions in a scratch copy "
                                   "of the course (yours is not touched), show scores"),
                                  ("train", cmd_train, "train both models, print the course's numbers")):
-        s = sub.add_parser(name, help=helptext)
+        s = _command(sub, name, func, helptext)
         s.add_argument("--data", help="folder with the course's h5 files (default: $DNN_APP_DATA, "
                        "else ./datasets)")
         s.add_argument("--synthetic", action="store_true", help="use the generated stand-in dataset")
@@ -343,7 +353,6 @@ def build_parser() -> argparse.ArgumentParser:
             s.add_argument("--sample", action="append", metavar="STUDENT",
                            help="grade only this sample learner, e.g. demo-correct (repeatable; "
                            "default: all nine)")
-        s.set_defaults(func=func)
     return p
 
 

@@ -2,7 +2,7 @@
 
 Each test calls the student's function four times on small fixed inputs and
 compares the returned ``(parameters, costs)`` with results stored in
-``expected.py`` (no training happens here, so the tests give nothing away).
+``expected.json`` (no training happens here, so the tests give nothing away).
 On success it prints `` All tests passed.`` and returns a ``checks.Report``;
 on failure it raises ``messages.PublicTestFailure`` (an ``AssertionError``)
 whose message lists the failed checks, the first step that differs (found

@@ -37,18 +37,20 @@ def run_quiet(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, l
     return result, out.getvalue().splitlines()
 
 
-def differences(got: Any, want: Any, parts: tuple[str, ...] = EVERYTHING, level: str = "values") -> list[Failure]:
+def differences(got: Any, want: Any, parts: tuple[str, ...] = EVERYTHING, level: str = "values",
+                rtol: float = RTOL, atol: float = ATOL) -> list[Failure]:
     """The checks.Failure list of got against want, two (parameters, costs) pairs.
 
     The pair's form is always checked (a tuple of parameters and costs, in that
-    order); the types, keys, shapes and values only of the ``parts`` named.
+    order); the types, keys, shapes and values only of the ``parts`` named, values
+    within ``rtol``, ``atol`` (np.isclose's; a hidden cell may loosen them, ``check_cell``).
     """
-    failures = [f for f in compare_pair(want, got, PAIR, level="type", rtol=RTOL, atol=ATOL)
+    failures = [f for f in compare_pair(want, got, PAIR, level="type", rtol=rtol, atol=atol)
                 if f.where[0] in parts or f.where == ("result",)]
     if failures or level == "type":
         return failures
     return [f for part in parts
-            for f in compare(want[PAIR.index(part)], got[PAIR.index(part)], part, level, RTOL, ATOL)]
+            for f in compare(want[PAIR.index(part)], got[PAIR.index(part)], part, level, rtol, atol)]
 
 
 def _short(failure):
@@ -65,9 +67,10 @@ def _short(failure):
     return f"wrong values in {failure.path}"
 
 
-def assert_same(name: str, got: Any, want: Any, what: str, parts: tuple[str, ...] = EVERYTHING) -> None:
+def assert_same(name: str, got: Any, want: Any, what: str, parts: tuple[str, ...] = EVERYTHING,
+                rtol: float = RTOL, atol: float = ATOL) -> None:
     """Fail with a learner-readable message unless got matches want in ``parts``."""
-    failures = differences(got, want, parts)
+    failures = differences(got, want, parts, rtol=rtol, atol=atol)
     assert not failures, f"{name}: {_short(failures[0])} ({what})"
 
 
@@ -86,7 +89,7 @@ def printed_costs(lines: Iterable[str]) -> dict[int, float]:
 
 
 def printing_problem(printed: Iterable[str], reference_lines: Iterable[str], print_cost: bool,
-                     num_iterations: int) -> str | None:
+                     num_iterations: int, rtol: float = RTOL, atol: float = ATOL) -> str | None:
     """Why the learner's printed cost lines break what the instructions ask, or None.
 
     Only print_cost=True asks for anything: the cost every 100 iterations, from i = 0.
@@ -99,6 +102,7 @@ def printing_problem(printed: Iterable[str], reference_lines: Iterable[str], pri
         reference_lines: what the reference printed for the same call.
         print_cost: the call's print_cost.
         num_iterations: the call's num_iterations.
+        rtol, atol: how close a printed cost must be to the reference's.
 
     Returns:
         str or None: e.g. "no cost printed for iteration 200".
@@ -113,16 +117,16 @@ def printing_problem(printed: Iterable[str], reference_lines: Iterable[str], pri
     extra = [i for i in got if i not in required and i != num_iterations - 1]
     if extra:
         return f"a cost printed for iteration {extra[0]}; print it every 100 iterations only"
-    wrong = [i for i in got if i in want and not np.isclose(got[i], want[i], rtol=RTOL, atol=ATOL)]
+    wrong = [i for i in got if i in want and not np.isclose(got[i], want[i], rtol=rtol, atol=atol)]
     if wrong:
         return f"the cost printed for iteration {wrong[0]} is not the cost of that iteration"
     return None
 
 
 def assert_printed(name: str, printed: Iterable[str], reference_lines: Iterable[str], print_cost: bool,
-                   num_iterations: int, what: str) -> None:
+                   num_iterations: int, what: str, rtol: float = RTOL, atol: float = ATOL) -> None:
     """Fail with a learner-readable message when ``printing_problem`` finds one."""
-    problem = printing_problem(printed, reference_lines, print_cost, num_iterations)
+    problem = printing_problem(printed, reference_lines, print_cost, num_iterations, rtol, atol)
     assert problem is None, f"{name}: {problem} ({what})"
 
 
@@ -278,7 +282,7 @@ def _what(case):
     return f"layers_dims={case.dims!r}, {case.inputs[3]} examples"
 
 
-def _check_case(case, target, reference, why, data):
+def _check_case(case, target, reference, why, data, rtol, atol):
     """One case of a comparing cell: the reference's result and the function's, compared."""
     X, Y = data
     hp = {"learning_rate": case.learning_rate, "num_iterations": case.num_iterations}
@@ -293,9 +297,9 @@ def _check_case(case, target, reference, why, data):
     what, name = _what(case), case.function
     if case.keeps_inputs:
         assert np.array_equal(X, X0) and np.array_equal(Y, Y0), f"{name} must not modify X or Y ({what})"
-    assert_same(name, got, want, what, EVERYTHING if case.compare == "all" else PARAMETERS)
+    assert_same(name, got, want, what, EVERYTHING if case.compare == "all" else PARAMETERS, rtol, atol)
     if case.compare == "all":
-        assert_printed(name, printed, lines, case.print_cost, case.num_iterations, what)
+        assert_printed(name, printed, lines, case.print_cost, case.num_iterations, what, rtol, atol)
 
 
 def _check_alone(case, target, why, namespace, data):
@@ -320,8 +324,26 @@ def _check_alone(case, target, why, namespace, data):
     assert_same_result(name, together, alone, "with the notebook's variables, compared with a run without them")
 
 
+def tolerance(rtol: float = RTOL, atol: float = ATOL) -> tuple[float, float]:
+    """The (rtol, atol) a hidden cell compares with, checked: two finite numbers, 0 or more.
+
+    Args:
+        rtol, atol: np.isclose's tolerances (default: float noise only, ``checks.SAME_RTOL``, ``SAME_ATOL``).
+
+    Returns:
+        tuple of two floats.
+
+    Raises:
+        ValueError: either is not a finite number of 0 or more.
+    """
+    for name, value in (("rtol", rtol), ("atol", atol)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value) or value < 0:
+            raise ValueError(f"check_cell: {name} must be a number of 0 or more, got {value!r}")
+    return float(rtol), float(atol)
+
+
 def check_cell(grade_id: str, target: Callable[..., Any], reference: Callable[..., Any],
-               namespace: MutableMapping[str, Any]) -> None:
+               namespace: MutableMapping[str, Any], rtol: float = RTOL, atol: float = ATOL) -> None:
     """Run a hidden test cell: every case ``hidden_cases.CASES`` lists for it, explained on failure.
 
     Args:
@@ -329,10 +351,15 @@ def check_cell(grade_id: str, target: Callable[..., Any], reference: Callable[..
         target: the learner's function.
         reference: the cell's reference function.
         namespace: the notebook's globals (the no-globals cell removes names from it for a while).
+        rtol, atol: how close the function's numbers must be to the reference's (np.isclose's);
+            an instructor loosens a check by giving them in the cell's call, as literal numbers,
+            which the re-check outside the kernel reads from the cell (``verify.cell_tolerance``).
 
     Raises:
         AssertionError: the first case that fails, naming the first step that differs.
+        ValueError: a tolerance is not a number of 0 or more.
     """
+    rtol, atol = tolerance(rtol, atol)
     cases = CASES[grade_id]
     course = None
     with explained(target, reference, cases[0].function) as why:
@@ -343,4 +370,4 @@ def check_cell(grade_id: str, target: Callable[..., Any], reference: Callable[..
             if case.compare == "runs":
                 _check_alone(case, target, why, namespace, data)
             else:
-                _check_case(case, target, reference, why, data)
+                _check_case(case, target, reference, why, data, rtol, atol)

@@ -12,7 +12,6 @@ import pwd
 import secrets
 import shutil
 import stat
-import struct
 import subprocess
 import sys
 import tempfile
@@ -20,44 +19,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dnn_course.classroom.acl import grant, revoke
+
 COURSE_ID = "dnn-cat-course"
 ASSIGNMENT = "dnn_app"
 BIN = str(Path(sys.executable).parent)
-ACL = "system.posix_acl_access"
-NO_ID = 0xFFFFFFFF
-USER_OBJ, USER, GROUP_OBJ, GROUP, MASK, OTHER = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
-
-
-def _acl(path):
-    """The POSIX ACL of ``path`` as [(tag, perm, id)], made from its mode when it has none."""
-    try:
-        raw = os.getxattr(path, ACL)
-    except OSError:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-        return [(USER_OBJ, mode >> 6 & 7, NO_ID), (GROUP_OBJ, mode >> 3 & 7, NO_ID),
-                (OTHER, mode & 7, NO_ID)]
-    return [struct.unpack_from("<HHI", raw, 4 + 8 * i) for i in range((len(raw) - 4) // 8)]
-
-
-def _set_acl(path, entries):
-    """Write ``entries`` (with the mask recomputed), or drop the ACL when only the mode's remain."""
-    base = [e for e in entries if e[0] in (USER_OBJ, GROUP_OBJ, OTHER)]
-    named = sorted(e for e in entries if e[0] in (USER, GROUP))
-    if not named:
-        perm = {t: p for t, p, _ in base}
-        try:
-            os.removexattr(path, ACL)
-        except OSError:
-            pass
-        os.chmod(path, perm[USER_OBJ] << 6 | perm[GROUP_OBJ] << 3 | perm[OTHER])
-        return
-    mask = 0
-    for tag, perm, _ in named + [e for e in base if e[0] == GROUP_OBJ]:
-        mask |= perm
-    full = sorted(base + named + [(MASK, mask, NO_ID)], key=lambda e: (e[0], e[2]))
-    os.setxattr(path, ACL, struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *e) for e in full))
-
-
 def grant_interpreter(uids):
     """Let the accounts ``uids`` traverse the folders above this Python and the project.
 
@@ -75,8 +41,7 @@ def grant_interpreter(uids):
     for folder in folders:
         if os.stat(folder).st_mode & stat.S_IXOTH:
             continue
-        entries = [e for e in _acl(folder) if e[0] != MASK]
-        _set_acl(folder, entries + [(USER, 1, uid) for uid in uids])
+        grant(folder, uids, 1)
         changed.append(folder)
     return changed
 
@@ -84,8 +49,17 @@ def grant_interpreter(uids):
 def revoke_interpreter(folders, uids):
     """Remove the entries ``grant_interpreter`` added for ``uids`` from ``folders``."""
     for folder in folders:
-        entries = [e for e in _acl(folder) if e[0] != MASK and not (e[0] == USER and e[2] in uids)]
-        _set_acl(folder, entries)
+        revoke(folder, uids)
+
+
+def _as(user, args, env):
+    """The command line that runs ``args`` as ``user`` (``setpriv``, a clean environment:
+    HOME, USER, PATH with this venv, plus ``env``), and the account's home."""
+    entry = pwd.getpwnam(user)
+    base = {"HOME": entry.pw_dir, "USER": user, "LOGNAME": user,
+            "PATH": f"{BIN}:/usr/bin:/bin", "LANG": "C.UTF-8", **(env or {})}
+    return ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--init-groups",
+            "env", "-i", *[f"{k}={v}" for k, v in base.items()], *map(str, args)], entry.pw_dir
 
 
 def run_as(user, args, cwd=None, env=None, check=True, **kwargs):
@@ -101,25 +75,15 @@ def run_as(user, args, cwd=None, env=None, check=True, **kwargs):
     Returns:
         subprocess.CompletedProcess (text output captured).
     """
-    entry = pwd.getpwnam(user)
-    base = {"HOME": entry.pw_dir, "USER": user, "LOGNAME": user,
-            "PATH": f"{BIN}:/usr/bin:/bin", "LANG": "C.UTF-8"}
-    base.update(env or {})
-    cmd = ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--init-groups",
-           "env", "-i", *[f"{k}={v}" for k, v in base.items()], *map(str, args)]
-    return subprocess.run(cmd, cwd=cwd or entry.pw_dir, capture_output=True, text=True,
-                          check=check, **kwargs)
+    cmd, home = _as(user, args, env)
+    return subprocess.run(cmd, cwd=cwd or home, capture_output=True, text=True, check=check,
+                          **kwargs)
 
 
 def popen_as(user, args, log, env=None):
     """Start ``args`` as ``user`` in the background, output to the file ``log``; returns the Popen."""
-    entry = pwd.getpwnam(user)
-    base = {"HOME": entry.pw_dir, "USER": user, "LOGNAME": user,
-            "PATH": f"{BIN}:/usr/bin:/bin", "LANG": "C.UTF-8"}
-    base.update(env or {})
-    cmd = ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--init-groups",
-           "env", "-i", *[f"{k}={v}" for k, v in base.items()], *map(str, args)]
-    return subprocess.Popen(cmd, cwd=entry.pw_dir, stdout=open(log, "a"), stderr=subprocess.STDOUT,
+    cmd, home = _as(user, args, env)
+    return subprocess.Popen(cmd, cwd=home, stdout=open(log, "a"), stderr=subprocess.STDOUT,
                             start_new_session=True)
 
 
@@ -128,8 +92,8 @@ class Lab:
     """One classroom: ``base`` (0755) with ``course``, ``exchange`` and ``home/<account>``."""
     base: Path
     instructor: str
-    learners: list = field(default_factory=list)
-    granted: list = field(default_factory=list)
+    learners: list[str]
+    granted: list[str] = field(default_factory=list)  # folders grant_interpreter opened
 
     @property
     def course(self):

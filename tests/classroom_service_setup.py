@@ -14,12 +14,18 @@ from scale_helpers import fast_samples, missing
 SETTINGS = ("c.ClassroomGrader.attempts_per_hour = 2",
             "c.GuardedExecute.test_cell_timeout = 10")
 SERVICE_ENV = {"DNN_APP_DATA": os.environ.get("DNN_APP_DATA", ""),
-               "DNN_COURSE_REQUIRE_SANDBOX": "1"}
+               "DNN_COURSE_REQUIRE_SANDBOX": "1",
+               # a checkout run with PYTHONPATH (a git worktree beside an editable install)
+               # grades with its own code, as the tests that started it do
+               **({"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {})}
 
 
 @pytest.fixture(scope="session")
 def lab(course_template):
-    """Three learners and an instructor; the service runs as the instructor with 2 workers.
+    """Four learners and an instructor; the service runs as the instructor with 2 workers.
+
+    The first three share the attempts of ``first_round`` and ``flood``; the fourth's
+    attempts go through a Dask cluster (test_service.py).
 
     ``lab.service`` is the running service's Popen (a test may restart it).
     """
@@ -28,7 +34,7 @@ def lab(course_template):
     for tool in ("useradd", "setpriv", "bwrap"):
         if not shutil.which(tool):
             missing(f"the classroom tests need {tool}")
-    made = Lab.create(course_template, learners=3, settings=SETTINGS)
+    made = Lab.create(course_template, learners=4, settings=SETTINGS)
     try:
         made.service_env = SERVICE_ENV
         made.service = made.start_service(workers=2, env=SERVICE_ENV)
@@ -42,26 +48,26 @@ def lab(course_template):
 
 
 @pytest.fixture(scope="session")
-def samples():
+def sample_texts():
     """name -> notebook text: the cheap right and wrong solutions (tests/scale_helpers.py)."""
     return {name: nbformat.writes(nb) for name, nb in fast_samples().items()}
 
 
 @pytest.fixture(scope="session")
-def first_round(lab, samples):
+def first_round(lab, sample_texts):
     """Learner a submits a right notebook, b one with the sign of dA2 flipped; both graded.
 
     Returns:
         dict: learner -> the finished state of their attempt.
     """
-    a, b, _ = lab.learners
-    lab.submit(a, samples["fast-correct"])
-    lab.submit(b, samples["fast-wrong-sign-dA2"])
+    a, b = lab.learners[:2]
+    lab.submit(a, sample_texts["fast-correct"])
+    lab.submit(b, sample_texts["fast-wrong-sign-dA2"])
     return {s["student"]: s for s in lab.wait_finished(2, timeout=300)}
 
 
 @pytest.fixture(scope="session")
-def flood(lab, first_round, samples):
+def flood(lab, first_round, sample_texts):
     """A burst: a (a catalogued mistake), b (right), c (a notebook that never ends, then a
     right one); the service is killed (SIGKILL, workers and kernels too) once the first of
     them is finished and started again.
@@ -71,18 +77,18 @@ def flood(lab, first_round, samples):
     """
     from dnn_course.demo.samples import sample_notebooks
 
-    a, b, c = lab.learners
+    a, b, c = lab.learners[:3]
     # other tests of the session may have submitted to this lab before (rejected attempts):
     # the flood counts only its own attempts and first_round's
     before = {s["name"] for s in lab.states().values()} - {s["name"] for s in first_round.values()}
     never = nbformat.writes(sample_notebooks()["demo-never-ends"])
-    burst = [(a, samples["fast-hard-coded-rate"]), (b, samples["fast-correct"]), (c, never)]
+    burst = [(a, sample_texts["fast-hard-coded-rate"]), (b, sample_texts["fast-correct"]), (c, never)]
     threads = [threading.Thread(target=lab.submit, args=pair) for pair in burst]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    lab.submit(c, samples["fast-correct"])  # c's second attempt, after the never-ending one
+    lab.submit(c, sample_texts["fast-correct"])  # c's second attempt, after the never-ending one
     lab.wait_finished(3, timeout=300, since=before)  # one of the burst finished
     assert [s for s in lab.states().values() if s["status"] == "queued"], \
         "the kill must come while attempts are still being graded"

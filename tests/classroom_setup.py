@@ -30,19 +30,47 @@ class Classroom:
     start_output: str
 
 
-def classroom_command(*args, env=None):
-    """Run ``python -m dnn_course classroom ARGS`` from the course folder.
+def classroom_command(*args, env=None, root=None):
+    """Run ``python -m dnn_course [--root ROOT] classroom ARGS`` from the course folder.
 
     Args:
         args: the classroom command's arguments.
         env: extra environment variables.
+        root: the course folder the command runs on (default: this checkout).
 
     Returns:
         The CompletedProcess (text output captured).
     """
-    return subprocess.run([sys.executable, "-m", "dnn_course", "classroom", *args], cwd=ROOT,
-                          capture_output=True, text=True, env=dict(os.environ, **(env or {})),
-                          timeout=900)
+    where = ["--root", str(root)] if root else []
+    return subprocess.run([sys.executable, "-m", "dnn_course", *where, "classroom", *args],
+                          cwd=ROOT, capture_output=True, text=True,
+                          env=dict(os.environ, **(env or {})), timeout=900)
+
+
+def private_checkout(dest):
+    """A copy of this project at ``dest`` whose solutions, gradebook and hidden tests other
+    accounts cannot read, as ``classroom start`` insists (a clone is usually world-readable).
+
+    Args:
+        dest: a folder that does not exist yet.
+
+    Returns:
+        Path: ``dest``.
+    """
+    from dnn_course.classroom.private import PRIVATE
+
+    skipped = {".git", ".venv", "datasets", "classroom", "autograded", "submitted", "feedback",
+               "exports", "build", "gradebook.db", "node_modules"}
+
+    def ignore(folder, names):
+        top = Path(folder) == ROOT
+        return [n for n in names if (top and n in skipped) or n in ("__pycache__", ".pytest_cache")
+                or n.endswith((".h5", ".egg-info"))]
+    shutil.copytree(ROOT, dest, ignore=ignore, symlinks=True)
+    for name in PRIVATE:
+        if (dest / name).exists():
+            subprocess.run(["chmod", "-R", "o-rwx", str(dest / name)], check=True)
+    return dest
 
 
 def unique_names(n):
@@ -78,9 +106,10 @@ def classroom():
                       f"{alan},Alan T,alan@example.org,Roster-Pass-1\n")
     port = free_port()
     room = base / "room"
+    course = private_checkout(base / "course")
     done = classroom_command("start", "--dir", str(room), "--roster", str(roster),
                              "--instructor", instructor, "--port", str(port),
-                             env={"DNN_APP_DATA": str(course_data_dir())})
+                             env={"DNN_APP_DATA": str(course_data_dir())}, root=course)
     try:
         assert done.returncode == 0, done.stdout + done.stderr
         yield Classroom(room, f"http://127.0.0.1:{port}/", instructor, [ada, alan],

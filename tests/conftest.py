@@ -123,4 +123,6 @@ from xdist_groups import pytest_xdist_make_scheduler, run_first  # noqa: E402,F4
 # One classroom (JupyterHub, Unix accounts) per session (tests/classroom_setup.py).
 from classroom_setup import classroom  # noqa: E402,F401
 # One lab (accounts, exchange, the grading service) per session (tests/classroom_service_setup.py).
-from classroom_service_setup import first_round, flood, lab, samples  # noqa: E402,F401
+from classroom_service_setup import first_round, flood, lab, sample_texts  # noqa: E402,F401
+# A loopback Dask cluster for one test (tests/scale_helpers.py).
+from scale_helpers import dask_cluster  # noqa: E402,F401

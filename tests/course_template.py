@@ -7,6 +7,7 @@ fixture copies it: same config, source/, release/ and gradebook (the assignment
 recorded, no student), in a folder and gradebook of its own.
 """
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,3 +47,38 @@ def course_template(tmp_path_factory):
 
     return once_per_run(tmp_path_factory, "course-template",
                         lambda folder: CourseTemplate(course_copy(folder / "course")))
+
+
+@contextmanager
+def on_course_data():
+    """DNN_APP_DATA pointed at the course data for the block (a module-scoped fixture
+    has no ``monkeypatch``); the environment is restored when the block ends."""
+    from conftest import course_data_dir
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DNN_APP_DATA", str(course_data_dir()))
+    try:
+        yield
+    finally:
+        mp.undo()
+
+
+def grade_with_feedback(root, students):
+    """Autograde ``students`` of the course at ``root`` in one batch, then write each one's feedback.
+
+    Args:
+        root: a course copy with their submissions under submitted/.
+        students: the student ids.
+
+    Returns:
+        dict: {student id: the batch's result for them}.
+    """
+    from dnn_course.course.nbapi import make_api
+    from dnn_course.course.paths import ASSIGNMENT
+    from dnn_course.grading.batch import grade_all
+
+    results = {r.student: r for r in grade_all(ASSIGNMENT, root, students, progress=False)}
+    api = make_api(root)
+    for s in students:
+        api.generate_feedback(ASSIGNMENT, s, force=True)
+    return results

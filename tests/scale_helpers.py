@@ -83,6 +83,14 @@ def _dask():
         missing("dask and distributed are not installed: pip install -r requirements.txt")
 
 
+@pytest.fixture
+def dask_cluster():
+    """A loopback Dask scheduler and two workers (``Cluster``), stopped after the test."""
+    cluster = Cluster()
+    yield cluster
+    cluster.close()
+
+
 class Cluster:
     """A Dask scheduler and workers as loopback subprocesses."""
 

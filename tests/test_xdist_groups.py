@@ -24,7 +24,9 @@ def test_it(i, request):
 
 
 def test_a_test_is_grouped_by_its_shared_prefix_else_its_module():
-    assert group_of("tests/browser/test_learner.py::test_opens[wide]") == "browser"
+    assert group_of("tests/browser/test_learner.py::test_opens[wide]") == "browser-learner"
+    assert group_of("tests/browser/test_classroom.py::test_x") == \
+        group_of("tests/dnn_course/classroom/test_classroom.py::test_y") == "classroom-hub"
     assert group_of("tests/browser/test_formgrader.py::Test::test_x") == "browser"
     assert group_of("tests/dnn_course/grading/test_skip.py::test_full_run_switch") == \
         "tests/dnn_course/grading/test_skip.py"
@@ -32,14 +34,26 @@ def test_a_test_is_grouped_by_its_shared_prefix_else_its_module():
         "tests/dnn_app_utils/test_helpers.py"
 
 
+def test_a_test_parametrized_by_part_is_in_its_parts_group():
+    assert group_of("tests/dnn_course/grading/test_skip.py::test_same[part3]") == \
+        "tests/dnn_course/grading/test_skip.py[part3]"
+    assert group_of("tests/dnn_course/grading/test_skip.py::test_other[part3]") == \
+        "tests/dnn_course/grading/test_skip.py[part3]"
+    assert group_of("tests/a.py::test_x[apart3]") == group_of("tests/a.py::test_x[part3-b]") == "tests/a.py"
+
+
 def test_the_longest_groups_come_first_and_the_rest_keep_their_order():
-    ids = ["tests/a.py::t1", "tests/browser/test_x.py::t", "tests/b.py::t", f"{RUN_FIRST[0]}::t1",
-           "tests/a.py::t2", f"{RUN_FIRST[0]}::t2"]
+    assert RUN_FIRST[:2] == ("browser-learner", "tests/dnn_course/grading/test_skip.py[")
+    skip = "tests/dnn_course/grading/test_skip.py"
+    ids = ["tests/a.py::t1", f"{skip}::t_quick", f"{skip}::t[part1]", "tests/browser/test_x.py::t",
+           "tests/browser/test_learner.py::t1", "tests/b.py::t", f"{skip}::t[part0]", "tests/a.py::t2",
+           "tests/dnn_course/classroom/test_service.py::t", "tests/browser/test_learner.py::t2"]
     items = [SimpleNamespace(nodeid=i) for i in ids]
     run_first(items)
-    assert [i.nodeid for i in items] == [f"{RUN_FIRST[0]}::t1", f"{RUN_FIRST[0]}::t2",
-                                         "tests/browser/test_x.py::t", "tests/a.py::t1",
-                                         "tests/b.py::t", "tests/a.py::t2"]
+    assert [i.nodeid for i in items] == [
+        "tests/browser/test_learner.py::t1", "tests/browser/test_learner.py::t2",
+        f"{skip}::t[part1]", f"{skip}::t[part0]", "tests/dnn_course/classroom/test_service.py::t",
+        "tests/browser/test_x.py::t", "tests/a.py::t1", f"{skip}::t_quick", "tests/b.py::t", "tests/a.py::t2"]
 
 
 def test_each_group_runs_on_one_worker(tmp_path):

@@ -76,11 +76,52 @@ def cmd_due(args):
     return _recompute(args, "due", policy, f"due date moved to {utc_text(when)}")
 
 
+def _extend_from(args):
+    """``extend --from FILE``: every row checked (dates, reasons, learners) before any is written."""
+    from dnn_course.course import history
+    from dnn_course.course.extensions import (DeadlineError, add_extension, known_students,
+                                             read_extensions, read_import, utc_text)
+
+    try:
+        read_extensions(args.root)  # a broken extensions.csv is said before anything is added to it
+        rows = read_import(args.source, args.assignment)
+    except DeadlineError as e:
+        print(f"extend: {e}; nothing was changed.", file=sys.stderr)
+        return USAGE
+    unknown = sorted({r.student for r in rows
+                      if r.student not in known_students(args.root, args.course.db_url, r.assignment)})
+    if unknown:
+        print(f"extend: {args.source} names learners the course does not know: {', '.join(unknown)}; "
+              "check the spelling (nbgrader ids are case-sensitive); nothing was changed.",
+              file=sys.stderr)
+        return USAGE
+    policy = _policy(args, "extend")
+    if policy is None:
+        return USAGE
+    for r in rows:
+        add_extension(args.root, r.student, r.assignment, r.until, r.reason)
+        score = history.latest_score(args.root, r.student, r.assignment)
+        history.record(args.root, history.GradeChange(
+            r.student, r.assignment, "extension", score, score,
+            f"extension to {utc_text(r.until)}: {r.reason}", f"dnn-course extend --from {args.source}"))
+        print(f"extend: {r.student}: extension to {utc_text(r.until)}")
+    return _recompute(args, "extend", policy, f"{len(rows)} extension(s) imported from {args.source}")
+
+
 def cmd_extend(args):
     from dnn_course.course.extensions import (DeadlineError, add_extension, known_students,
                                              parse_when, read_extensions, utc_text)
     from dnn_course.course import history
 
+    if args.source:
+        if args.learner or args.until or args.withdraw or args.reason:
+            print("extend: --from FILE takes the learners, dates and reasons from the file; give "
+                  "no LEARNER, --until, --withdraw or --reason with it.", file=sys.stderr)
+            return USAGE
+        return _extend_from(args)
+    if not args.learner:
+        print("extend: give a LEARNER (or --from FILE).", file=sys.stderr)
+        return USAGE
     if bool(args.until) == bool(args.withdraw):
         print("extend: give --until DATE (with its time zone) or --withdraw.", file=sys.stderr)
         return USAGE
@@ -146,10 +187,7 @@ def cmd_history(args):
         print(f"history: no grade change recorded for {args.learner!r} in {args.assignment}.")
         return OK
     for c in changes:
-        top = f" / {c.max_score:g}" if c.max_score is not None else ""
-        old = "-" if c.old is None else f"{c.old:g}"
-        new = "-" if c.new is None else f"{c.new:g}"
-        print(f"{c.when}  {c.what:<13} {old:>6} -> {new:<6}{top}  {c.why}  ({c.by})")
+        print(history.line_text(c))
     return OK
 
 
@@ -168,7 +206,10 @@ def register(sub):
     s.set_defaults(func=cmd_due)
 
     s = sub.add_parser("extend", help="give a learner a later deadline (recomputes penalties)")
-    s.add_argument("learner")
+    s.add_argument("learner", nargs="?")
+    s.add_argument("--from", dest="source", metavar="FILE",
+                   help="import extensions from a CSV file: columns student, until, reason "
+                        "(and optionally assignment)")
     s.add_argument("--until", help="the learner's deadline with its time zone")
     s.add_argument("--withdraw", action="store_true", help="take the learner's extension back")
     s.add_argument("--reason", help="why (kept in extensions.csv and the grade history)")

@@ -45,8 +45,9 @@ ENTRY_MODULE = "public_tests/__init__.py"   # public_tests ships this and what i
 # Grading's fast path: learners run the maths as written, so none of it ships.
 FAST_PATH = ("speed.py", "_fast.py", "_threads.py")
 FAST_PATH_DEPENDENCIES = ("threadpoolctl",)  # of the project's dependencies, only it needs these
-# Data the shipped modules read: the reference's helper calls, as numbers (no code).
-PACKAGE_DATA = ("public_tests/reference_trace.json",)
+# Data the shipped modules read, numbers only (no code): the public tests' expected
+# results and the reference's helper calls.
+PACKAGE_DATA = ("public_tests/expected.json", "public_tests/reference_trace.json")
 DATA_DIR = "learner"                        # learner/etc/... -> sys.prefix/etc/...
 DATA_TOPS = ("etc", "share")                # Jupyter config; JupyterLab settings defaults
 # Lines of the course's requirements.txt the learner's requirements.txt repeats.

@@ -50,7 +50,7 @@ def final_scores(db_url, assignment):
     """student -> (final score, {grade id: auto score}, {grade id: manual score}) from a gradebook."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from dnn_course.grading.results import _scored
+    from dnn_course.grading.results import scored
 
     out = {}
     with Gradebook(db_url) as gb:
@@ -59,7 +59,7 @@ def final_scores(db_url, assignment):
         except MissingEntry:
             return out
         for sub in subs:
-            if not _scored(sub):
+            if not scored(sub):
                 continue
             grades = {g.name: g.auto_score or 0.0 for nb in sub.notebooks for g in nb.grades}
             manual = {g.name: g.manual_score for nb in sub.notebooks for g in nb.grades
@@ -103,6 +103,53 @@ def scratch_course(root, db_url, assignment, dest):
         for sid, first, last in people:
             gb.update_or_create_student(sid, first_name=first, last_name=last)
     return url
+
+
+def test_cells(db_url: str, assignment: str) -> dict[str, tuple[str | None, float | None]]:
+    """cell name -> (source, points) of the cells grading takes from a gradebook (test cells,
+    locked cells, solution stubs; points None for a cell that is not graded)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url) as gb:
+        nb = gb.find_notebook(Path(NOTEBOOK).stem, assignment)
+        points = {g.name: g.max_score for g in nb.grade_cells}
+        cells = {c.name: (c.source, points.get(c.name)) for c in nb.source_cells}
+        return cells | {g: (None, p) for g, p in points.items() if g not in cells}
+
+
+def write_trusted(root: Path | str, db_url: str, scratch_url: str, assignment: str, old: dict,
+                  dest: Path | str) -> Path:
+    """The scratch course's list of verifications it may take from the gradebook.
+
+    A test cell that scored full marks (verification included) in a submission graded
+    since it last changed, and whose source the edit leaves as it was, passes
+    verification again: only those (``verify.trusted_cells``). Its config points
+    ``VerifyResults`` at the list.
+
+    Args:
+        root: the course folder.
+        db_url: the real gradebook's URL; scratch_url: the scratch one's (edited source).
+        assignment: the assignment name.
+        old: ``final_scores`` of the real gradebook.
+        dest: the scratch course folder.
+
+    Returns:
+        Path: the list written.
+    """
+    import json
+
+    from dnn_course.grading.receipts import is_graded
+
+    before, after = test_cells(db_url, assignment), test_cells(scratch_url, assignment)
+    changed = sorted(g for g in after if before.get(g, (None,))[0] != after[g][0])
+    passed = {s: sorted(g for g, score in auto.items() if before.get(g, (None, 0))[1]
+                        and score == before[g][1])
+              for s, (_, auto, _) in old.items() if is_graded(root, assignment, s)}
+    path = Path(dest) / "regrade_trusted.json"
+    path.write_text(json.dumps({"changed": changed, "passed": passed}), encoding="utf-8")
+    with open(Path(dest) / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write(f"\n# dnn-course regrade --preview\nc.VerifyResults.trusted_from = {str(path)!r}\n")
+    return path
 
 
 def compare(old, new, reasons, replace_manual=False, manual_in_new=False):
@@ -157,7 +204,9 @@ def summary(changes, total):
     return ", ".join(parts)
 
 
-def preview(course, assignment, workers=1, replace_manual=False, keep=None):
+def preview(course, assignment: str, workers: int = 1, replace_manual: bool = False,
+            keep: Path | None = None, verify_all: bool = False,
+            run_all: bool = False) -> tuple[list[Change], int]:
     """Grade the class with the edited source in a scratch copy and compare.
 
     Args:
@@ -166,6 +215,10 @@ def preview(course, assignment, workers=1, replace_manual=False, keep=None):
         workers: grading processes.
         replace_manual: show manual grades as replaced rather than kept.
         keep: a folder for the scratch copy (kept); default a temporary one, removed.
+        verify_all: re-check every passing cell outside the kernel; by default a cell that
+            passed before and is unchanged keeps its verification (``write_trusted``).
+        run_all: run every submission; by default those the edit cannot change keep their
+            scores (``regrade_plan.unchanged_by_edit``: only a loosened tolerance, cells they passed).
 
     Returns:
         (list of Change, number of graded learners).
@@ -173,7 +226,9 @@ def preview(course, assignment, workers=1, replace_manual=False, keep=None):
     from dnn_course.admin.class_results import read_class
     from dnn_course.course.course_data import course_data_problem, find_course_data
     from dnn_course.course.context import Course
+    from dnn_course.admin.regrade_plan import unchanged_by_edit
     from dnn_course.grading.batch import grade_all, submitted_students
+    from dnn_course.grading.receipts import is_graded
 
     missing = course_data_problem(course.root, assignment)
     if missing:  # the scratch copy would find no data either: every score would be "not graded"
@@ -185,8 +240,13 @@ def preview(course, assignment, workers=1, replace_manual=False, keep=None):
     os.environ.setdefault("DNN_APP_DATA", str(find_course_data(course.root)))
     try:
         url = scratch_course(course.root, course.db_url, assignment, dest)
+        if not verify_all:
+            write_trusted(course.root, course.db_url, url, assignment, old, dest)
         scratch = Course(dest, url)
-        students = submitted_students(dest, assignment)
+        same = set() if run_all else unchanged_by_edit(
+            test_cells(course.db_url, assignment), test_cells(url, assignment), old,
+            {s for s in old if is_graded(course.root, assignment, s)})
+        students = [s for s in submitted_students(dest, assignment) if s not in same]
         if workers > 1:
             from dnn_course.scale.parallel import grade_parallel
 
@@ -202,7 +262,7 @@ def preview(course, assignment, workers=1, replace_manual=False, keep=None):
     finally:
         if not keep:
             shutil.rmtree(dest, ignore_errors=True)
-    return compare(old, new, reasons, replace_manual), len(old)
+    return compare({s: v for s, v in old.items() if s not in same}, new, reasons, replace_manual), len(old)
 
 
 def apply(course, assignment, workers=1, replace_manual=False):
@@ -282,7 +342,7 @@ def cmd_regrade(args):
     try:
         if args.preview:
             changes, total = preview(args.course, args.assignment, args.workers,
-                                     args.replace_manual, args.keep)
+                                     args.replace_manual, args.keep, args.verify_all, args.run_all)
         else:
             changes, total = apply(args.course, args.assignment, args.workers, args.replace_manual)
     except RegradeError as e:
@@ -308,4 +368,10 @@ def register(sub):
     s.add_argument("--workers", type=int, default=1, metavar="N", help="grading processes")
     s.add_argument("--out", default="exports", help="folder for the preview page (default: exports/)")
     s.add_argument("--keep", type=Path, help="keep the preview's scratch course in this new folder")
+    s.add_argument("--verify-all", action="store_true",
+                   help="preview: re-check every passing test cell outside the kernel, also those "
+                        "that passed before and are unchanged (slower; the same answer)")
+    s.add_argument("--run-all", action="store_true",
+                   help="preview: run every submission, also those a loosened tolerance cannot "
+                        "change (slower; the same answer)")
     s.set_defaults(func=cmd_regrade)

@@ -4,8 +4,9 @@
 ``exports/<assignment>-report.html``: summary figures and the score histogram,
 each test cell's pass rate, the mistakes grouped by the step their feedback
 names and by failure signature (mistake_groups.py), submissions that could
-not be graded, tampering notes, grading times, and every submission with a
-link to its feedback page. Charts are embedded PNGs (report_plots.py), text is
+not be graded, tampering notes, grading times, every submission with a
+link to its feedback page and to its grade history (a section at the end, as
+``dnn-course history LEARNER`` prints it). Charts are embedded PNGs (report_plots.py), text is
 HTML-escaped, no script runs, nothing is fetched (its Content-Security-Policy,
 ``course/csp.py``, refuses both); the page fits 1280 px.
 """
@@ -57,6 +58,9 @@ class _Page:
             if page.is_file():
                 rel = os.path.relpath(page, self.out_dir)
                 self.feedback[r.student] = "/".join(quote(p) for p in Path(rel).parts)
+        self.anchor = {r.student: i for i, r in enumerate(cls.results)}  # ids are learners' text
+        self.history, self.history_problem = _read_history(self.root, cls.assignment,
+                                                           [r.student for r in cls.results])
 
     def many(self, students, shown=60):
         """Student links; past ``shown`` the rest fold into a <details> (no script needed)."""
@@ -65,6 +69,13 @@ class _Page:
             return first
         rest = " ".join(self.who(s) for s in students[shown:])
         return f"{first}<details><summary>{len(students) - shown} more</summary>{rest}</details>"
+
+    def history_link(self, student):
+        """A link to the learner's lines in the report's grade history section, or a dash."""
+        n = len(self.history.get(student, ()))
+        if not n:
+            return "-"
+        return f'<a href="#history-{self.anchor[student]}">{n} change{"s" * (n != 1)}</a>'
 
     def who(self, student):
         """The student id, linked to their feedback page when there is one."""
@@ -162,11 +173,43 @@ def _everyone(page):
         person = cls.people.get(r.student)
         rows.append(f"<tr><td>{page.who(r.student)}</td><td>{escape(person.name if person else '')}</td>"
                     f"<td>{escape(score_text(r))}</td><td>{escape(r.status)}</td>"
-                    f"<td>{_fmt_seconds(cls.seconds.get(r.student))}</td><td>{escape(r.reason)}</td></tr>")
+                    f"<td>{_fmt_seconds(cls.seconds.get(r.student))}</td>"
+                    f"<td>{page.history_link(r.student)}</td><td>{escape(r.reason)}</td></tr>")
     return ('<section id="everyone"><h2>Every submission</h2><table><tr><th>student</th><th>name</th>'
             "<th style='width:10%'>score</th><th style='width:10%'>status</th>"
-            "<th style='width:10%'>grading time</th><th style='width:30%'>summary</th></tr>"
+            "<th style='width:10%'>grading time</th><th style='width:10%'>history</th>"
+            "<th style='width:30%'>summary</th></tr>"
             + "".join(rows) + "</table></section>")
+
+
+def _read_history(root, assignment, students):
+    """student -> their grade changes for ``assignment`` (oldest first), and a problem line or ""."""
+    from dnn_course.course import history
+
+    try:
+        changes = history.read(root, assignment=assignment)
+    except ValueError as e:
+        return {}, str(e)
+    wanted, found = set(students), {}
+    for c in changes:
+        if c.student in wanted:
+            found.setdefault(c.student, []).append(c)
+    return found, ""
+
+
+def _history(page):
+    """Each learner's grade history, as ``dnn-course history LEARNER`` prints it."""
+    from dnn_course.course.history import line_text
+
+    blocks = [f'<h3 id="history-{page.anchor[r.student]}">{escape(r.student)}</h3>'
+              f"<pre>{escape(chr(10).join(line_text(c) for c in page.history[r.student]))}</pre>"
+              for r in page.cls.results if page.history.get(r.student)]
+    problem = f"<p>The history could not be read: {escape(page.history_problem)}</p>" \
+        if page.history_problem else ""
+    return ('<section id="history"><h2>Grade history</h2><p class="muted">Every change of each '
+            "learner's grade: when, what, old, new, why, by whom; <code>dnn-course history "
+            "LEARNER</code> prints the same.</p>" + problem
+            + ("".join(blocks) if blocks else "<p>No grade change recorded yet.</p>") + "</section>")
 
 
 def render(cls, root, out_dir):
@@ -183,12 +226,14 @@ def render(cls, root, out_dir):
     page = _Page(cls, root, out_dir)
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     title = f"Class report: {cls.assignment}"
-    body = "".join(f(page) for f in (_summary, _tests, _mistakes, _not_graded, _times, _everyone))
+    body = "".join(f(page) for f in (_summary, _tests, _mistakes, _not_graded, _times, _everyone,
+                                        _history))
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{csp_meta()}'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(title)}</title><style>{STYLE}</style></head><body><main>"
             f"<h1>{escape(title)}</h1><p class='muted'>Generated {when} from the gradebook and "
-            f"autograded/. Student ids link to their feedback pages.</p>{body}</main></body></html>\n")
+            f"autograded/. Student ids link to their feedback pages, and each submission to its "
+            f"grade history.</p>{body}</main></body></html>\n")
 
 
 def write_report(cls, root, out_dir):

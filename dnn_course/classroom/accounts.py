@@ -3,11 +3,13 @@ import json
 import pwd
 import secrets
 import subprocess
+from typing import Any
 
-from dnn_course.classroom.roster import RosterError, check_name
+from dnn_course.classroom.layout import Layout
+from dnn_course.classroom.roster import Learner, RosterError, check_name
 
 
-def recorded(layout):
+def recorded(layout: Layout) -> dict[str, Any]:
     """What D/accounts.json says this classroom made.
 
     Args:
@@ -29,7 +31,7 @@ def _exists(name):
         return False
 
 
-def plan(layout, learners, instructor):
+def plan(layout: Layout, learners: list[Learner], instructor: str) -> list[str]:
     """Check every account can be made or reused before any is made.
 
     Args:
@@ -67,7 +69,8 @@ def _run(cmd, stdin=None):
         raise OSError(f"{' '.join(cmd[:2])} failed: {done.stderr.strip() or done.returncode}")
 
 
-def create(layout, learners, instructor, todo):
+def create(layout: Layout, learners: list[Learner], instructor: str,
+           todo: list[str]) -> dict[str, str]:
     """Make the planned accounts with home folders in D/home, set their passwords, record them.
 
     Args:
@@ -102,7 +105,7 @@ def create(layout, learners, instructor, todo):
     return passwords
 
 
-def remove(layout):
+def remove(layout: Layout) -> list[str]:
     """Delete the Unix accounts this classroom made (their home folders in D/home stay).
 
     Args:
@@ -122,7 +125,7 @@ def remove(layout):
     return gone
 
 
-def ids(name):
+def ids(name: str) -> tuple[int, int]:
     """The uid and gid of an account.
 
     Args:

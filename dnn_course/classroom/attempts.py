@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 WINDOW = timedelta(hours=1)
 
 
-def counted(states, student):
+def counted(states: list[dict], student: str) -> list[dict]:
     """The ``student``'s attempts that count against the limit: the ones graded.
 
     A notebook that could not be used, a refused or a rejected attempt is not
@@ -20,7 +20,7 @@ def counted(states, student):
     return [s for s in states if s["student"] == student and s["status"] == "graded"]
 
 
-def next_accepted(states, student, taken, per_hour):
+def next_accepted(states: list[dict], student: str, taken: str, per_hour: int) -> datetime:
     """When ``student``'s attempt taken at ``taken`` would be accepted: ``taken`` or later.
 
     Args:
@@ -41,7 +41,7 @@ def next_accepted(states, student, taken, per_hour):
     return sorted(recent)[-per_hour] + WINDOW
 
 
-def number(states, student, name):
+def number(states: list[dict], student: str, name: str) -> int:
     """The attempt's number for the learner (1 for the first submitted), by arrival.
 
     Args:

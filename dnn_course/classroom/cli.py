@@ -1,4 +1,5 @@
 """dnn-course classroom start|stop|status: a JupyterHub classroom in one folder (docs/classroom.md)."""
+import argparse
 import json
 import os
 import sys
@@ -6,14 +7,15 @@ from pathlib import Path
 
 from dnn_course.classroom import accounts
 from dnn_course.classroom.course_copy import make_course
-from dnn_course.classroom.exchange import PublishError, make_exchange, publish
-from dnn_course.classroom.hub import HubError, answers, free_port, hub_pid, server_env, start_hub, stop_hub
+from dnn_course.classroom.exchange import make_exchange, publish
+from dnn_course.classroom.hub import answers, free_port, hub_pid, server_env, start_hub, stop_hub
 from dnn_course.classroom.hub_config import service_available, write_hub_config
-from dnn_course.classroom.layout import DEFAULT_INSTRUCTOR, DEFAULT_IP, DEFAULT_PORT, Layout
-from dnn_course.classroom.proxy import ProxyInstallError, install_proxy
+from dnn_course.classroom.layout import DEFAULT_INSTRUCTOR, DEFAULT_IP, DEFAULT_PORT, Layout, SetupError
+from dnn_course.classroom.proxy import install_proxy
 from dnn_course.classroom.roster import RosterError, read_roster
-from dnn_course.classroom.runtime import (RuntimeSetupError, closed_folder, readable_solutions,
-                                          runtime_bin)
+from dnn_course.classroom.private import open_to_instructor, refusal
+from dnn_course.classroom.runtime import closed_folder, open_to_all, runtime_bin
+from dnn_course.course.paths import COURSE_ROOT
 
 OK, ATTENTION, USAGE = 0, 1, 2
 
@@ -23,7 +25,7 @@ def _absolute(text):
     return Path(text).absolute()
 
 
-def add_parser(sub):
+def add_parser(sub: argparse._SubParsersAction) -> None:
     """Add ``classroom`` and its start, stop and status commands to dnn-course's sub-commands.
 
     Args:
@@ -47,7 +49,7 @@ def add_parser(sub):
     p.set_defaults(func=run)
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     """Carry out ``dnn-course classroom ACTION``.
 
     Args:
@@ -69,10 +71,26 @@ def run(args):
     return start(layout, args)
 
 
+def checkouts(course_root: Path) -> list[Path]:
+    """The course folders whose files the classroom's accounts reach: the one start copies
+    from, which D/env installs, and this environment's own when the accounts run it.
+
+    Args:
+        course_root: the course folder start runs from.
+
+    Returns:
+        list of Path.
+    """
+    return [course_root] + ([COURSE_ROOT] if open_to_all(course_root) else [])
+
+
 def _check(layout, args):
     """Everything that can be refused before anything is made: (learners, accounts to create)."""
     learners = read_roster(args.roster)
     todo = accounts.plan(layout, learners, args.instructor)
+    leak = refusal(checkouts(args.root))
+    if leak:
+        raise RosterError(leak)
     closed = closed_folder(layout.root)
     if closed:
         raise RosterError(f"the learners' servers must reach {layout.exchange}, but {closed} is "
@@ -86,7 +104,7 @@ def _check(layout, args):
     return learners, todo
 
 
-def start(layout, args):
+def start(layout: Layout, args: argparse.Namespace) -> int:
     """Set up what is missing, then start the hub. See docs/classroom.md."""
     url = f"http://{args.ip}:{args.port}/"
     if hub_pid(layout):
@@ -103,7 +121,7 @@ def start(layout, args):
     passwords = accounts.create(layout, learners, args.instructor, todo)
     try:  # the new passwords are shown whatever happens next: they are stored nowhere
         pid = _set_up_and_run(layout, args, learners, url)
-    except (RuntimeSetupError, PublishError, ProxyInstallError, HubError) as e:
+    except SetupError as e:
         print(f"classroom start: {e}", file=sys.stderr)
         return ATTENTION
     finally:
@@ -114,10 +132,6 @@ def start(layout, args):
     if not service_available():
         print("classroom: grading on arrival is not installed (dnn_course.classroom.service); "
               "grade with nbgrader collect/autograde meanwhile.")
-    leak = readable_solutions(args.root)
-    if leak:
-        print(f"classroom: warning: every account can read {leak} (the solutions) in the course "
-              f"folder this classroom runs from; close it: chmod -R o-rwx {leak.parent.parent}")
     print(f"classroom: stop it with: dnn-course classroom stop --dir {layout.root}")
     return OK
 
@@ -125,6 +139,8 @@ def start(layout, args):
 def _set_up_and_run(layout, args, learners, url):
     """Course copy, exchange, release, proxy, configuration, then the hub: its pid."""
     uid, gid = accounts.ids(args.instructor)
+    for checkout in checkouts(args.root):  # the grading service reads them as the instructor
+        open_to_instructor(checkout, uid)
     bin_dir = runtime_bin(layout, args.root)
     env = server_env(bin_dir)
     make_course(layout, args.root, uid, gid)
@@ -144,7 +160,7 @@ def _show_passwords(passwords):
             print(f"  {name:<20} {password}")
 
 
-def stop(layout, remove_accounts):
+def stop(layout: Layout, remove_accounts: bool) -> int:
     """Stop the hub and everything the classroom's accounts run; optionally remove the accounts."""
     state = accounts.recorded(layout)
     uids = []
@@ -167,7 +183,7 @@ def stop(layout, remove_accounts):
     return OK
 
 
-def status(layout):
+def status(layout: Layout) -> int:
     """Say whether the hub runs, where, and which accounts the classroom has."""
     if not layout.accounts.is_file():
         print(f"classroom status: {layout.root} is not a classroom folder (no accounts.json); "

@@ -6,6 +6,9 @@ from pathlib import Path
 
 from nbgrader.exchange.default.collect import ExchangeCollect
 from traitlets import Unicode
+from traitlets.config import Config
+
+from dnn_course.classroom.queue import AttemptQueue
 
 
 class CollectOneAttempt(ExchangeCollect):
@@ -17,13 +20,13 @@ class CollectOneAttempt(ExchangeCollect):
 
     attempt = Unicode("", help="The attempt's folder name in inbound.")
 
-    def init_src(self):
+    def init_src(self) -> None:
         self.course_path = os.path.join(self.root, self.coursedir.course_id)
         self.inbound_path = os.path.join(self.course_path, "inbound")
         self.src_records = [self._path_to_record(os.path.join(self.inbound_path, self.attempt))]
 
 
-def collect(config, queue, state):
+def collect(config: Config, queue: AttemptQueue, state: dict) -> Path:
     """Put the attempt of ``state`` in ``submitted/<student>/<assignment>/`` (replacing what was there).
 
     Args:

@@ -1,14 +1,15 @@
 """The instructor's copy of the course folder, D/course: source, release and configuration, owned by the instructor."""
 import os
 import shutil
+from pathlib import Path
 
-from dnn_course.classroom.layout import COURSE_ID
+from dnn_course.classroom.layout import COURSE_ID, Layout
 
 COPIED = ("nbgrader_config.py", "source", "release")
 MARK = "# --- classroom (dnn-course classroom start) ---"
 
 
-def classroom_settings(exchange):
+def classroom_settings(exchange: Path) -> str:
     """The lines appended to the copy's nbgrader_config.py.
 
     Args:
@@ -22,7 +23,7 @@ def classroom_settings(exchange):
             f"c.Exchange.root = {str(exchange)!r}\n")
 
 
-def make_course(layout, course_root, uid, gid):
+def make_course(layout: Layout, course_root: Path, uid: int, gid: int) -> bool:
     """Copy the course into D/course once (a copy already there is kept: it holds the gradebook).
 
     Args:

@@ -1,8 +1,9 @@
 """nbgrader's exchange for the classroom, and the release published to it as the instructor."""
 import os
 import subprocess
+from pathlib import Path
 
-from dnn_course.classroom.layout import COURSE_ID
+from dnn_course.classroom.layout import COURSE_ID, Layout, SetupError
 from dnn_course.course.paths import ASSIGNMENT
 
 # nbgrader's documented exchange root: everyone may write, and the sticky bit
@@ -11,11 +12,7 @@ EXCHANGE_MODE = 0o1777
 GENERATE = "from dnn_course.course.assignment import generate; print(generate('.'))"
 
 
-class PublishError(RuntimeError):
-    """nbgrader release_assignment failed; the message holds its last lines."""
-
-
-def make_exchange(layout):
+def make_exchange(layout: Layout) -> Path:
     """Create D/exchange with nbgrader's permissions (root-owned, 1777).
 
     Args:
@@ -30,7 +27,7 @@ def make_exchange(layout):
     return layout.exchange
 
 
-def released(layout):
+def released(layout: Layout) -> bool:
     """Whether the assignment is in the exchange's outbound folder.
 
     Args:
@@ -42,7 +39,7 @@ def released(layout):
     return (layout.exchange / COURSE_ID / "outbound" / ASSIGNMENT).is_dir()
 
 
-def publish(layout, bin_dir, uid, gid, env):
+def publish(layout: Layout, bin_dir: Path, uid: int, gid: int, env: dict[str, str]) -> None:
     """``nbgrader release_assignment dnn_app`` in D/course, run as the instructor.
 
     Args:
@@ -53,7 +50,7 @@ def publish(layout, bin_dir, uid, gid, env):
         env: the environment to run nbgrader in.
 
     Raises:
-        PublishError: nbgrader failed.
+        SetupError: nbgrader failed (the message holds its last lines).
     """
     if released(layout):
         return
@@ -69,6 +66,6 @@ def publish(layout, bin_dir, uid, gid, env):
                               extra_groups=[], capture_output=True, text=True)
         if done.returncode:
             tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-8:])
-            raise PublishError(f"publishing {ASSIGNMENT} failed at {' '.join(cmd[2:4])}:\n{tail}")
+            raise SetupError(f"publishing {ASSIGNMENT} failed at {' '.join(cmd[2:4])}:\n{tail}")
     if not released(layout):
-        raise PublishError(f"nbgrader release_assignment left nothing in {layout.exchange}.")
+        raise SetupError(f"nbgrader release_assignment left nothing in {layout.exchange}.")

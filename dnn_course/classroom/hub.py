@@ -9,16 +9,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+from dnn_course.classroom.layout import Layout, SetupError
+
 START_TIMEOUT = 90  # seconds for the hub to answer /hub/api
 STOP_TIMEOUT = 30  # seconds for the hub to stop its servers and proxy before it is killed
 PASSED_ON = ("DNN_APP_DATA", "DNN_COURSE_REQUIRE_SANDBOX", "LANG", "LC_ALL")
 
 
-class HubError(RuntimeError):
-    """The hub did not start; the message holds the end of its log."""
-
-
-def free_port():
+def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now.
 
     Returns:
@@ -29,7 +27,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def server_env(bin_dir):
+def server_env(bin_dir: Path) -> dict[str, str]:
     """The environment of every single-user server, kernel and the grading service.
 
     Args:
@@ -52,7 +50,7 @@ def _pid(path):
         return None
 
 
-def hub_pid(layout):
+def hub_pid(layout: Layout) -> int | None:
     """The running hub's process id.
 
     Args:
@@ -67,7 +65,7 @@ def hub_pid(layout):
     return None
 
 
-def answers(url, timeout=3):
+def answers(url: str, timeout: float = 3) -> str | None:
     """Whether the hub's REST API answers.
 
     Args:
@@ -84,7 +82,7 @@ def answers(url, timeout=3):
         return None
 
 
-def start_hub(layout, url):
+def start_hub(layout: Layout, url: str) -> int:
     """Start JupyterHub as root in its own session and wait until it answers.
 
     Args:
@@ -95,7 +93,7 @@ def start_hub(layout, url):
         The hub's pid.
 
     Raises:
-        HubError: it exited or did not answer within START_TIMEOUT seconds.
+        SetupError: it exited or did not answer within START_TIMEOUT seconds.
     """
     db = layout.hub / "jupyterhub.sqlite"
     db.touch(mode=0o600)  # sqlite keeps this mode for the database and its journal
@@ -110,15 +108,15 @@ def start_hub(layout, url):
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise HubError(f"JupyterHub exited (status {proc.returncode}):\n{log_tail(layout)}")
+            raise SetupError(f"JupyterHub exited (status {proc.returncode}):\n{log_tail(layout)}")
         if answers(url):
             return proc.pid
         time.sleep(0.5)
     stop_hub(layout, [])
-    raise HubError(f"JupyterHub did not answer on {url} within {START_TIMEOUT} s:\n{log_tail(layout)}")
+    raise SetupError(f"JupyterHub did not answer on {url} within {START_TIMEOUT} s:\n{log_tail(layout)}")
 
 
-def log_tail(layout, lines=15):
+def log_tail(layout: Layout, lines: int = 15) -> str:
     """The end of the hub's log.
 
     Args:
@@ -155,7 +153,7 @@ def _wait_gone(pid, timeout):
     return False
 
 
-def stop_hub(layout, uids):
+def stop_hub(layout: Layout, uids: list[int]) -> bool:
     """Stop the hub (it stops the servers and the proxy), then whatever of them is left.
 
     Args:

@@ -1,8 +1,10 @@
 """Write a classroom's jupyterhub_config.py and the Jupyter settings its learners' and instructor's servers get."""
 import importlib.util
 import json
+from pathlib import Path
+from typing import Any
 
-from dnn_course.classroom.layout import COURSE_ID
+from dnn_course.classroom.layout import COURSE_ID, Layout
 
 SERVICE_MODULE = "dnn_course.classroom.service"
 LAB_EXT = "@jupyter/nbgrader:"
@@ -55,7 +57,7 @@ c.JupyterHub.services = {services!r}
 '''
 
 
-def service_available():
+def service_available() -> bool:
     """Whether the grading service's module is installed (it is registered only then).
 
     Returns:
@@ -64,7 +66,8 @@ def service_available():
     return importlib.util.find_spec(SERVICE_MODULE) is not None
 
 
-def grading_service(layout, bin_dir, instructor, env):
+def grading_service(layout: Layout, bin_dir: Path, instructor: str,
+                    env: dict[str, str]) -> dict[str, Any]:
     """The c.JupyterHub.services entry of the grading service, run as the instructor.
 
     Args:
@@ -81,7 +84,7 @@ def grading_service(layout, bin_dir, instructor, env):
                         "--exchange-root", str(layout.exchange), "--course-id", COURSE_ID]}
 
 
-def write_role_settings(layout):
+def write_role_settings(layout: Layout) -> None:
     """Write D/hub/jupyter/{learner,instructor}: nbgrader's exchange and course id for both,
     and for learners JupyterLab without the instructor's nbgrader tools.
 
@@ -109,7 +112,9 @@ def write_role_settings(layout):
         path.chmod(0o755 if path.is_dir() else 0o644)
 
 
-def write_hub_config(layout, bin_dir, *, ip, port, hub_port, api_port, proxy, instructor, users, env):
+def write_hub_config(layout: Layout, bin_dir: Path, *, ip: str, port: int, hub_port: int,
+                     api_port: int, proxy: Path, instructor: str, users: list[str],
+                     env: dict[str, str]) -> Path:
     """Write D/hub/jupyterhub_config.py (and the role settings it points at).
 
     Args:

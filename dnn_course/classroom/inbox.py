@@ -24,7 +24,7 @@ class Arrival:
     timestamp: str   # as nbgrader wrote it in the name and in timestamp.txt
 
 
-def parse_name(name):
+def parse_name(name: str) -> Arrival | None:
     """The Arrival a folder name in inbound describes, or None when it is not one.
 
     Args:
@@ -43,7 +43,7 @@ def parse_name(name):
     return Arrival(name, parts[0], parts[1], parts[2])
 
 
-def ready(folder):
+def ready(folder: Path) -> bool:
     """True when ``nbgrader submit`` has finished writing ``folder`` (see the module docstring)."""
     try:
         st = os.lstat(folder)
@@ -54,7 +54,7 @@ def ready(folder):
             and (Path(folder) / "submission_secret.txt").is_file())
 
 
-def arrivals(inbound, assignment):
+def arrivals(inbound: Path, assignment: str) -> list[Arrival]:
     """The finished submissions of ``assignment`` waiting in ``inbound``, oldest first.
 
     Args:
@@ -67,12 +67,12 @@ def arrivals(inbound, assignment):
     found = []
     for entry in os.scandir(inbound):
         arrival = parse_name(entry.name)
-        if arrival and arrival.assignment == assignment and ready(entry.path):
+        if arrival and arrival.assignment == assignment and ready(Path(entry.path)):
             found.append(arrival)
     return sorted(found, key=lambda a: (parse_utc(a.timestamp), a.name))
 
 
-def problem(folder, student):
+def problem(folder: Path, student: str) -> str | None:
     """Why a taken folder must not be graded as ``student``'s, or None.
 
     Args:

@@ -1,10 +1,16 @@
 """Which attempt's score the gradebook keeps (latest or best), and each attempt in the grade history."""
+from typing import TYPE_CHECKING, Any
+
 from dnn_course.classroom import attempts
 from dnn_course.course import history
 from dnn_course.course.paths import NOTEBOOK
+from dnn_course.grading.results import SubmissionResult
+
+if TYPE_CHECKING:
+    from nbgrader.apps.api import NbGraderAPI
 
 
-def in_force(states, student, keep):
+def in_force(states: list[dict], student: str, keep: str) -> dict | None:
     """The learner's graded attempt whose score the gradebook holds, or None.
 
     Args:
@@ -23,7 +29,7 @@ def in_force(states, student, keep):
     return graded[-1]
 
 
-def restore(api, assignment, student, tests):
+def restore(api: "NbGraderAPI", assignment: str, student: str, tests: list[list]) -> None:
     """Write one earlier attempt's test scores back into the gradebook.
 
     Args:
@@ -43,7 +49,7 @@ def restore(api, assignment, student, tests):
         gb.db.commit()
 
 
-def keep_score(service, state, result):
+def keep_score(service: Any, state: dict, result: SubmissionResult) -> float:
     """After grading ``state``'s attempt: keep the right score and record the attempt once.
 
     The worker has written this attempt's scores into the gradebook. With
@@ -65,6 +71,7 @@ def keep_score(service, state, result):
                   "tests": [[t.grade_id, t.score] for t in result.tests]}
     after = in_force([s for s in states if s["name"] != state["name"]] + [graded_now],
                      state["student"], service.settings.keep)
+    assert after is not None  # this attempt is graded: there is one in force
     if after["name"] != state["name"]:
         restore(service.course.api, service.assignment, state["student"], after["tests"])
     number = attempts.number(states, state["student"], state["name"])
@@ -80,7 +87,7 @@ def keep_score(service, state, result):
     return after["score"]
 
 
-def history_by():
+def history_by() -> str:
     """Who records: the service and the account it runs as."""
     import getpass
 

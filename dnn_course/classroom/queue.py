@@ -24,7 +24,7 @@ QUEUED = "queued"
 FINISHED = ("graded", "not graded", "refused", "rejected")
 
 
-def now():
+def now() -> str:
     """The current time, ISO 8601 in UTC (microseconds: latencies are measured with it)."""
     return datetime.now(timezone.utc).isoformat()
 
@@ -32,7 +32,7 @@ def now():
 class AttemptQueue:
     """The queue kept in ``<course_dir>/.dnn_course/classroom`` for course ``course_id``."""
 
-    def __init__(self, course_dir, course_id):
+    def __init__(self, course_dir: str | os.PathLike, course_id: str) -> None:
         self.home = Path(course_dir) / ".dnn_course" / "classroom"
         self.exchange = self.home / "exchange"
         self.inbound = self.exchange / course_id / "inbound"
@@ -41,16 +41,16 @@ class AttemptQueue:
             folder.mkdir(parents=True, exist_ok=True)
         self.home.chmod(0o700)
 
-    def folder(self, name):
+    def folder(self, name: str) -> Path:
         """The taken attempt's folder."""
         return self.inbound / name
 
-    def read(self, name):
+    def read(self, name: str) -> dict | None:
         """The state of attempt ``name`` (a dict), or None when it has none."""
         path = self.state_dir / f"{name}.json"
         return json.loads(path.read_text()) if path.is_file() else None
 
-    def write(self, state):
+    def write(self, state: dict) -> dict:
         """Write one attempt's state whole (see the module docstring).
 
         Args:
@@ -68,7 +68,7 @@ class AttemptQueue:
         os.replace(tmp, path)
         return state
 
-    def take(self, inbound, arrival: Arrival):
+    def take(self, inbound: Path, arrival: Arrival) -> dict:
         """Move a finished submission out of the exchange into the store and queue it.
 
         Args:
@@ -86,7 +86,7 @@ class AttemptQueue:
         return {"name": arrival.name, "student": arrival.student, "assignment": arrival.assignment,
                 "timestamp": arrival.timestamp, "taken": now(), "status": QUEUED}
 
-    def recover(self):
+    def recover(self) -> int:
         """Queue the attempts taken just before a kill left them without a state.
 
         Returns:
@@ -100,11 +100,11 @@ class AttemptQueue:
                 count += 1
         return count
 
-    def states(self):
+    def states(self) -> list[dict]:
         """Every attempt's state, in arrival order (nbgrader's timestamp, then name)."""
         found = [json.loads(p.read_text()) for p in self.state_dir.glob("*.json")]
         return sorted(found, key=lambda s: (s["taken"], s["name"]))
 
-    def pending(self):
+    def pending(self) -> list[dict]:
         """The attempts not finished yet, in arrival order."""
         return [s for s in self.states() if s["status"] == QUEUED]

@@ -15,8 +15,10 @@ import shutil
 from pathlib import Path
 
 import nbformat
+from traitlets.config import Config
 
 from dnn_course.course.paths import NOTEBOOK
+from dnn_course.grading.results import SubmissionResult
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -28,7 +30,7 @@ PAGE = """<!DOCTYPE html>
 """
 
 
-def page(title, body, css=""):
+def page(title: str, body: str, css: str = "") -> str:
     """A small self-contained HTML page (no script, no link out).
 
     Args:
@@ -42,7 +44,7 @@ def page(title, body, css=""):
     return PAGE.format(title=html.escape(title), body=body, css=css)
 
 
-def message_page(title, text):
+def message_page(title: str, text: str) -> str:
     """A page with one plain-text message (escaped).
 
     Args:
@@ -55,7 +57,7 @@ def message_page(title, text):
     return page(title, f"<p>{html.escape(text)}</p>")
 
 
-def summary_page(root, assignment, student, result):
+def summary_page(root: Path, assignment: str, student: str, result: SubmissionResult) -> str:
     """The before-deadline page of a graded attempt: the feedback page's summary alone.
 
     Args:
@@ -93,7 +95,8 @@ def summary_page(root, assignment, student, result):
     return page(f"Feedback: {assignment}", body + note, PAGE_CSS)
 
 
-def write_page(root, assignment, student, attempt_folder, text):
+def write_page(root: Path, assignment: str, student: str, attempt_folder: Path,
+               text: str) -> Path:
     """Put ``text`` as the attempt's feedback page in ``feedback/<student>/<assignment>/``.
 
     Args:
@@ -116,7 +119,7 @@ def write_page(root, assignment, student, attempt_folder, text):
     return folder
 
 
-def release(config, exchange_root, assignment, student):
+def release(config: Config, exchange_root: Path, assignment: str, student: str) -> None:
     """Release ``student``'s feedback folder to the exchange with nbgrader's ExchangeReleaseFeedback.
 
     Args:

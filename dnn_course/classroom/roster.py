@@ -31,7 +31,7 @@ class Learner:
     password: str = ""
 
 
-def check_name(name, what):
+def check_name(name: str, what: str) -> None:
     """Refuse a name that is not a safe Unix account name.
 
     Args:
@@ -47,7 +47,7 @@ def check_name(name, what):
                           "31 characters.")
 
 
-def read_roster(path):
+def read_roster(path: Path) -> list[Learner]:
     """Every learner of a roster CSV, checked.
 
     Args:
@@ -72,7 +72,8 @@ def read_roster(path):
             raise RosterError(f"the roster {path.name} has no column {', '.join(missing)}; its "
                               "first line must name the columns id, name, email (password optional).")
         reader.fieldnames = columns
-        learners, seen = [], {}
+        learners: list[Learner] = []
+        seen: dict[str, int] = {}
         for line, row in enumerate(reader, start=2):
             row = {k: (v or "").strip() for k, v in row.items() if k}
             where = f"{path.name} line {line}"

@@ -6,14 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dnn_course.classroom.layout import Layout, SetupError
+
 BASE_PYTHONS = ("/usr/bin/python3",)  # a Python every account can run (Debian's)
 
 
-class RuntimeSetupError(RuntimeError):
-    """No environment the learners and the instructor can run; the message says what to do."""
-
-
-def closed_folder(path):
+def closed_folder(path: str | os.PathLike) -> Path | None:
     """The first folder on the way to path that other accounts cannot pass through.
 
     Args:
@@ -29,12 +27,19 @@ def closed_folder(path):
     return None
 
 
-def _open_to_all(course_root):
-    """Whether other accounts can run this Python and import this course's packages."""
+def open_to_all(course_root: Path) -> bool:
+    """Whether other accounts can run this Python and import this course's packages.
+
+    Args:
+        course_root: the course folder the classroom runs from.
+
+    Returns:
+        True: the accounts run this environment; False: ``runtime_bin`` builds D/env.
+    """
     return all(closed_folder(p) is None for p in (sys.executable, course_root / "dnn_course"))
 
 
-def runtime_bin(layout, course_root):
+def runtime_bin(layout: Layout, course_root: Path) -> Path:
     """The bin folder of the environment the single-user servers, nbgrader and the service run from.
 
     Args:
@@ -46,14 +51,14 @@ def runtime_bin(layout, course_root):
         from Debian's python3 with the course's requirements (once; pip's cache makes it quick).
 
     Raises:
-        RuntimeSetupError: the course folder itself is closed to other accounts, no python3
+        SetupError: the course folder itself is closed to other accounts, no python3
             to build from, or pip failed.
     """
-    if _open_to_all(course_root):
+    if open_to_all(course_root):
         return Path(sys.executable).parent
     closed = closed_folder(course_root / "dnn_course")
     if closed:
-        raise RuntimeSetupError(f"the learners' servers import the course's packages from "
+        raise SetupError(f"the learners' servers import the course's packages from "
                                 f"{course_root}, but {closed} is closed to other accounts: "
                                 f"chmod o+x {closed}, or clone the course where all can read it.")
     env = layout.root / "env"
@@ -62,7 +67,7 @@ def runtime_bin(layout, course_root):
         return python.parent
     base = next((p for p in BASE_PYTHONS if Path(p).is_file() and closed_folder(p) is None), None)
     if not base:
-        raise RuntimeSetupError(f"{sys.executable} is closed to other accounts and there is no "
+        raise SetupError(f"{sys.executable} is closed to other accounts and there is no "
                                 "python3 they can run to build the classroom's own environment: "
                                 "apt-get install python3-venv.")
     shutil.rmtree(env, ignore_errors=True)
@@ -73,23 +78,8 @@ def runtime_bin(layout, course_root):
         done = subprocess.run(cmd, cwd=course_root, capture_output=True, text=True)
         if done.returncode:
             tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-6:])
-            raise RuntimeSetupError(f"building the classroom's environment in {env} failed at "
+            raise SetupError(f"building the classroom's environment in {env} failed at "
                                     f"{' '.join(cmd[:4])}:\n{tail}")
     (env / ".installed").touch()
     return python.parent
-
-
-def readable_solutions(course_root):
-    """The course's source notebook when other accounts can read it (a learner would find the solutions).
-
-    Args:
-        course_root: the course folder the classroom was started from.
-
-    Returns:
-        Its path, or None when it is closed to other accounts.
-    """
-    notebook = course_root / "source" / "dnn_app" / "dnn_app.ipynb"
-    if not notebook.is_file() or closed_folder(notebook):
-        return None
-    return notebook if notebook.stat().st_mode & stat.S_IROTH else None
 

@@ -22,6 +22,7 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, Callable
 
 from dnn_course.classroom import attempts
 from dnn_course.classroom.inbox import arrivals, problem
@@ -32,7 +33,7 @@ OK, USAGE = 0, 2
 BY = "classroom service"
 
 
-def grade_attempt(assignment, student, detail):
+def grade_attempt(assignment: str, student: str, detail: bool) -> tuple[Any, dict, str | None]:
     """In a worker process: grade the submission in ``submitted/`` and build its page.
 
     Args:
@@ -44,10 +45,11 @@ def grade_attempt(assignment, student, detail):
         (SubmissionResult, run statistics, HTML page or None when
         ``feedback/<student>/<assignment>/`` holds the page already).
     """
-    from dnn_course.scale import parallel
+    from dnn_course.scale.parallel import grade_in_worker, worker_course
 
-    result, run = parallel._grade(assignment, student, True)
-    return result, run, _page(parallel._api, parallel._root, assignment, student, result, detail)
+    result, run = grade_in_worker(assignment, student, True)
+    api, root = worker_course()
+    return result, run, _page(api, root, assignment, student, result, detail)
 
 
 def _page(api, root, assignment, student, result, detail):
@@ -65,8 +67,9 @@ def _page(api, root, assignment, student, result, detail):
 class Service:
     """The grading service of one course (see the module docstring)."""
 
-    def __init__(self, course_dir, exchange_root, course_id, assignment=ASSIGNMENT, workers=1,
-                 scheduler=None, log=print):
+    def __init__(self, course_dir: Path, exchange_root: Path, course_id: str,
+                 assignment: str = ASSIGNMENT, workers: int = 1, scheduler: str | None = None,
+                 log: Callable[[str], Any] = print) -> None:
         from dnn_course.classroom.settings import load_settings
         from dnn_course.course.context import Course
 
@@ -80,14 +83,14 @@ class Service:
         self.inbound = self.exchange_root / course_id / "inbound"
         self.queue = AttemptQueue(self.root, course_id)
         self.workers, self.scheduler, self.log = workers, scheduler, log
-        self.in_flight = {}      # future -> state
+        self.in_flight: dict[cf.Future, dict] = {}      # future -> state
+        self.executor: cf.Executor
         self.stopping = False
 
     # -- set-up -------------------------------------------------------------
-    def start(self):
+    def start(self) -> None:
         """Check the course, make the executor, queue what a kill left behind."""
         from dnn_course.grading.batch import quiet_gradebook_warnings
-        from dnn_course.scale.resources import threads_per_worker
 
         quiet_gradebook_warnings()
         self.course.open_gradebook()
@@ -100,11 +103,10 @@ class Service:
         if self.scheduler:
             self.executor = cf.ThreadPoolExecutor(max_workers=self.workers)
         else:
-            from dnn_course.scale.parallel import _pool
+            from dnn_course.scale.parallel import worker_pool
 
             (self.root / "autograded").mkdir(exist_ok=True)
-            threads = os.environ.get("DNN_APP_THREADS") or threads_per_worker(self.workers)
-            self.executor = _pool(self.workers, self.root, self.course.db_url, threads, False)
+            self.executor = worker_pool(self.workers, self.root, self.course.db_url)
         self.log(f"service: watching {self.inbound} ({self.workers} worker(s)"
                  f"{', cluster ' + self.scheduler if self.scheduler else ''}); "
                  f"{pending} attempt(s) to finish from before{f', {recovered} recovered' if recovered else ''}")
@@ -123,7 +125,7 @@ class Service:
         generate(self.root, force=False, db_url=self.course.db_url)
 
     # -- the loop -------------------------------------------------------------
-    def run(self, idle_exit=None):
+    def run(self, idle_exit: float | None = None) -> None:
         """Take, dispatch and finish attempts until stopped (SIGTERM/SIGINT).
 
         Args:
@@ -151,7 +153,7 @@ class Service:
         finally:
             self.executor.shutdown(wait=False, cancel_futures=True)
 
-    def take_new(self):
+    def take_new(self) -> None:
         """Move every finished submission from inbound into the queue."""
         for arrival in arrivals(self.inbound, self.assignment):
             try:
@@ -159,7 +161,7 @@ class Service:
             except OSError as e:  # not ours to move (yet): looked at again next time
                 self.log(f"service: cannot take {arrival.name} yet ({e.strerror})")
 
-    def dispatch(self):
+    def dispatch(self) -> None:
         """Start the oldest attempt of each learner not being graded, up to the workers."""
         busy = {s["student"] for s in self.in_flight.values()}
         for state in self.queue.pending():
@@ -177,7 +179,7 @@ class Service:
                 self.in_flight[future] = state
                 busy.add(state["student"])
 
-    def begin(self, state):
+    def begin(self, state: dict) -> cf.Future | None:
         """Refuse, reject or start grading one attempt.
 
         Returns:
@@ -191,14 +193,16 @@ class Service:
         wrong = problem(folder, state["student"])
         if wrong:
             self.log(f"service: rejected {state['name']}: {wrong}")
-            return self.finish(state, "rejected", reason=wrong)
+            self.finish(state, "rejected", reason=wrong)
+            return None
         nb = folder / NOTEBOOK
         unusable = notebook_problem(nb) if nb.is_file() else f"it has no {NOTEBOOK}"
         if unusable:
             text = (f"Your submission could not be graded: {unusable}. This attempt does not "
                     "count toward your limit.")
             self.publish(state, message_page("Submission not graded", text))
-            return self.finish(state, "not graded", reason=unusable)
+            self.finish(state, "not graded", reason=unusable)
+            return None
         states = self.queue.states()
         accepted = attempts.next_accepted(states, state["student"], state["taken"],
                                           self.settings.attempts_per_hour)
@@ -208,7 +212,8 @@ class Service:
                     f"{self.settings.attempts_per_hour} graded attempts of the last hour. "
                     f"Your next attempt is accepted from {when}.")
             self.publish(state, message_page("Attempt not graded yet", text))
-            return self.finish(state, "refused", reason=f"over the limit until {accepted.isoformat()}")
+            self.finish(state, "refused", reason=f"over the limit until {accepted.isoformat()}")
+            return None
         collect(self.config, self.queue, state)
         detail = self.settings.detail_before_deadline or self.past_deadline()
         if self.scheduler:
@@ -224,14 +229,14 @@ class Service:
         page = _page(self.course.api, self.root, self.assignment, student, result, detail)
         return result, {"seconds": time.monotonic() - started}, page
 
-    def past_deadline(self):
+    def past_deadline(self) -> bool:
         """True when the assignment's due date (in the gradebook) has passed."""
         with self.course.api.gradebook as gb:
             due = gb.find_assignment(self.assignment).duedate
         return due is not None and datetime.now(timezone.utc).replace(tzinfo=None) > due
 
     # -- finishing -------------------------------------------------------------
-    def complete(self, state, future):
+    def complete(self, state: dict, future: cf.Future) -> None:
         """Record, keep latest or best, release and finish a graded attempt."""
         from dnn_course.classroom.keep import keep_score
         from dnn_course.classroom.release import message_page
@@ -247,7 +252,8 @@ class Service:
             self.publish(state, message_page(
                 "Submission not graded", "This attempt could not be graded; your instructor "
                 "has been told. It does not count toward your limit."))
-            return self.finish(state, "not graded", reason=reason)
+            self.finish(state, "not graded", reason=reason)
+            return
         kept = keep_score(self, state, result)
         self.publish(state, page)
         self.finish(state, "graded", score=result.score, max_score=result.max_score,
@@ -255,7 +261,7 @@ class Service:
                     seconds=run.get("seconds"))
         self.log(f"service: graded {state['name']}: {result.score:g}/{result.max_score:g}")
 
-    def publish(self, state, text):
+    def publish(self, state: dict, text: str | None) -> None:
         """Write (unless ``text`` is None: written already) and release the attempt's page."""
         from dnn_course.classroom.release import release, write_page
 
@@ -264,13 +270,13 @@ class Service:
                        self.queue.folder(state["name"]), text)
         release(self.config, self.exchange_root, self.assignment, state["student"])
 
-    def finish(self, state, status, **facts):
+    def finish(self, state: dict, status: str, **facts: Any) -> None:
         """Write the attempt's finished state (the last step, see ``queue``); returns None."""
         self.queue.write({**state, **facts, "status": status, "released": now()})
         return None
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     """The command line of ``python -m dnn_course.classroom.service``."""
     p = argparse.ArgumentParser(prog="python -m dnn_course.classroom.service",
                                 description="Grade each submission in nbgrader's exchange on "
@@ -285,7 +291,7 @@ def build_parser():
     return p
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     """Run the service; exit 2 on bad input or when started as root."""
     args = build_parser().parse_args(argv)
     if os.geteuid() == 0:

@@ -1,6 +1,6 @@
 """The grading service's settings: ``c.ClassroomGrader.*`` in the course's ``nbgrader_config.py``."""
 from traitlets import Bool, Enum, Float, Integer
-from traitlets.config import Configurable
+from traitlets.config import Config, Configurable
 
 
 class ClassroomGrader(Configurable):
@@ -24,7 +24,7 @@ class ClassroomGrader(Configurable):
                          help="How often the exchange's inbound is looked at.").tag(config=True)
 
 
-def load_settings(config):
+def load_settings(config: Config) -> ClassroomGrader:
     """The ClassroomGrader of a loaded nbgrader configuration.
 
     Args:

@@ -1,42 +1,49 @@
 """The course's expected numbers (docs/course-facts.md, "Exact numbers"): what the
-reference solutions print on the course data. Used by the tests and the demo."""
+reference solutions print on the course data. Used by the tests and the demo.
+
+The numbers are data, in ``course_numbers.json`` beside this module, one entry
+per model with the same fields (``Numbers``); the names below are the ones the
+tests, the demo and the docs use.
+"""
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+PATH = Path(__file__).with_name("course_numbers.json")
 
 # How close a run must come to these numbers (relative; the costs and accuracies of a
 # 2500-iteration run, whatever the machine's BLAS).
 REL = 1e-9
 
-TWO_LAYER_COSTS = [
-    0.693049735659989, 0.6464320953428849, 0.6325140647912678, 0.6015024920354665,
-    0.5601966311605747, 0.5158304772764729, 0.4754901313943325, 0.4339163151225749,
-    0.4007977536203886, 0.3580705011323798, 0.3394281538366412, 0.3052753636196265,
-    0.2749137728213018, 0.24681768210614868, 0.19850735037466108, 0.17448318112556646,
-    0.17080762978097735, 0.11306524562164687, 0.09629426845937152, 0.08342617959726867,
-    0.07439078704319084, 0.06630748132267933, 0.05919329501038172, 0.053361403485605585,
-    0.04855478562877021,
-]
-TWO_LAYER_LAST = (2499, 0.04421498215868956)
-TWO_LAYER_ACCURACY = ("Accuracy: 0.9999999999999998", "Accuracy: 0.72")
 
-L_LAYER_COSTS = [
-    0.7717493284237686, 0.6720534400822914, 0.6482632048575212, 0.6115068816101354,
-    0.5670473268366112, 0.5401376634547801, 0.5279299569455267, 0.4654773771766851,
-    0.3691258524959279, 0.39174697434805356, 0.31518698886006163, 0.2726998441789385,
-    0.23741853400268137, 0.19960120532208647, 0.18926300388463305, 0.1611885466582775,
-    0.14821389662363316, 0.13777487812972944, 0.1297401754919012, 0.12122535068005211,
-    0.1138206066863371, 0.10783928526254132, 0.10285466069352679, 0.10089745445261786,
-    0.09287821526472395,
-]
-L_LAYER_LAST = (2499, 0.088439943441702)
-L_LAYER_ACCURACY = ("Accuracy: 0.9856459330143539", "Accuracy: 0.8")
+@dataclass(frozen=True)
+class Numbers:
+    """What one model's reference prints and returns on the course data."""
 
-TWO_LAYER_SHORT = ("Cost after iteration 1: 0.6926114346158595", 0.693049735659989)
-L_LAYER_SHORT = ("Cost after iteration 0: 0.7717493284237686", 0.7717493284237686)
+    short: tuple[str, float]            # the graded test cell's short run: its printed line, costs[0]
+    costs: list[float]                  # the 2500-iteration run's cost every 100 iterations
+    last: tuple[int, float]             # (2499, the cost it prints there)
+    accuracy: tuple[str, str]           # predict's lines on the training and the test set
+    public_test_lines: list[str]        # what its public test prints against a correct solution
+    public_test_first_cost: float       # the public test's stored first cost (8 decimals)
+
+
+def _load(path=PATH):
+    """{model name: Numbers} from the JSON file."""
+    return {name: Numbers(short=tuple(d["short"]), costs=d["costs"], last=tuple(d["last"]),
+                          accuracy=tuple(d["accuracy"]), public_test_lines=d["public_test_lines"],
+                          public_test_first_cost=d["public_test_first_cost"])
+            for name, d in json.loads(path.read_text(encoding="utf-8")).items()}
+
+
+MODELS = _load()
+TWO_LAYER, L_LAYER = MODELS["two_layer_model"], MODELS["L_layer_model"]
+
+TWO_LAYER_COSTS, L_LAYER_COSTS = TWO_LAYER.costs, L_LAYER.costs
+TWO_LAYER_LAST, L_LAYER_LAST = TWO_LAYER.last, L_LAYER.last
+TWO_LAYER_ACCURACY, L_LAYER_ACCURACY = TWO_LAYER.accuracy, L_LAYER.accuracy
+TWO_LAYER_SHORT, L_LAYER_SHORT = TWO_LAYER.short, L_LAYER.short
 
 # What the public tests print against a correct solution, and their stored first costs.
-PUBLIC_TEST_LINES = {
-    "two_layer_model": ["Cost after iteration 1: 0.6915746967050506"] * 3
-    + ["Cost after iteration 2: 0.6524135179683452", " All tests passed."],
-    "L_layer_model": ["Cost after iteration 1: 0.7070709008912569"] * 3
-    + ["Cost after iteration 2: 0.7063462654190897", " All tests passed."],
-}
-PUBLIC_TEST_FIRST_COSTS = {"two_layer_model": 0.69315968, "L_layer_model": 0.70723944}
+PUBLIC_TEST_LINES = {name: m.public_test_lines for name, m in MODELS.items()}
+PUBLIC_TEST_FIRST_COSTS = {name: m.public_test_first_cost for name, m in MODELS.items()}

@@ -128,6 +128,52 @@ def add_extension(root: StrPath, student: str, assignment: str, until: datetime 
     return ext
 
 
+IMPORT_COLUMNS = ("student", "until", "reason")  # and optionally "assignment"
+
+
+def read_import(path: StrPath, assignment: str) -> list[Extension]:
+    """The extensions in a CSV file to import (``dnn-course extend --from FILE``), all checked.
+
+    The file has a header row with the columns student, until (ISO 8601 with its
+    time zone) and reason, and optionally assignment (default: ``assignment``).
+
+    Args:
+        path: the CSV file.
+        assignment: the assignment of rows without one.
+
+    Returns:
+        list of Extension (``given`` empty: set when written).
+
+    Raises:
+        DeadlineError: the file cannot be read, a column is missing, or a row has no
+            student, a date without its time zone, or no reason; named by line.
+    """
+    try:
+        with Path(path).open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+            columns = set(rows[0]) if rows else set()
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise DeadlineError(f"cannot read {path}: {err}") from None
+    missing = [c for c in IMPORT_COLUMNS if c not in columns]
+    if not rows or missing:
+        raise DeadlineError(f"{path} needs a header row and one row per extension, with the columns "
+                            f"{', '.join(IMPORT_COLUMNS)} (and optionally assignment)"
+                            + (f"; missing: {', '.join(missing)}" if rows else ""))
+    found = []
+    for number, row in enumerate(rows, 2):
+        student = (row.get("student") or "").strip()
+        reason = (row.get("reason") or "").strip()
+        where = f"{path}, line {number}"
+        if not student:
+            raise DeadlineError(f"{where}: no student")
+        if not reason:
+            raise DeadlineError(f"{where}: no reason for {student} (it is kept with the extension)")
+        until = parse_when(row.get("until") or "", f"{where}: until")
+        found.append(Extension(student, (row.get("assignment") or "").strip() or assignment,
+                               until, reason, ""))
+    return found
+
+
 def known_students(root: StrPath, db_url: str, assignment: str) -> set[str]:
     """Learners the course knows: in the gradebook, or with a folder in submitted/."""
     known = {p.parent.name for p in (Path(root) / "submitted").glob(f"*/{assignment}")}

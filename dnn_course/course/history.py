@@ -151,3 +151,18 @@ def latest_score(course_dir: StrPath, student: str, assignment: str) -> float | 
     """The score the last recorded change left (``None`` when none or not graded)."""
     changes = read(course_dir, student, assignment)
     return changes[-1].new if changes else None
+
+
+def line_text(change: GradeChange) -> str:
+    """One change as ``dnn-course history LEARNER`` prints it (the class report shows the same).
+
+    Args:
+        change: a recorded change.
+
+    Returns:
+        str: when, what, old -> new (/ max), why, (by).
+    """
+    top = f" / {change.max_score:g}" if change.max_score is not None else ""
+    old = "-" if change.old is None else f"{change.old:g}"
+    new = "-" if change.new is None else f"{change.new:g}"
+    return f"{change.when}  {change.what:<13} {old:>6} -> {new:<6}{top}  {change.why}  ({change.by})"

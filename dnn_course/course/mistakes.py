@@ -1,13 +1,14 @@
 """A catalogue of typical wrong solutions, made from the reference by text edits.
 
-Each mistake is a list of (old, new) replacements applied to a solution cell
-of the source notebook; ``mutate`` insists every edit changes the text, so a
-mistake can never silently equal the reference. ``STEP`` says which step the
-grading feedback must name for it. Used by the tests and by the demo's sample
+Each mistake (``Mistake``) is a list of (old, new) replacements applied to a
+solution cell of the source notebook; ``mutate`` insists every edit changes the
+text, so a mistake can never silently equal the reference. With its edits it
+says which step the grading feedback must name for it (``STEP``) and which
+graded cells it fails (``FAILS``). Used by the tests and by the demo's sample
 submissions.
 """
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -27,151 +28,162 @@ FORWARD_1 = 'linear_activation_forward(X, W1, b1, "relu")'
 FORWARD_2 = 'linear_activation_forward(A1, W2, b2, "sigmoid")'
 BACKWARD_2 = 'linear_activation_backward(dA2, cache2, "sigmoid")'
 BACKWARD_1 = 'linear_activation_backward(dA1, cache1, "relu")'
+STORE_DW1, STORE_DW2 = 'grads["dW1"] = dW1', 'grads["dW2"] = dW2'
+STORE_DB1, STORE_DB2 = 'grads["db1"] = db1', 'grads["db2"] = db2'
 READ_B1 = 'b1 = parameters["b1"]\n        W2'  # the read-back after the update (indented in the loop)
 STEP_L = ("        cost = compute_cost(AL, Y)\n        grads = L_model_backward(AL, Y, caches)\n"
           "        parameters = update_parameters(parameters, grads, learning_rate)\n")
 
-TWO_LAYER_MUTANTS = {
-    "missing-update": [(UPDATE, "pass")],
-    "swapped-forward-activations": [
-        ('linear_activation_forward(X, W1, b1, "relu")', 'linear_activation_forward(X, W1, b1, "sigmoid")'),
-        ('linear_activation_forward(A1, W2, b2, "sigmoid")', 'linear_activation_forward(A1, W2, b2, "relu")')],
-    "swapped-backward-activations": [
+
+# The graded cells of each function (their points: the notebook's nbgrader metadata, solutions.graded_points).
+CELLS = ("correct", "hidden_shapes", "hidden_hyperparameters", "hidden_course_data", "hidden_no_globals")
+P, S, H, C, G = CELLS  # public test, shapes, hyperparameters, course data, no globals
+LOOP = (P, S, H, C)  # a wrong training loop: every cell that compares trained parameters
+ALL = (P, S, H, C, G)  # a loop that raises on every input: it never returns a result to compare
+
+
+def grade_id(function: str, cell: str) -> str:
+    """The nbgrader grade_id of `function`'s graded cell `cell` (one of CELLS)."""
+    return f"correct_{function}" if cell == P else f"{function}_{cell}"
+
+
+# Exactly which graded cells each catalogued mistake fails (tests/dnn_course/course/test_cell_matrix.py
+# runs the notebook's test cells against every mistake). Each hidden cell has one
+# concern: a fixed learning rate or a cost recorded every iteration fails only the
+# public test and the hyperparameters cell; only reading the notebook's globals,
+# or returning no (parameters, costs) pair at all (raising on every input: ALL),
+# fails the no-globals cell.
+class Mistake(NamedTuple):
+    """One catalogued mistake: the step the feedback names, the cells it fails, its edits."""
+
+    step: str                        # one of public_tests.diagnose.STEPS
+    fails: tuple[str, ...]           # of CELLS
+    edits: list[tuple[str, str]]     # (old, new) replacements of the reference, for mutate
+
+
+def _swap(first: str, second: str, a: str, b: str) -> list[tuple[str, str]]:
+    """Edits that exchange two values between two lines: ``a`` in ``first`` becomes ``b``,
+    ``b`` in ``second`` becomes ``a``."""
+    return [(first, first.replace(a, b)), (second, second.replace(b, a))]
+
+
+# Mistakes the two training loops can make to the letter alike: the same edits, step and cells.
+BOTH = {
+    "missing-update": Mistake("the update", LOOP, [(UPDATE, "pass")]),
+    "hard-coded-learning-rate": Mistake("the learning rate", (P, H), [
+        (UPDATE, "parameters = update_parameters(parameters, grads, 0.0075)")]),
+    "cost-every-iteration": Mistake("cost recording", (P, H), [(RECORD, "        costs.append(cost)\n")]),
+    "one-iteration-short": Mistake("the iteration count", LOOP, [
+        (LOOP_2L, "    for i in range(0, num_iterations - 1):\n")]),
+    "loop-starts-at-1": Mistake("the iteration count", LOOP, [(LOOP_2L, "    for i in range(1, num_iterations):\n")]),
+    # the no-globals cell passes for these two: the form is not its concern
+    "returns-parameters-only": Mistake("the return value", LOOP, [("return parameters, costs", "return parameters")]),
+    "returns-costs-first": Mistake("the return value", LOOP, [
+        ("return parameters, costs", "return costs, parameters")]),
+    "return-inside-loop": Mistake("the iteration count", LOOP, [
+        (RETURN, "            costs.append(cost)\n\n        return parameters, costs")]),
+}
+
+TWO_LAYER = {
+    **BOTH,
+    "swapped-forward-activations": Mistake("forward activations", LOOP,
+                                           _swap(FORWARD_1, FORWARD_2, '"relu"', '"sigmoid"')),
+    "swapped-backward-activations": Mistake("backward activations", LOOP, [
         ('(dA2, cache2, "sigmoid")', '(dA2, cache2, "relu")'),
-        ('(dA1, cache1, "relu")', '(dA1, cache1, "sigmoid")')],
-    "wrong-sign-dA2": [("dA2 = - (np.divide", "dA2 = (np.divide")],
-    "hard-coded-learning-rate": [(UPDATE, "parameters = update_parameters(parameters, grads, 0.0075)")],
-    "cost-every-iteration": [(RECORD, "        costs.append(cost)\n")],
-    "one-iteration-short": [(LOOP_2L, "    for i in range(0, num_iterations - 1):\n")],
-    "loop-starts-at-1": [(LOOP_2L, "    for i in range(1, num_iterations):\n")],
-    "stale-weights": [(REREAD, "        # YOUR CODE ENDS HERE\n")],
-    "global-train_x": [("linear_activation_forward(X, W1", "linear_activation_forward(train_x, W1")],
-    "global-train_y": [("np.divide(Y, A2) - np.divide(1 - Y,", "np.divide(train_y, A2) - np.divide(1 - train_y,")],
-    "returns-parameters-only": [("return parameters, costs", "return parameters")],
-    "returns-costs-first": [("return parameters, costs", "return costs, parameters")],
-    "unseeded-own-init": [
+        ('(dA1, cache1, "relu")', '(dA1, cache1, "sigmoid")')]),
+    "wrong-sign-dA2": Mistake("start of the backward pass", LOOP, [("dA2 = - (np.divide", "dA2 = (np.divide")]),
+    "stale-weights": Mistake("the update", LOOP, [(REREAD, "        # YOUR CODE ENDS HERE\n")]),
+    # the course-data cell trains on train_x itself
+    "global-train_x": Mistake("use of globals", (P, S, H, G), [
+        ("linear_activation_forward(X, W1", "linear_activation_forward(train_x, W1")]),
+    "global-train_y": Mistake("use of globals", (P, S, H, G), [
+        ("np.divide(Y, A2) - np.divide(1 - Y,", "np.divide(train_y, A2) - np.divide(1 - train_y,")]),
+    "unseeded-own-init": Mistake("initialization", LOOP, [
         ("    np.random.seed(1)\n", ""),
         ("initialize_parameters(n_x, n_h, n_y)",
          '{"W1": np.random.randn(n_h, n_x) * 0.01, "b1": np.zeros((n_h, 1)), '
-         '"W2": np.random.randn(n_y, n_h) * 0.01, "b2": np.zeros((n_y, 1))}')],
+         '"W2": np.random.randn(n_y, n_h) * 0.01, "b2": np.zeros((n_y, 1))}')]),
     # the cost by hand: summed, not averaged over the m examples
-    "cost-not-averaged": [(COST_2L, "cost = -np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))")],
+    "cost-not-averaged": Mistake("cost", (P, H), [
+        (COST_2L, "cost = -np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))")]),
     # the cost by hand: averaged over the wrong axis (one value per example)
-    "cost-mean-wrong-axis": [(COST_2L, "cost = np.mean(-(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)), axis=0)")],
+    "cost-mean-wrong-axis": Mistake("cost", (P, H), [
+        (COST_2L, "cost = np.mean(-(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)), axis=0)")]),
     # only the first layer's weights read back after the update
-    "second-layer-not-read-back": [(REREAD, '        # YOUR CODE ENDS HERE\n\n'
-                                            '        W1 = parameters["W1"]\n        b1 = parameters["b1"]\n')],
-    # the learning rate divided by m, as if update_parameters did not average
-    "learning-rate-divided-by-m": [(UPDATE, "parameters = update_parameters(parameters, grads, "
-                                           "learning_rate / X.shape[1])")],
-    "return-inside-loop": [(RETURN, "            costs.append(cost)\n\n        return parameters, costs")],
-    "dA2-plus-instead-of-minus": [(DA2, "dA2 = - (np.divide(Y, A2) + np.divide(1 - Y, 1 - A2))")],
+    "second-layer-not-read-back": Mistake("the update", LOOP, [
+        (REREAD, '        # YOUR CODE ENDS HERE\n\n'
+                 '        W1 = parameters["W1"]\n        b1 = parameters["b1"]\n')]),
+    # the learning rate divided by m, as if update_parameters did not average (wrong at the default rate too)
+    "learning-rate-divided-by-m": Mistake("the learning rate", LOOP, [
+        (UPDATE, "parameters = update_parameters(parameters, grads, "
+                "learning_rate / X.shape[1])")]),
+    "dA2-plus-instead-of-minus": Mistake("start of the backward pass", LOOP, [
+        (DA2, "dA2 = - (np.divide(Y, A2) + np.divide(1 - Y, 1 - A2))")]),
     # dZ2 = A2 - Y given where dA2 belongs
-    "dA2-is-dZ2": [(DA2, "dA2 = A2 - Y")],
+    "dA2-is-dZ2": Mistake("start of the backward pass", LOOP, [(DA2, "dA2 = A2 - Y")]),
     # Wiring mistakes: a value of the loop given to the wrong call. The step named is the
     # call that received it, with the argument (not the initialization, which was right).
-    "b2-as-first-layer-bias": [(FORWARD_1, FORWARD_1.replace("b1", "b2"))],
-    "b1-as-second-layer-bias": [(FORWARD_2, FORWARD_2.replace("b2", "b1"))],
-    "bias-read-back-from-b2": [(READ_B1, 'b1 = parameters["b2"]\n        W2')],
-    "first-layer-cache-for-the-output-layer": [(BACKWARD_2, BACKWARD_2.replace("cache2", "cache1"))],
-    "output-layer-cache-for-the-first-layer": [(BACKWARD_1, BACKWARD_1.replace("cache1", "cache2"))],
-    "A2-passed-as-dA2": [(BACKWARD_2, BACKWARD_2.replace("(dA2,", "(A2,"))],
-    "A1-passed-as-dA1": [(BACKWARD_1, BACKWARD_1.replace("(dA1,", "(A1,"))],
-    "dW1-and-dW2-stored-swapped": [('grads["dW1"] = dW1', 'grads["dW1"] = dW2'),
-                                   ('grads["dW2"] = dW2', 'grads["dW2"] = dW1')],
-    "db1-and-db2-stored-swapped": [('grads["db1"] = db1', 'grads["db1"] = db2'),
-                                   ('grads["db2"] = db2', 'grads["db2"] = db1')],
+    "b2-as-first-layer-bias": Mistake("forward activations", ALL, [(FORWARD_1, FORWARD_1.replace("b1", "b2"))]),
+    "b1-as-second-layer-bias": Mistake("forward activations", ALL, [(FORWARD_2, FORWARD_2.replace("b2", "b1"))]),
+    "bias-read-back-from-b2": Mistake("forward activations", ALL, [(READ_B1, 'b1 = parameters["b2"]\n        W2')]),
+    "first-layer-cache-for-the-output-layer": Mistake("the caches", ALL, [
+        (BACKWARD_2, BACKWARD_2.replace("cache2", "cache1"))]),
+    "output-layer-cache-for-the-first-layer": Mistake("the caches", ALL, [
+        (BACKWARD_1, BACKWARD_1.replace("cache1", "cache2"))]),
+    "A2-passed-as-dA2": Mistake("start of the backward pass", LOOP, [
+        (BACKWARD_2, BACKWARD_2.replace("(dA2,", "(A2,"))]),
+    "A1-passed-as-dA1": Mistake("backward activations", LOOP, [(BACKWARD_1, BACKWARD_1.replace("(dA1,", "(A1,"))]),
+    "dW1-and-dW2-stored-swapped": Mistake("the gradients", ALL, _swap(STORE_DW1, STORE_DW2, "= dW1", "= dW2")),
+    "db1-and-db2-stored-swapped": Mistake("the gradients", ALL, _swap(STORE_DB1, STORE_DB2, "= db1", "= db2")),
 }
 
-L_LAYER_MUTANTS = {
-    "missing-update": [(UPDATE, "pass")],
-    "gradient-ascent": [(UPDATE, "parameters = update_parameters(parameters, grads, -learning_rate)")],
-    "hard-coded-learning-rate": [(UPDATE, "parameters = update_parameters(parameters, grads, 0.0075)")],
-    "cost-every-iteration": [(RECORD, "        costs.append(cost)\n")],
-    "one-iteration-short": [(LOOP_2L, "    for i in range(0, num_iterations - 1):\n")],
-    "loop-starts-at-1": [(LOOP_2L, "    for i in range(1, num_iterations):\n")],
-    "global-train_x": [("L_model_forward(X, parameters)", "L_model_forward(train_x, parameters)")],
-    "flipped-labels-backward": [("L_model_backward(AL, Y, caches)", "L_model_backward(AL, 1 - Y, caches)")],
-    "forward-outside-loop": [
+L_LAYER = {
+    **BOTH,
+    "gradient-ascent": Mistake("the learning rate", LOOP, [
+        (UPDATE, "parameters = update_parameters(parameters, grads, -learning_rate)")]),
+    "global-train_x": Mistake("use of globals", (P, S, H, G), [
+        ("L_model_forward(X, parameters)", "L_model_forward(train_x, parameters)")]),
+    "flipped-labels-backward": Mistake("start of the backward pass", LOOP, [
+        ("L_model_backward(AL, Y, caches)", "L_model_backward(AL, 1 - Y, caches)")]),
+    "forward-outside-loop": Mistake("forward activations", LOOP, [
         (LOOP_2L, "    AL, caches = L_model_forward(X, parameters)\n" + LOOP_2L),
-        ("        AL, caches = L_model_forward(X, parameters)\n", "")],
-    "reinitialized-every-iteration": [
-        (LOOP_2L, LOOP_2L + "        parameters = initialize_parameters_deep(layers_dims)\n")],
-    "returns-parameters-only": [("return parameters, costs", "return parameters")],
-    "returns-costs-first": [("return parameters, costs", "return costs, parameters")],
-    "two-layer-initializer": [("parameters = initialize_parameters_deep(layers_dims)",
-                               "parameters = initialize_parameters(layers_dims[0], layers_dims[1], layers_dims[-1])")],
-    "cost-not-averaged": [(COST_L, "cost = -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))")],
-    "cost-arguments-swapped": [(COST_L, "cost = compute_cost(Y, AL)")],
-    "backward-arguments-swapped": [("L_model_backward(AL, Y, caches)", "L_model_backward(Y, AL, caches)")],
-    "learning-rate-squared": [(UPDATE, "parameters = update_parameters(parameters, grads, learning_rate ** 2)")],
-    "return-inside-loop": [(RETURN, "            costs.append(cost)\n\n        return parameters, costs")],
-    # the cost of the parameters after the update (a second forward pass), not of this iteration's
-    "cost-after-the-update": [(STEP_L, "        grads = L_model_backward(AL, Y, caches)\n"
-                                       "        parameters = update_parameters(parameters, grads, learning_rate)\n"
-                                       "        AL, caches = L_model_forward(X, parameters)\n"
-                                       "        cost = compute_cost(AL, Y)\n")],
+        ("        AL, caches = L_model_forward(X, parameters)\n", "")]),
+    "reinitialized-every-iteration": Mistake("initialization", LOOP, [
+        (LOOP_2L, LOOP_2L + "        parameters = initialize_parameters_deep(layers_dims)\n")]),
+    "two-layer-initializer": Mistake("initialization", LOOP, [
+        ("parameters = initialize_parameters_deep(layers_dims)",
+         "parameters = initialize_parameters(layers_dims[0], layers_dims[1], layers_dims[-1])")]),
+    "cost-not-averaged": Mistake("cost", (P, H), [
+        (COST_L, "cost = -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))")]),
+    "cost-arguments-swapped": Mistake("cost", (P, H), [(COST_L, "cost = compute_cost(Y, AL)")]),
+    "backward-arguments-swapped": Mistake("start of the backward pass", LOOP, [
+        ("L_model_backward(AL, Y, caches)", "L_model_backward(Y, AL, caches)")]),
+    "learning-rate-squared": Mistake("the learning rate", LOOP, [
+        (UPDATE, "parameters = update_parameters(parameters, grads, learning_rate ** 2)")]),
+    # the cost of the parameters after the update (a second forward pass), not of this iteration's:
+    # the parameters are right, the costs are not
+    "cost-after-the-update": Mistake("cost", (P, H), [
+        (STEP_L, "        grads = L_model_backward(AL, Y, caches)\n"
+                 "        parameters = update_parameters(parameters, grads, learning_rate)\n"
+                 "        AL, caches = L_model_forward(X, parameters)\n"
+                 "        cost = compute_cost(AL, Y)\n")]),
 }
+
+CATALOGUE = {"two_layer_model": TWO_LAYER, "L_layer_model": L_LAYER}
 
 # The wiring mistakes: the feedback must name the call that received the wrong value, and the argument.
 WIRING = ("b2-as-first-layer-bias", "b1-as-second-layer-bias", "bias-read-back-from-b2",
           "first-layer-cache-for-the-output-layer", "output-layer-cache-for-the-first-layer",
           "A2-passed-as-dA2", "A1-passed-as-dA1", "dW1-and-dW2-stored-swapped", "db1-and-db2-stored-swapped")
 
-# The step the feedback names for each mistake (see public_tests.diagnose.STEPS).
-STEP = {
-    ("two_layer_model", "missing-update"): "the update",
-    ("two_layer_model", "swapped-forward-activations"): "forward activations",
-    ("two_layer_model", "swapped-backward-activations"): "backward activations",
-    ("two_layer_model", "wrong-sign-dA2"): "start of the backward pass",
-    ("two_layer_model", "hard-coded-learning-rate"): "the learning rate",
-    ("two_layer_model", "cost-every-iteration"): "cost recording",
-    ("two_layer_model", "one-iteration-short"): "the iteration count",
-    ("two_layer_model", "loop-starts-at-1"): "the iteration count",
-    ("two_layer_model", "stale-weights"): "the update",
-    ("two_layer_model", "global-train_x"): "use of globals",
-    ("two_layer_model", "global-train_y"): "use of globals",
-    ("two_layer_model", "returns-parameters-only"): "the return value",
-    ("two_layer_model", "returns-costs-first"): "the return value",
-    ("two_layer_model", "unseeded-own-init"): "initialization",
-    ("two_layer_model", "cost-not-averaged"): "cost",
-    ("two_layer_model", "cost-mean-wrong-axis"): "cost",
-    ("two_layer_model", "second-layer-not-read-back"): "the update",
-    ("two_layer_model", "learning-rate-divided-by-m"): "the learning rate",
-    ("two_layer_model", "return-inside-loop"): "the iteration count",
-    ("two_layer_model", "dA2-plus-instead-of-minus"): "start of the backward pass",
-    ("two_layer_model", "dA2-is-dZ2"): "start of the backward pass",
-    ("two_layer_model", "b2-as-first-layer-bias"): "forward activations",
-    ("two_layer_model", "b1-as-second-layer-bias"): "forward activations",
-    ("two_layer_model", "bias-read-back-from-b2"): "forward activations",
-    ("two_layer_model", "first-layer-cache-for-the-output-layer"): "the caches",
-    ("two_layer_model", "output-layer-cache-for-the-first-layer"): "the caches",
-    ("two_layer_model", "A2-passed-as-dA2"): "start of the backward pass",
-    ("two_layer_model", "A1-passed-as-dA1"): "backward activations",
-    ("two_layer_model", "dW1-and-dW2-stored-swapped"): "the gradients",
-    ("two_layer_model", "db1-and-db2-stored-swapped"): "the gradients",
-    ("L_layer_model", "missing-update"): "the update",
-    ("L_layer_model", "gradient-ascent"): "the learning rate",
-    ("L_layer_model", "hard-coded-learning-rate"): "the learning rate",
-    ("L_layer_model", "cost-every-iteration"): "cost recording",
-    ("L_layer_model", "one-iteration-short"): "the iteration count",
-    ("L_layer_model", "loop-starts-at-1"): "the iteration count",
-    ("L_layer_model", "global-train_x"): "use of globals",
-    ("L_layer_model", "flipped-labels-backward"): "start of the backward pass",
-    ("L_layer_model", "forward-outside-loop"): "forward activations",
-    ("L_layer_model", "reinitialized-every-iteration"): "initialization",
-    ("L_layer_model", "returns-parameters-only"): "the return value",
-    ("L_layer_model", "returns-costs-first"): "the return value",
-    ("L_layer_model", "two-layer-initializer"): "initialization",
-    ("L_layer_model", "cost-not-averaged"): "cost",
-    ("L_layer_model", "cost-arguments-swapped"): "cost",
-    ("L_layer_model", "backward-arguments-swapped"): "start of the backward pass",
-    ("L_layer_model", "learning-rate-squared"): "the learning rate",
-    ("L_layer_model", "return-inside-loop"): "the iteration count",
-    ("L_layer_model", "cost-after-the-update"): "cost",
-}
-
+# The catalogue by what its users need: each mistake's edits, the step the feedback names
+# for it (see public_tests.diagnose.STEPS), the grade_ids of the cells it fails.
+TWO_LAYER_MUTANTS = {name: mistake.edits for name, mistake in TWO_LAYER.items()}
+L_LAYER_MUTANTS = {name: mistake.edits for name, mistake in L_LAYER.items()}
 MUTANTS = {"two_layer_model": TWO_LAYER_MUTANTS, "L_layer_model": L_LAYER_MUTANTS}
+STEP = {(f, name): mistake.step for f, table in CATALOGUE.items() for name, mistake in table.items()}
+FAILS = {(f, name): frozenset(grade_id(f, c) for c in mistake.fails)
+         for f, table in CATALOGUE.items() for name, mistake in table.items()}
 
 # Right solutions written differently: they must lose no point.
 CORRECT_VARIANTS = {
@@ -193,77 +205,6 @@ CORRECT_VARIANTS = {
                             "initialize_parameters_deep(list(layers_dims))")],
     },
 }
-
-# The graded cells of each function (their points: the notebook's nbgrader metadata, solutions.graded_points).
-CELLS = ("correct", "hidden_shapes", "hidden_hyperparameters", "hidden_course_data", "hidden_no_globals")
-P, S, H, C, G = CELLS  # public test, shapes, hyperparameters, course data, no globals
-LOOP = (P, S, H, C)  # a wrong training loop: every cell that compares trained parameters
-ALL = (P, S, H, C, G)  # a loop that raises on every input: it never returns a result to compare
-
-
-def grade_id(function: str, cell: str) -> str:
-    """The nbgrader grade_id of `function`'s graded cell `cell` (one of CELLS)."""
-    return f"correct_{function}" if cell == P else f"{function}_{cell}"
-
-
-# Exactly which graded cells each catalogued mistake fails (tests/dnn_course/course/test_cell_matrix.py
-# runs the notebook's test cells against every mistake). Each hidden cell has one
-# concern: a fixed learning rate or a cost recorded every iteration fails only the
-# public test and the hyperparameters cell; only reading the notebook's globals,
-# or returning no (parameters, costs) pair at all (raising on every input: ALL),
-# fails the no-globals cell.
-_FAILS = {
-    ("two_layer_model", "missing-update"): LOOP,
-    ("two_layer_model", "swapped-forward-activations"): LOOP,
-    ("two_layer_model", "swapped-backward-activations"): LOOP,
-    ("two_layer_model", "wrong-sign-dA2"): LOOP,
-    ("two_layer_model", "hard-coded-learning-rate"): (P, H),
-    ("two_layer_model", "cost-every-iteration"): (P, H),
-    ("two_layer_model", "one-iteration-short"): LOOP,
-    ("two_layer_model", "loop-starts-at-1"): LOOP,
-    ("two_layer_model", "stale-weights"): LOOP,
-    ("two_layer_model", "global-train_x"): (P, S, H, G),  # the course-data cell trains on train_x itself
-    ("two_layer_model", "global-train_y"): (P, S, H, G),
-    ("two_layer_model", "returns-parameters-only"): LOOP,  # the no-globals cell passes: the form is not its concern
-    ("two_layer_model", "returns-costs-first"): LOOP,  # the no-globals cell passes: the form is not its concern
-    ("two_layer_model", "unseeded-own-init"): LOOP,
-    ("two_layer_model", "cost-not-averaged"): (P, H),
-    ("two_layer_model", "cost-mean-wrong-axis"): (P, H),
-    ("two_layer_model", "second-layer-not-read-back"): LOOP,
-    ("two_layer_model", "learning-rate-divided-by-m"): LOOP,  # wrong at the default rate too
-    ("two_layer_model", "return-inside-loop"): LOOP,
-    ("two_layer_model", "dA2-plus-instead-of-minus"): LOOP,
-    ("two_layer_model", "dA2-is-dZ2"): LOOP,
-    ("two_layer_model", "b2-as-first-layer-bias"): ALL,
-    ("two_layer_model", "b1-as-second-layer-bias"): ALL,
-    ("two_layer_model", "bias-read-back-from-b2"): ALL,
-    ("two_layer_model", "first-layer-cache-for-the-output-layer"): ALL,
-    ("two_layer_model", "output-layer-cache-for-the-first-layer"): ALL,
-    ("two_layer_model", "A2-passed-as-dA2"): LOOP,
-    ("two_layer_model", "A1-passed-as-dA1"): LOOP,
-    ("two_layer_model", "dW1-and-dW2-stored-swapped"): ALL,
-    ("two_layer_model", "db1-and-db2-stored-swapped"): ALL,
-    ("L_layer_model", "missing-update"): LOOP,
-    ("L_layer_model", "gradient-ascent"): LOOP,
-    ("L_layer_model", "hard-coded-learning-rate"): (P, H),
-    ("L_layer_model", "cost-every-iteration"): (P, H),
-    ("L_layer_model", "one-iteration-short"): LOOP,
-    ("L_layer_model", "loop-starts-at-1"): LOOP,
-    ("L_layer_model", "global-train_x"): (P, S, H, G),
-    ("L_layer_model", "flipped-labels-backward"): LOOP,
-    ("L_layer_model", "forward-outside-loop"): LOOP,
-    ("L_layer_model", "reinitialized-every-iteration"): LOOP,
-    ("L_layer_model", "returns-parameters-only"): LOOP,  # the no-globals cell passes: the form is not its concern
-    ("L_layer_model", "returns-costs-first"): LOOP,  # the no-globals cell passes: the form is not its concern
-    ("L_layer_model", "two-layer-initializer"): LOOP,
-    ("L_layer_model", "cost-not-averaged"): (P, H),
-    ("L_layer_model", "cost-arguments-swapped"): (P, H),
-    ("L_layer_model", "backward-arguments-swapped"): LOOP,
-    ("L_layer_model", "learning-rate-squared"): LOOP,
-    ("L_layer_model", "return-inside-loop"): LOOP,
-    ("L_layer_model", "cost-after-the-update"): (P, H),  # the parameters are right, the costs are not
-}
-FAILS = {(f, m): frozenset(grade_id(f, c) for c in cells) for (f, m), cells in _FAILS.items()}
 
 
 

@@ -30,7 +30,7 @@ from dnn_course.course.paths import StrPath
 from dnn_course.course.context import Course
 from dnn_course.course.extensions import DeadlineError, read_extensions
 from dnn_course.course.gradebook_db import parse as parse_url
-from dnn_course.grading.results import _scored
+from dnn_course.grading.results import scored
 
 
 def seconds_late(timestamp: datetime | None, duedate: datetime | None, until: datetime | None = None) -> float:
@@ -166,7 +166,7 @@ def recompute(root: StrPath, db_url: str, assignment: str, policy: LatePolicy, w
         found = gb.find_assignment(assignment)
         due = found.duedate
         for sub in found.submissions:
-            if not _scored(sub):
+            if not scored(sub):
                 continue
             ext = exts.get((sub.student_id, assignment))
             until = ext.until if ext else None

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbgrader.api import MissingEntry
+from nbgrader.api import MissingEntry, SubmittedAssignment
 
 from dnn_course.course.findings import findings_of
 from dnn_course.course.paths import NOTEBOOK, StrPath
@@ -138,7 +138,7 @@ def read_result(gradebook: Any, root: StrPath, assignment: str, student: str) ->
         sub = gradebook.find_submission(assignment, student)
     except MissingEntry:
         sub = None
-    if problem or sub is None or not _scored(sub):
+    if problem or sub is None or not scored(sub):
         try:
             max_score = max_score_of(gradebook, assignment)
         except MissingEntry:  # no such assignment in this gradebook
@@ -158,9 +158,16 @@ def read_result(gradebook: Any, root: StrPath, assignment: str, student: str) ->
     return SubmissionResult(student, "graded", sub.score, sub.max_score, summary, tests)
 
 
-def _scored(sub):
+def scored(sub: SubmittedAssignment) -> bool:
     """True when some grade of the submission was given: an autograde that failed
-    before running (e.g. no course data) leaves grades that were never given."""
+    before running (e.g. no course data) leaves grades that were never given.
+
+    Args:
+        sub: nbgrader's SubmittedAssignment, from an open Gradebook.
+
+    Returns:
+        bool.
+    """
     return any(g.auto_score is not None or g.manual_score is not None
                for nb in sub.notebooks for g in nb.grades)
 

@@ -11,6 +11,7 @@ source notebook's solutions, and compares them here. A test cell that passed
 in the kernel but whose function gives different results here gets an error
 output, so it scores 0. Verification can only lower a score, never raise it.
 """
+import ast
 import contextlib
 import io
 import json
@@ -26,7 +27,7 @@ from typing import Any
 import numpy as np
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
-from traitlets import Integer
+from traitlets import Integer, Unicode
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
@@ -36,7 +37,7 @@ from dnn_course.course.paths import ASSIGNMENT
 from dnn_course.course.solutions import load_solutions
 from dnn_course.sandbox.hook import runner_prefix
 from dnn_course.sandbox.settings import SandboxSettings
-from public_tests.hidden import PAIR, PARAMETERS, differences, printing_problem
+from public_tests.hidden import ATOL, PAIR, PARAMETERS, RTOL, differences, printing_problem, tolerance
 from public_tests.hidden_cases import CASES, COMPARES, Case, course_inputs, inputs_of  # noqa: F401 -- the table
 
 RUNNER = "dnn_course.preprocessors.verify_runner"  # started as python -I -m RUNNER JOB_DIR
@@ -93,8 +94,42 @@ def _describe(case):
             f"num_iterations={case.num_iterations})")
 
 
-def judge(case: Case, out: dict[str, Any] | None) -> str | None:
-    """None when the learner's output passes what the case's test cell checks, else what differs."""
+def cell_tolerance(source: str) -> tuple[float, float]:
+    """The (rtol, atol) a hidden cell's ``check_cell(...)`` call gives, defaults for those it does not.
+
+    Read from the cell as the gradebook holds it (the instructor's, never the learner's).
+    A value that is not a literal number of 0 or more keeps the default: verification can
+    only be as strict as the hidden tests' own default, never looser than the cell asks.
+
+    Args:
+        source: the test cell's source.
+
+    Returns:
+        tuple of two floats.
+    """
+    given: dict[str, float] = {}
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return RTOL, ATOL
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "check_cell":
+            for kw in node.keywords:
+                if kw.arg in ("rtol", "atol"):
+                    try:
+                        given[kw.arg] = tolerance(**{kw.arg: ast.literal_eval(kw.value)})[kw.arg == "atol"]
+                    except (ValueError, TypeError, SyntaxError):
+                        pass
+    return given.get("rtol", RTOL), given.get("atol", ATOL)
+
+
+def judge(case: Case, out: dict[str, Any] | None, rtol: float | None = None,
+          atol: float | None = None) -> str | None:
+    """None when the learner's output passes what the case's test cell checks, else what differs
+    (``rtol``, ``atol``: the cell's, ``cell_tolerance``; default the hidden tests' own)."""
+    rtol = RTOL if rtol is None else rtol
+    atol = ATOL if atol is None else atol
+
     if out is None:
         return f"{_describe(case)} did not finish (time limit, or the process stopped)"
     if str(out.get("error", "")):
@@ -110,12 +145,12 @@ def judge(case: Case, out: dict[str, Any] | None) -> str | None:
     costs = [float(c) for c in out["costs"]] if "costs" in out else []
     got = ({k[len("param/"):]: v for k, v in out.items() if k.startswith("param/")}, costs)
     want = (ref_params, [float(c) for c in ref_costs])
-    failures = differences(got, want, parts)
+    failures = differences(got, want, parts, rtol=rtol, atol=atol)
     if failures:
         return f"{_describe(case)}: {failures[0].path} differs"
     if case.compare == "all":
         printing = printing_problem(str(out["printed"]).splitlines(), ref_printed.splitlines(),
-                                    case.print_cost, case.num_iterations)
+                                    case.print_cost, case.num_iterations, rtol, atol)
         if printing:
             return f"{_describe(case)}: {printing}"
     if case.keeps_inputs and bool(out["inputs_changed"]):
@@ -133,6 +168,27 @@ def solution_sources_of(nb: NotebookNode) -> dict[str, str]:
     return found
 
 
+def trusted_cells(path: str, student: str | None) -> set[str]:
+    """The grade ids whose verification a regrade preview may take from the gradebook.
+
+    ``path`` is the preview's JSON file (``admin/regrade.py``): ``{"changed": [grade ids whose
+    source the edit changed], "passed": {student: [grade ids that scored full marks before]}}``.
+    A cell that passed before, verification included, and is unchanged passes verification
+    again: the learner's functions, the cell's cases and its tolerance are the same.
+
+    Args:
+        path: the file ("" for none: every passing cell is verified).
+        student: the submission's student id.
+
+    Returns:
+        set of str.
+    """
+    if not path or not student:
+        return set()
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return set(data.get("passed", {}).get(student, ())) - set(data.get("changed", ()))
+
+
 def _passed(cell):
     return not any(o.get("output_type") == "error" for o in cell.get("outputs", []))
 
@@ -141,10 +197,14 @@ class VerifyResults(NbGraderPreprocessor):
     """After execution: fail every passing test cell the independent re-run contradicts."""
 
     timeout = Integer(300, help="Seconds for the re-run of one submission.").tag(config=True)
+    trusted_from = Unicode("", help="A regrade preview's file of cells that passed before and are "
+                           "unchanged (``trusted_cells``); only its scratch course sets it.").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        trusted = trusted_cells(self.trusted_from, resources.get("nbgrader", {}).get("student"))
         graded = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")
-                  and c.metadata.nbgrader.get("grade_id") in CASES and _passed(c)]
+                  and c.metadata.nbgrader.get("grade_id") in CASES and _passed(c)
+                  and c.metadata.nbgrader.grade_id not in trusted]
         if not graded:
             return nb, resources
         cases = [case for c in graded for case in CASES[c.metadata.nbgrader.grade_id]]
@@ -156,8 +216,9 @@ class VerifyResults(NbGraderPreprocessor):
             outputs = run_learner(solution_sources_of(nb), cases, self.timeout, runner_prefix(),
                                   SandboxSettings(parent=self).env())
             for cell in graded:
+                rtol, atol = cell_tolerance(cell.source)
                 for case in CASES[cell.metadata.nbgrader.grade_id]:
-                    problem = judge(case, outputs.get(case.id))
+                    problem = judge(case, outputs.get(case.id), rtol, atol)
                     if problem:
                         cell.outputs.append(new_output(
                             "error", ename="VerificationError",

@@ -55,8 +55,8 @@ def plumb_connection(connection_file: StrPath, private: Path, inside_run: str) -
 
 
 def private_folder() -> Path:
-    """A fresh folder for the kernel's /tmp, $HOME and sockets; stale ones of dead
-    launchers are removed first.
+    """A fresh folder for the kernel's /tmp, $HOME and sockets; stale ones this account's
+    dead launchers left are removed first (another account's are not ours to touch).
 
     Returns:
         Path: ``$TMPDIR/dnn-course-kernel-<pid>-*`` with ``tmp/``, ``home/`` and ``run/``.
@@ -64,6 +64,8 @@ def private_folder() -> Path:
     base = Path(tempfile.gettempdir())
     for old in base.glob("dnn-course-kernel-*"):
         try:
+            if old.lstat().st_uid != os.geteuid():
+                continue  # another account's (a shared /tmp): its own launcher removes it
             pid = int(old.name.split("-")[3])
             os.kill(pid, 0)
         except ProcessLookupError:
@@ -96,7 +98,8 @@ def remove_private(path: StrPath) -> None:
                 os.chmod(parent, 0o700)
             if os.path.realpath(p) != top:
                 os.chmod(p, 0o700)
-            func(p)
+            if func in (os.rmdir, os.unlink, os.remove):  # rmtree also reports os.open, os.scandir
+                func(p)
         except OSError:
             pass
     shutil.rmtree(path, onerror=unlock)

@@ -66,7 +66,7 @@ _root: Any = None      # the worker's course folder (a Path), set with _api
 
 class LockRaisingAPI:
     """An NbGraderAPI whose ``autograde`` raises ``GradebookLocked`` when SQLite stayed
-    locked, instead of returning a failed outcome; it never retries (``_grade`` does)."""
+    locked, instead of returning a failed outcome; it never retries (``grade_in_worker`` does)."""
 
     def __init__(self, api: Any) -> None:
         self._api = api
@@ -96,9 +96,28 @@ def _start_worker(root, db_url, threads, full_run):
     _api = LockRaisingAPI(make_api(root, db_url, full_run=full_run))
 
 
-def _grade(assignment, student, force):
-    """One submission in a worker: ``grade_one``, whole again (at most ``ATTEMPTS`` times in
-    all) while the gradebook stays locked, in its autograde or in any gradebook read or write."""
+def worker_course() -> tuple[LockRaisingAPI | None, str | None]:
+    """In a process of ``worker_pool``: its own nbgrader API and the course folder it grades.
+
+    Returns:
+        (LockRaisingAPI, course folder as a string); (None, None) outside such a process.
+    """
+    return _api, _root
+
+
+def grade_in_worker(assignment: str, student: str, force: bool) -> tuple[SubmissionResult, dict]:
+    """One submission in a process of ``worker_pool``: ``grade_one``, whole again (at most
+    ``ATTEMPTS`` times in all) while the gradebook stays locked, in its autograde or in any
+    gradebook read or write.
+
+    Args:
+        assignment: the assignment name.
+        student: the learner's id (``submitted/<student>/<assignment>/``).
+        force: grade again a submission graded already.
+
+    Returns:
+        (SubmissionResult, run statistics: {"pid", "started", "retries", "seconds"}).
+    """
     started, wall, retries = time.monotonic(), time.time(), []
     result = retry_locked(lambda: grade_one(_api, _root, assignment, student, force),
                           ATTEMPTS, BACKOFF, on_retry=lambda: retries.append(1))
@@ -106,7 +125,23 @@ def _grade(assignment, student, force):
                     "seconds": time.monotonic() - started}
 
 
-def _pool(workers, root, db_url, threads, full_run):
+def worker_pool(workers: int, root: str | os.PathLike, db_url: str, full_run: bool = False,
+                threads: int | str | None = None) -> cf.ProcessPoolExecutor:
+    """``workers`` spawned grading processes on the course at ``root``; submit ``grade_in_worker``.
+
+    Args:
+        workers: how many processes.
+        root: the course folder.
+        db_url: the gradebook's URL (every process writes its own student's rows).
+        full_run: run every cell (the command's ``--full-run``); False: as the course's
+            configuration says.
+        threads: ``DNN_APP_THREADS`` for each process and its kernels; None: the user's
+            setting, else the cores shared among the workers (``threads_per_worker``).
+
+    Returns:
+        concurrent.futures.ProcessPoolExecutor.
+    """
+    threads = threads or os.environ.get(THREADS_ENV) or threads_per_worker(workers)
     return cf.ProcessPoolExecutor(max_workers=workers,
                                   mp_context=multiprocessing.get_context("spawn"),
                                   initializer=_start_worker,
@@ -132,15 +167,14 @@ def grade_parallel(assignment: str, root: StrPath = COURSE_ROOT, students: Itera
     max_score = batch.max_score()
     (root / "autograded").mkdir(exist_ok=True)  # no two workers race to create it
     workers = max(1, min(workers, len(students) or 1))
-    threads = os.environ.get(THREADS_ENV) or threads_per_worker(workers)
     results, tries = {}, {s: 0 for s in students}
     bar = tqdm(total=len(students), desc=f"grading {assignment} ({workers} workers)",
                unit="submission", disable=not progress)
     todo = longest_first(root, assignment, students, force)
     try:
         while todo:
-            pool = _pool(workers, root, batch.url, threads, runs_every_cell(batch.api.config))
-            futures = {pool.submit(_grade, assignment, s, force): s for s in todo}
+            pool = worker_pool(workers, root, batch.url, runs_every_cell(batch.api.config))
+            futures = {pool.submit(grade_in_worker, assignment, s, force): s for s in todo}
             broken = []
             try:
                 for future in cf.as_completed(futures):

@@ -8,7 +8,6 @@ from dnn_course.course.paths import COURSE_ROOT
 
 MAX_LINES = 400
 PACKAGES = ("dnn_course", "dnn_app_utils", "public_tests")
-GENERATED = {Path("public_tests/expected.py")}  # written by make_expected, data more than code
 # dnn_course's top level: the command and its entry points; everything else lives in sub-packages.
 TOP_LEVEL = {"__init__.py", "__main__.py", "cli.py"}
 # Lowest first: a module imports only from its own layer and those before it
@@ -31,8 +30,8 @@ def modules():
 
 
 def test_every_module_is_at_most_400_lines():
-    long = {str(rel): n for rel, _ in modules() if rel not in GENERATED
-            and (n := len((COURSE_ROOT / rel).read_text().splitlines())) > MAX_LINES}
+    long = {str(rel): n for rel, _ in modules()
+            if (n := len((COURSE_ROOT / rel).read_text().splitlines())) > MAX_LINES}
     assert not long, f"split these modules (at most {MAX_LINES} lines each): {long}"
 
 
@@ -240,6 +239,42 @@ def test_no_package_imports_another_packages_private_module():
                if b.split(".")[0] != a.split(".")[0] and any(part.startswith("_") and part != "__init__"
                                                              for part in b.split("."))}
     assert not private, sorted(private)
+
+
+def _private_uses(rel, names):
+    """(line, name, its module) of each private name the module at ``rel`` takes from a module of
+    ``names``: ``from pkg.mod import _x``, or ``mod._x`` on a module it imported."""
+    tree = ast.parse((COURSE_ROOT / rel).read_text())
+    modules_bound = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                if full in names:
+                    modules_bound[alias.asname or alias.name] = full
+                elif alias.name.startswith("_") and node.module in names:
+                    yield node.lineno, full, node.module
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname and alias.name in names:
+                    modules_bound[alias.asname] = alias.name
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id in modules_bound and node.attr.startswith("_")
+                and not node.attr.startswith("__")):
+            module = modules_bound[node.value.id]
+            yield node.lineno, f"{module}.{node.attr}", module
+
+
+def test_no_package_uses_another_packages_private_names():
+    """A ``_name`` in a module is its package's business: another package asks for a public
+    function (the classroom service once used the worker pool's ``_pool`` and ``_grade``)."""
+    names = {name: rel for rel, name in modules()}
+    found = sorted(f"{rel}:{line} uses {what}" for name, rel in names.items()
+                   for line, what, module in _private_uses(rel, names)
+                   if module.rpartition(".")[0] != (name if rel.name == "__init__.py"
+                                                    else name.rpartition(".")[0]))
+    assert not found, found
 
 
 def test_dnn_course_top_level_holds_only_the_command():

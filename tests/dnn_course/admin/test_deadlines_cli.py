@@ -89,3 +89,48 @@ def test_hand_edited_extensions_checked_by_late(course, capsys):
     assert cli(course, "late") == 2
     assert "line 2: until '2026-12-03 12:00' has no time zone" in capsys.readouterr().err
     assert history.read(course) == []
+
+
+def _import_file(course, text):
+    path = course.parent / "extensions-import.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("text, said", [
+    ("student,until,reason\nada,2026-12-03T12:00Z,ill\nbob,2026-12-03T12:00Z,ill\n",
+     "names learners the course does not know: bob"),
+    ("student,until,reason\nada,2026-12-03T12:00Z,ill\nada,2026-12-04 12:00,ill\n",
+     "line 3: until '2026-12-04 12:00' has no time zone"),
+    ("student,until,reason\nada,2026-12-03T12:00Z,\n", "line 2: no reason for ada"),
+    ("student,until\nada,2026-12-03T12:00Z\n", "missing: reason"),
+    ("", "needs a header row and one row per extension"),
+])
+def test_import_with_a_bad_row_exits_2_and_writes_nothing(course, capsys, text, said):
+    before = digest(course / "gradebook.db")
+    assert cli(course, "extend", "--from", _import_file(course, text)) == 2
+    err = capsys.readouterr().err
+    assert said in err and "nothing was changed" in err
+    assert digest(course / "gradebook.db") == before
+    assert not (course / "extensions.csv").exists() and history.read(course) == []
+
+
+def test_import_needs_no_learner_or_date_beside_it(course, capsys):
+    path = _import_file(course, "student,until,reason\nada,2026-12-03T12:00Z,ill\n")
+    assert cli(course, "extend", "ada", "--from", path) == 2
+    assert cli(course, "extend") == 2
+    assert "give a LEARNER (or --from FILE)" in capsys.readouterr().err
+    assert not (course / "extensions.csv").exists()
+
+
+def test_import_adds_every_row_with_its_reason(course, capsys):
+    (course / "submitted" / "cy" / ASSIGNMENT).mkdir(parents=True)
+    path = _import_file(course, "\ufeffstudent,until,reason,assignment\n"
+                                "ada,2026-12-03T13:00+01:00,medical,\n"
+                                "cy,2026-12-05T09:00Z,family,dnn_app\n")
+    assert cli(course, "extend", "--from", path) == 0
+    exts = read_extensions(course, ASSIGNMENT)
+    assert {s: (e.until.isoformat(), e.reason) for (s, _), e in exts.items()} == {
+        "ada": ("2026-12-03T12:00:00", "medical"), "cy": ("2026-12-05T09:00:00", "family")}
+    assert [c.why for c in history.read(course, "cy")] == ["extension to 2026-12-05T09:00:00+00:00: family"]
+    assert "extend: ada: extension to 2026-12-03T12:00:00+00:00" in capsys.readouterr().out

@@ -133,6 +133,31 @@ def test_page_is_self_contained_escaped_and_names_everyone(tmp_path):
     assert "Median 23.0 s" in section(page, "times")
 
 
+def test_each_submission_links_to_its_grade_history(tmp_path):
+    """The history section shows a learner's changes as `dnn-course history` prints them, escaped;
+    each row of "Every submission" links to them, or says there are none."""
+    from dnn_course.course import history
+
+    cls = hand_made_class()
+    for change in (history.GradeChange("<b>cy</b>", ASSIGNMENT, "autograde", None, 6.0, "graded <i>", "grade"),
+                   history.GradeChange("<b>cy</b>", ASSIGNMENT, "regrade", 6.0, 8.0, "edited tests", "regrade"),
+                   history.GradeChange("ana", "other", "autograde", None, 1.0, "another assignment", "x")):
+        history.record(tmp_path, change)
+    page = render(cls, tmp_path, tmp_path / "exports")
+    anchor = [r.student for r in cls.results].index("<b>cy</b>")
+    rows = dict(re.findall(r"<tr><td>(?:<span>|<a [^>]*>)([^<]+)</(?:span|a)></td>(?:<td>[^<]*</td>){4}"
+                           r"<td>(.*?)</td>", section(page, "everyone")))
+    assert rows["&lt;b&gt;cy&lt;/b&gt;"] == f'<a href="#history-{anchor}">2 changes</a>'
+    assert rows["ana"] == "-"  # only another assignment's change
+    shown = re.search(rf'<h3 id="history-{anchor}">&lt;b&gt;cy&lt;/b&gt;</h3><pre>(.*?)</pre>',
+                      section(page, "history"), re.S).group(1)
+    assert "<i>" not in shown and "graded &lt;i&gt;" in shown
+    assert unescape(shown).splitlines() == [history.line_text(c) for c in history.read(tmp_path, "<b>cy</b>",
+                                                                                        ASSIGNMENT)]
+    (tmp_path / history.FILE_NAME).write_text("not json\n")
+    assert "The history could not be read" in section(render(cls, tmp_path, tmp_path / "exports"), "history")
+
+
 # ------------------------------------------------------------------ not graded, grading time
 
 def test_not_graded_is_said_in_every_output_never_a_score(tmp_path):
@@ -314,9 +339,11 @@ def test_report_of_a_graded_class(graded_class):
     assert len(re.findall(r'src="data:image/png;base64,', page)) >= 3
     everyone = section(page, "everyone")
     assert all(s in everyone for s in students) and "O&#x27;&lt;i&gt;lee-sign&lt;/i&gt;" in everyone
-    links = set(re.findall(r'href="([^"]+)"', page))
+    links = set(re.findall(r'href="([^"#][^"]*)"', page))
     assert len(links) == len(students) - 1  # all but the invalid notebook have feedback
     assert all((path.parent / unescape(link)).resolve().is_file() for link in links)
+    anchors = set(re.findall(r'href="#([^"]+)"', page))  # each learner's grade history
+    assert len(anchors) == len(students) - 1 and all(f'id="{a}"' in page for a in anchors)
 
 
 @pytest.mark.slow

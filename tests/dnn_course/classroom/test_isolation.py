@@ -17,7 +17,7 @@ def denied(lab, learner, *command):
 
 
 def test_a_submission_leaves_the_exchange_for_the_instructors_folder(lab, first_round):
-    a, b, _ = lab.learners
+    a, b = lab.learners[:2]
     inbound = lab.exchange / COURSE_ID / "inbound"
     assert not (inbound / first_round[a]["name"]).exists()
     kept = lab.course / ".dnn_course" / "classroom" / "exchange" / COURSE_ID / "inbound"
@@ -28,7 +28,7 @@ def test_a_submission_leaves_the_exchange_for_the_instructors_folder(lab, first_
 
 
 def test_another_learners_feedback_cannot_be_listed_changed_or_removed(lab, first_round):
-    a, b, _ = lab.learners
+    a, b = lab.learners[:2]
     feedback = lab.exchange / COURSE_ID / "feedback"
     released = sorted(feedback.glob("*.html"))
     assert len(released) >= 2
@@ -51,10 +51,10 @@ def test_the_gradebook_source_and_hidden_tests_are_not_readable(lab, first_round
         assert denied(lab, b, "cat", path), path
 
 
-def test_submitting_as_someone_else_is_rejected(lab, first_round, samples):
-    a, b, _ = lab.learners
+def test_submitting_as_someone_else_is_rejected(lab, first_round, sample_texts):
+    a, b = lab.learners[:2]
     before = lab.history(a)
-    lab.submit(b, samples["fast-correct"], extra=[f"--student={a}"])
+    lab.submit(b, sample_texts["fast-correct"], extra=[f"--student={a}"])
     state = lab.wait_state(lambda s: s["status"] == "rejected" and s["student"] == a)
     assert state["reason"] == f"submitted by account {b!r} under the id {a!r}"
     assert lab.history(a) == before

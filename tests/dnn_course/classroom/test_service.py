@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_each_learner_fetches_their_own_graded_feedback(lab, first_round):
-    a, b, _ = lab.learners
+    a, b = lab.learners[:2]
     assert first_round[a]["status"] == first_round[b]["status"] == "graded"
     assert (first_round[a]["score"], first_round[b]["score"]) == (20.0, 11.0)
     page_a, = lab.fetch_feedback(a).values()
@@ -25,7 +25,7 @@ def test_each_learner_fetches_their_own_graded_feedback(lab, first_round):
 
 
 def test_each_attempt_is_recorded_once_in_the_history(lab, first_round):
-    a, b, _ = lab.learners
+    a, b = lab.learners[:2]
     for learner in (a, b):
         lines = lab.history(learner)
         assert [(c.attempt, c.new, c.old) for c in lines] == [
@@ -34,7 +34,7 @@ def test_each_attempt_is_recorded_once_in_the_history(lab, first_round):
 
 
 def test_a_flood_with_a_kill_mid_grade_grades_every_attempt_exactly_once(lab, first_round, flood):
-    a, b, c = lab.learners
+    a, b, c = lab.learners[:3]
     states = flood
     assert sorted(s["status"] for s in states) == ["graded"] * 6, lab.report()  # none dropped
     mine = {learner: sorted((s for s in states if s["student"] == learner),
@@ -50,6 +50,31 @@ def test_a_flood_with_a_kill_mid_grade_grades_every_attempt_exactly_once(lab, fi
     assert mine[a][1]["released"] < loop["released"] and mine[b][1]["released"] < loop["released"]
     page = lab.fetch_feedback(c)[loop["timestamp"]]
     assert "ran longer than its time limit" in page
+
+
+def test_the_service_grades_an_attempt_on_a_dask_cluster(lab, flood, sample_texts, dask_cluster):
+    """--scheduler: the attempt is graded by the cluster's workers (grade_dask), and released,
+    recorded and paged as a local one."""
+    from distributed import Client
+
+    d = lab.learners[3]
+    lab.service = lab.restart_service(lab.service, workers=1, env=lab.service_env,
+                                      extra=["--scheduler", dask_cluster.address])
+    try:
+        lab.submit(d, sample_texts["fast-wrong-sign-dA2"])
+        state = lab.wait_state(lambda s: s["student"] == d)
+    finally:
+        lab.service = lab.restart_service(lab.service, workers=2, env=lab.service_env)
+    assert (state["status"], state["score"]) == ("graded", 11.0), lab.report()
+    assert [t for t in state["tests"] if t[1] == 0], state  # the failed tests, by name
+    with Client(dask_cluster.address, timeout=30) as client:
+        ran = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
+    # graded on the cluster (grade_dask's tasks: the course, its data, the attempt), not locally
+    assert {"course-bundle", "course-data", "grade"} <= set(ran), ran
+    assert f"cluster {dask_cluster.address}" in (lab.base / "service.log").read_text()
+    page = lab.fetch_feedback(d)[state["timestamp"]]
+    assert "Score: 11 / 20.</b>" in page and "start of the backward pass" in page
+    assert [(c.attempt, c.new) for c in lab.history(d)] == [(state["timestamp"], 11.0)]
 
 
 def test_keep_latest_puts_the_latest_attempt_in_the_gradebook(lab, flood):

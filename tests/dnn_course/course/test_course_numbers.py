@@ -1,5 +1,5 @@
 """The reference solutions on the course data reproduce the course's numbers
-(docs/course-facts.md, "Exact numbers"; the values: dnn_course/course/course_numbers.py)."""
+(docs/course-facts.md, "Exact numbers"; the values: dnn_course/course/course_numbers.json)."""
 import re
 from collections import namedtuple
 

@@ -59,9 +59,8 @@ def course_state(root):
 def times_in_report(page):
     """{student: the grading time cell} of the report's "Every submission" table."""
     everyone = re.search(r'<section id="everyone">(.*?)</section>', page, re.S).group(1)
-    rows = re.findall(r"<tr><td>(?:<a [^>]*>|<span>)([^<]+)</(?:a|span)></td>((?:<td>[^<]*</td>)+)</tr>",
-                      everyone)
-    return {unescape(s): re.findall(r"<td>([^<]*)</td>", cells)[3] for s, cells in rows}
+    rows = [re.findall(r"<td>(.*?)</td>", row, re.S) for row in re.findall(r"<tr>(.*?)</tr>", everyone, re.S)]
+    return {unescape(re.sub(r"<[^>]+>", "", cells[0])): cells[4] for cells in rows if cells}
 
 
 def test_bad_demo_options_stop_it_before_anything_is_written(tmp_path, capsys, monkeypatch):

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import course_data_dir
+from course_template import grade_with_feedback, on_course_data
 from dnn_course.grading.batch import grade_all
 from dnn_course.course.mistakes import FAILS, STEP, score
 from dnn_course.course.nbapi import make_api
@@ -30,25 +30,18 @@ FAKE_SUCCESS = '''def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, n
 @pytest.fixture(scope="module")
 def course(tmp_path_factory, course_template):
     """A graded scratch course: every sample submission plus a fake-success one."""
-    data = course_data_dir()
-    mp = pytest.MonkeyPatch()
-    mp.setenv("DNN_APP_DATA", str(data))
-    root = course_template.copy(tmp_path_factory.mktemp("course") / "course")
-    students = write_samples(root)
-    fake = sample_notebooks()["demo-blank"]
-    for cell in fake.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "two_layer_model":
-            cell.source = FAKE_SUCCESS
-    path = root / "submitted" / "demo-fake-success" / ASSIGNMENT / NOTEBOOK
-    path.parent.mkdir(parents=True)
-    nbformat.write(fake, str(path))
-    students.append("demo-fake-success")
-    results = {r.student: r for r in grade_all(ASSIGNMENT, root, students, progress=False)}
-    api = make_api(root)
-    for s in students:
-        api.generate_feedback(ASSIGNMENT, s, force=True)
-    yield root, results
-    mp.undo()
+    with on_course_data():
+        root = course_template.copy(tmp_path_factory.mktemp("course") / "course")
+        students = write_samples(root)
+        fake = sample_notebooks()["demo-blank"]
+        for cell in fake.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == "two_layer_model":
+                cell.source = FAKE_SUCCESS
+        path = root / "submitted" / "demo-fake-success" / ASSIGNMENT / NOTEBOOK
+        path.parent.mkdir(parents=True)
+        nbformat.write(fake, str(path))
+        students.append("demo-fake-success")
+        yield root, grade_with_feedback(root, students)
 
 
 def feedback_text(root, student):

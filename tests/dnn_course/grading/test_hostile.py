@@ -13,9 +13,7 @@ import threading
 import nbformat
 import pytest
 
-from conftest import course_data_dir
-from dnn_course.grading.batch import grade_all
-from dnn_course.course.nbapi import make_api
+from course_template import grade_with_feedback, on_course_data
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 from dnn_course.demo.samples import write_samples
 import hostile
@@ -58,29 +56,23 @@ def _sha(path):
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory, course_template):
-    data = course_data_dir()
-    mp = pytest.MonkeyPatch()
-    mp.setenv("DNN_APP_DATA", str(data))
-    root = course_template.copy(tmp_path_factory.mktemp("hostile") / "course")
-    listener = Listener()
-    subs = hostile.build(root, listener.port)
-    for student, (nb, extras, _) in subs.items():
-        folder = root / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        (folder / NOTEBOOK).write_text(nb if isinstance(nb, str) else nbformat.writes(nb))
-        for name, text in extras.items():
-            (folder / name).write_text(text)
-    write_samples(root, only={"demo-correct"})
-    config_sha = _sha(root / "nbgrader_config.py")
-    students = sorted(subs) + ["demo-correct"]
-    results = {r.student: r for r in grade_all(ASSIGNMENT, root, students, progress=False)}
-    api = make_api(root)
-    for s in students:
-        api.generate_feedback(ASSIGNMENT, s, force=True)
-    listener.close()
-    yield {"root": root, "subs": subs, "results": results, "listener": listener,
-           "config_sha": config_sha}
-    mp.undo()
+    """The hostile corpus and a correct submission, graded in one batch with feedback."""
+    with on_course_data():
+        root = course_template.copy(tmp_path_factory.mktemp("hostile") / "course")
+        listener = Listener()
+        subs = hostile.build(root, listener.port)
+        for student, (nb, extras, _) in subs.items():
+            folder = root / "submitted" / student / ASSIGNMENT
+            folder.mkdir(parents=True)
+            (folder / NOTEBOOK).write_text(nb if isinstance(nb, str) else nbformat.writes(nb))
+            for name, text in extras.items():
+                (folder / name).write_text(text)
+        write_samples(root, only={"demo-correct"})
+        config_sha = _sha(root / "nbgrader_config.py")
+        results = grade_with_feedback(root, sorted(subs) + ["demo-correct"])
+        listener.close()
+        yield {"root": root, "subs": subs, "results": results, "listener": listener,
+               "config_sha": config_sha}
 
 
 def outputs_text(root, student):

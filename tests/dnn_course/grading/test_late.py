@@ -11,8 +11,7 @@ import sys
 import nbformat
 import pytest
 
-from conftest import course_data_dir
-from dnn_course.cli import main
+from cli_course import cli, cli_course
 from dnn_course.course import history
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 from dnn_course.demo.samples import sample_notebooks
@@ -38,30 +37,20 @@ def finals(root):
                 for s in gb.find_assignment(ASSIGNMENT).submissions}
 
 
-def cli(root, *args):
-    return main(["--root", str(root), *args])
-
-
 @pytest.fixture(scope="module")
 def late_class(tmp_path_factory, course_template):
     """The class graded once by ``dnn-course grade`` (extension for ``extended`` given before)."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv("DNN_APP_DATA", str(course_data_dir()))
-    here = os.getcwd()
-    root = course_template.copy(tmp_path_factory.mktemp("late") / "course")
-    correct = nbformat.writes(sample_notebooks()["demo-correct"])
-    for student, when in SUBMITTED.items():
-        folder = root / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        (folder / NOTEBOOK).write_text(correct, encoding="utf-8")
-        (folder / "timestamp.txt").write_text(f"{when}.000000 UTC", encoding="utf-8")
-    assert cli(root, "due", "--at", DUE) == 0
-    assert cli(root, "extend", "extended", "--until", "2026-12-03T12:00Z", "--reason", "ill") == 0
-    assert cli(root, "grade") == 0
-    graded = finals(root)
-    yield root, graded
-    os.chdir(here)
-    mp.undo()
+    with cli_course(tmp_path_factory, course_template, "late") as root:
+        correct = nbformat.writes(sample_notebooks()["demo-correct"])
+        for student, when in SUBMITTED.items():
+            folder = root / "submitted" / student / ASSIGNMENT
+            folder.mkdir(parents=True)
+            (folder / NOTEBOOK).write_text(correct, encoding="utf-8")
+            (folder / "timestamp.txt").write_text(f"{when}.000000 UTC", encoding="utf-8")
+        assert cli(root, "due", "--at", DUE) == 0
+        assert cli(root, "extend", "extended", "--until", "2026-12-03T12:00Z", "--reason", "ill") == 0
+        assert cli(root, "grade") == 0
+        yield root, finals(root)
 
 
 def test_grade_applies_policy_and_extension(late_class):

@@ -1,5 +1,6 @@
 """Cells grading leaves as the learner ran them: which ones, and that no score changes."""
 import copy
+import functools
 
 import nbformat
 import pytest
@@ -137,6 +138,7 @@ VARIANTS = {  # correct solutions written or run differently
 OWN_LINE = "Cost after iteration 0: 0.693049735659989\n"
 
 
+@functools.lru_cache(maxsize=1)
 def _catalogue():
     """student id -> notebook: every catalogued mistake, the correct solution and variants."""
     from dnn_course.course.mistakes import MUTANTS, mutate
@@ -158,8 +160,29 @@ def _catalogue():
     return books
 
 
-def _grade(template, tmp_path_factory, name, books, full_run):
-    """``books`` submitted to a copy of ``template`` and graded by 2 workers, skipping or not."""
+# The catalogue is graded both ways in PARTS parts, each its own xdist group
+# (tests/xdist_groups.py: a "[partK]" id), so the full-run arm's trainings spread over
+# both workers instead of running as one 30-minute set-up on one of them.
+PARTS = [f"part{k}" for k in range(6)]
+FIRST = ("correct", *VARIANTS)  # in part0, which the own-output test reads
+
+
+def parts_of(names):
+    """part id -> the student ids it grades: FIRST in part0, the rest dealt out in turn.
+
+    Args:
+        names: every student id of the catalogue.
+
+    Returns:
+        dict: part id -> sorted list of student ids.
+    """
+    rest = sorted(set(names) - set(FIRST))
+    return {part: sorted((list(FIRST) if k == 0 else []) + rest[k::len(PARTS)])
+            for k, part in enumerate(PARTS)}
+
+
+def _grade(template, folder, books, full_run):
+    """``books`` submitted to a copy of ``template`` in ``folder`` and graded one by one, skipping or not."""
     from conftest import course_data_dir
     from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
     from dnn_course.scale.parallel import grade_parallel
@@ -171,43 +194,63 @@ def _grade(template, tmp_path_factory, name, books, full_run):
     else:
         mp.delenv(FULL_RUN_ENV, raising=False)
     try:
-        root = template.copy(tmp_path_factory.mktemp(name) / "course")
+        root = template.copy(folder / "course")
         for student, nb in books.items():
             path = root / "submitted" / student / ASSIGNMENT / NOTEBOOK
             path.parent.mkdir(parents=True)
             nbformat.write(nb, str(path))
-        results = grade_parallel(ASSIGNMENT, root, sorted(books), workers=2, progress=False)
+        # one grading process: the other xdist worker grades another part meanwhile
+        results = grade_parallel(ASSIGNMENT, root, sorted(books), workers=1, progress=False)
     finally:
         mp.undo()
     return root, {r.student: r for r in results}
 
 
-@pytest.fixture(scope="module")
-def both_ways(tmp_path_factory, course_template):
-    books = _catalogue()
-    return _grade(course_template, tmp_path_factory, "skipping", books, False), \
-        _grade(course_template, tmp_path_factory, "full", books, True)
+_GRADED = {}  # part id -> ((skipping root, results), (full root, results)), made once per worker
+
+
+@pytest.fixture
+def both_ways(part, tmp_path_factory, course_template):
+    """The part's notebooks graded with skipping and with every cell run (made once per part)."""
+    if part not in _GRADED:
+        catalogue = _catalogue()
+        books = {name: catalogue[name] for name in parts_of(catalogue)[part]}
+        _GRADED[part] = tuple(_grade(course_template, tmp_path_factory.mktemp(f"{part}-{arm}"), books, full)
+                              for arm, full in (("skipping", False), ("full", True)))
+    return _GRADED[part]
 
 
 def _outcome(result):
     return result.status, result.score, [(t.grade_id, t.score, t.reason) for t in result.tests]
 
 
-@pytest.mark.slow
-def test_same_scores_and_reasons_with_and_without_skipping(both_ways):
-    (_, skipping), (_, full) = both_ways
+def test_the_parts_grade_the_whole_catalogue_once():
     from dnn_course.course.mistakes import MUTANTS
 
-    mistakes = sum(len(table) for table in MUTANTS.values())
-    assert len(skipping) == mistakes + 1 + len(VARIANTS) and skipping.keys() == full.keys()
-    assert skipping["correct"].score == skipping["correct"].max_score == 20
-    for student in sorted(full):
-        assert _outcome(skipping[student]) == _outcome(full[student]), student
-    assert sum(r.score < r.max_score for r in full.values()) == mistakes  # every mistake loses points
+    names = _catalogue()
+    parts = parts_of(names)
+    graded = [name for part in PARTS for name in parts[part]]
+    assert sorted(graded) == sorted(names) and len(graded) == len(set(graded))
+    assert len(names) == sum(len(table) for table in MUTANTS.values()) + 1 + len(VARIANTS)
+    assert set(FIRST) <= set(parts["part0"]) and all(parts[p] for p in PARTS)
 
 
 @pytest.mark.slow
-def test_a_skipped_cell_shows_the_learners_own_output_labelled(both_ways):
+@pytest.mark.parametrize("part", PARTS)
+def test_same_scores_and_reasons_with_and_without_skipping(both_ways, part):
+    (_, skipping), (_, full) = both_ways
+    assert skipping.keys() == full.keys() == set(parts_of(_catalogue())[part])
+    for student in sorted(full):
+        assert _outcome(skipping[student]) == _outcome(full[student]), student
+        if student in FIRST:  # right solutions keep every point
+            assert skipping[student].score == skipping[student].max_score == 20, student
+        else:  # every mistake loses points
+            assert full[student].score < full[student].max_score, student
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("part", ["part0"])
+def test_a_skipped_cell_shows_the_learners_own_output_labelled(both_ways, part):
     from dnn_course.course.nbapi import make_api
     from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
 

@@ -51,10 +51,10 @@ def recorded_cases(function, course_data, monkeypatch):
 
     original = hidden.assert_same
 
-    def recording_assert_same(name, got, want, what, parts=hidden.EVERYTHING):
+    def recording_assert_same(name, got, want, what, parts=hidden.EVERYTHING, *tolerances):
         if id(got) in results and id(want) not in results:  # compared with the reference
             calls[results[id(got)]]["compared"].append(tuple(parts))
-        return original(name, got, want, what, parts)
+        return original(name, got, want, what, parts, *tolerances)
 
     monkeypatch.setattr(hidden, "assert_same", recording_assert_same)
     ns = namespace(function, "", course_data, {function: stand_in})
@@ -136,3 +136,46 @@ def test_judge_checks_unchanged_inputs_where_the_cell_does():
     public = verify.CASES["correct_L_layer_model"][0]
     assert verify.judge(hyper, _output(hyper, inputs_changed=True)).endswith("changed X or Y")
     assert verify.judge(public, _output(public, inputs_changed=True)) is None
+
+
+@pytest.mark.parametrize("source, tolerance", [
+    ('check_cell("x", f, g, globals(), atol=1e-4)', (hidden.RTOL, 1e-4)),
+    ('from public_tests.hidden import check_cell\ncheck_cell("x", f, g, globals(), rtol=2e-3, atol=0)',
+     (2e-3, 0.0)),
+    ('hidden.check_cell("x", f, g, globals(), rtol=1e-5)', (1e-5, hidden.ATOL)),
+    ('check_cell("x", f, g, globals())', (hidden.RTOL, hidden.ATOL)),
+    ('check_cell("x", f, g, globals(), atol=LOOSE)', (hidden.RTOL, hidden.ATOL)),  # not a literal
+    ('check_cell("x", f, g, globals(), atol=-1.0)', (hidden.RTOL, hidden.ATOL)),   # refused in the cell too
+    ('check_cell("x", f, g, globals(), atol="1e-4")', (hidden.RTOL, hidden.ATOL)),
+    ("check_cell(", (hidden.RTOL, hidden.ATOL)),                                     # not Python
+])
+def test_cell_tolerance_reads_the_cells_literal_numbers(source, tolerance):
+    assert verify.cell_tolerance(source) == tolerance
+
+
+@pytest.mark.parametrize("bad", [-1e-3, float("nan"), float("inf"), "1e-4", True, None])
+def test_check_cell_refuses_a_tolerance_that_is_not_a_number(bad):
+    with pytest.raises(ValueError, match="must be a number of 0 or more"):
+        hidden.check_cell("two_layer_model_hidden_shapes", None, None, {}, atol=bad)
+
+
+def test_judge_passes_a_difference_within_the_cells_loosened_tolerance():
+    """Parameters off by 5e-5 fail at the default tolerance and pass at atol=1e-4, not at 1e-5."""
+    case = verify.CASES["two_layer_model_hidden_shapes"][0]
+    out = _output(case)
+    out["param/W1"] = out["param/W1"] + 5e-5
+    assert verify.judge(case, out).endswith("parameters['W1'] differs")
+    assert verify.judge(case, out, *verify.cell_tolerance('check_cell("x", f, g, globals(), atol=1e-5)'))
+    assert verify.judge(case, out, *verify.cell_tolerance('check_cell("x", f, g, globals(), atol=1e-4)')) is None
+
+
+def test_a_preview_trusts_only_unchanged_cells_that_passed(tmp_path):
+    """A regrade preview skips re-checking a cell only if it passed before and the edit left it as it was."""
+    import json
+
+    path = tmp_path / "trusted.json"
+    path.write_text(json.dumps({"changed": ["b"], "passed": {"ana": ["a", "b"], "ben": []}}))
+    assert verify.trusted_cells(str(path), "ana") == {"a"}
+    assert verify.trusted_cells(str(path), "ben") == set()
+    assert verify.trusted_cells(str(path), "cy") == set()  # graded since, or never
+    assert verify.trusted_cells("", "ana") == set()       # plain grading: every passing cell

@@ -75,7 +75,7 @@ class LockedNbGrader:
 
 
 def grade_with(monkeypatch, locked):
-    """parallel._grade in this process over LockedNbGrader, grade_one reduced to its autograde."""
+    """parallel.grade_in_worker in this process over LockedNbGrader, grade_one reduced to its autograde."""
     nbgrader = LockedNbGrader(locked)
     monkeypatch.setattr(parallel, "_api", parallel.LockRaisingAPI(nbgrader))
     monkeypatch.setattr(parallel, "_root", "/no/course")
@@ -92,14 +92,14 @@ def test_a_worker_autogrades_a_locked_submission_attempts_times_not_attempts_squ
     and 4 sleeps (30 s) in all, where two nested loops made 25 autogrades and 5+ minutes."""
     nbgrader = grade_with(monkeypatch, locked=99)
     with pytest.raises(GradebookLocked, match="database is locked.*grade this submission again"):
-        parallel._grade("dnn_app", "ana", False)
+        parallel.grade_in_worker("dnn_app", "ana", False)
     assert nbgrader.autogrades == ATTEMPTS
     assert sum(sleeps) == 30
 
 
 def test_a_worker_reports_how_often_it_graded_again(monkeypatch, sleeps):
     nbgrader = grade_with(monkeypatch, locked=2)
-    result, run = parallel._grade("dnn_app", "ana", False)
+    result, run = parallel.grade_in_worker("dnn_app", "ana", False)
     assert result == ("ana", True)
     assert (nbgrader.autogrades, run["retries"], sleeps) == (3, 2, [2, 4])
 

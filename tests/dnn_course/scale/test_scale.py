@@ -284,26 +284,19 @@ def test_bad_db_urls_are_explained(tmp_path):
 
 # ---------------------------------------------------------------- Dask
 
-@pytest.fixture
-def cluster(data_env):
-    c = Cluster()
-    yield c
-    c.close()
-
-
-def test_dask_cluster_grades_like_local(template, baseline, tmp_path, cluster):
+def test_dask_cluster_grades_like_local(template, baseline, tmp_path, dask_cluster):
     """Two loopback Dask workers, submissions and results through Dask: the same
     results, autograded files and gradebook as local grading."""
     from dnn_course.scale.distributed import grade_dask
 
     root = fresh(template, tmp_path)
-    results = grade_dask(ASSIGNMENT, root, scheduler_address=cluster.address, progress=False)
+    results = grade_dask(ASSIGNMENT, root, scheduler_address=dask_cluster.address, progress=False)
     assert key(results) == key(baseline[1])
     assert autograded_files(root) == autograded_files(baseline[0])
     assert len({run["worker"] for run in results.runs.values()}) == 2
     assert (root / "submitted" / "fast-correct" / ASSIGNMENT / NOTEBOOK).is_file()
     # a second run finds everything graded (receipts) and sends nothing
-    again = grade_dask(ASSIGNMENT, root, scheduler_address=cluster.address, progress=False)
+    again = grade_dask(ASSIGNMENT, root, scheduler_address=dask_cluster.address, progress=False)
     assert key(again) == key(baseline[1]) and not again.runs
 
 
