@@ -68,7 +68,13 @@ def summary_page(root: Path, assignment: str, student: str, result: SubmissionRe
 
     Returns:
         str.
+
+    Raises:
+        ValueError: the attempt was not graded (no score: the service sends a message page instead).
     """
+    if result.score is None:
+        raise ValueError(f"no summary page for {student}'s attempt at {assignment}: it was not graded "
+                         f"({result.reason})")
     from dnn_course.course.findings import findings_of
     from dnn_course.preprocessors.feedback_page import PAGE_CSS, describe, reason_of, summary_html
 
