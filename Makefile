@@ -25,7 +25,7 @@ demo: venv
 	$(PY) -m dnn_course demo
 
 # Static checks (settings in pyproject.toml): ruff's lint of the whole tree, mypy on the
-# helper library's types.
+# types of the three packages (dnn_app_utils, public_tests, dnn_course).
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(PY) -m mypy

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .schema import CLASSES, IMAGE_SHAPE, TEST_FILE, TRAIN_FILE, DataError, write_split
 
@@ -27,8 +28,6 @@ SPLITS = ("train", "test")
 
 def _to_array(path):
     """Read one picture as (64, 64, 3) uint8 RGB; raise DataError if it cannot."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     path = Path(path)
     if not path.is_file():
         raise DataError(f"No image file at {path}. Check the path and the file name.")

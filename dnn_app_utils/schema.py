@@ -9,6 +9,7 @@ A split ("train" or "test") is one HDF5 file, ``train_catvnoncat.h5`` or
 ``read_split`` refuses any file that differs, with a ``DataError`` that says how.
 """
 import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -77,9 +78,7 @@ def write_split(path: str | os.PathLike, split: str, x: np.ndarray, y: np.ndarra
     unique temporary name, checked, then moved into place: a crash never
     leaves a half-written file, and concurrent writers never mix.
     """
-    import h5py
-
-    import tempfile
+    import h5py  # here, as in read_split
 
     path = Path(path)
     x = np.asarray(x, dtype=np.uint8)

@@ -8,13 +8,14 @@ replaced); 2 bad usage or set-up; 130 interrupted.
 import argparse
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dnn_course.course.context import Course
 from dnn_course.course.gradebook_db import GradebookURLError
 from dnn_course.course.paths import ASSIGNMENT, COURSE_ROOT, NOTEBOOK
 
-# Each command imports its modules inside its function, for start-up time: nbgrader,
+# Each command's modules are imported where used, inside its function, for start-up time: nbgrader,
 # SQLAlchemy and Dask take seconds to import, and `dnn-course --help`, a bad
 # argument or a command that needs none of them should not wait for all of them.
 
@@ -30,7 +31,7 @@ def _results_or_table(results):
     return ATTENTION if bad else OK
 
 
-def cmd_release(args):
+def cmd_release(args: argparse.Namespace) -> int:
     from dnn_course.admin.learner_dist import DistError, write
     from dnn_course.course.assignment import ReleaseError, generate
 
@@ -45,7 +46,7 @@ def cmd_release(args):
     return OK
 
 
-def cmd_check(args):
+def cmd_check(args: argparse.Namespace) -> int:
     from dnn_course.admin.release import check
 
     problems = check(args.root) + _markup_names(args)
@@ -69,7 +70,7 @@ def _markup_names(args):
         return []
 
 
-def cmd_collect(args):
+def cmd_collect(args: argparse.Namespace) -> int:
     from dnn_course.admin.collect import (CollectError, collect_download, due_date, format_report,
                                           lms_zone, record_students)
     from dnn_course.course.gradebook_db import retry_locked
@@ -92,7 +93,7 @@ def cmd_collect(args):
     return ATTENTION if report.skipped or report.ids("kept") else OK
 
 
-def cmd_grade(args):
+def cmd_grade(args: argparse.Namespace) -> int:
     from dnn_course.grading.batch import grade_all, submitted_students
 
     students = args.student or submitted_students(args.root, args.assignment)
@@ -157,7 +158,7 @@ def _ensure_released(args):
     generate(args.root, force=False, db_url=url)
 
 
-def cmd_feedback(args):
+def cmd_feedback(args: argparse.Namespace) -> int:
     api = args.course.api
     outcome = api.generate_feedback(args.assignment, args.student, force=True)
     if not outcome.get("success"):
@@ -177,7 +178,7 @@ def _class_results(args):
                           submitted_students(args.root, args.assignment))
 
 
-def cmd_export(args):
+def cmd_export(args: argparse.Namespace) -> int:
     from dnn_course.admin.export import write_canvas, write_moodle
     from dnn_course.admin.export_plugin import CourseExport
     from dnn_course.grading.late import penalties
@@ -212,7 +213,7 @@ def cmd_export(args):
     return ATTENTION if problems else code
 
 
-def cmd_report(args):
+def cmd_report(args: argparse.Namespace) -> int:
     from dnn_course.admin.report import write_report
 
     cls = _class_results(args)
@@ -227,21 +228,21 @@ def cmd_report(args):
     return ATTENTION if bad else OK
 
 
-def cmd_install_kernel(args):
+def cmd_install_kernel(args: argparse.Namespace) -> int:
     """``python -m dnn_course.sandbox --install`` (the one way to install the kernelspec)."""
     from dnn_course.sandbox.cli import main as sandbox_main
 
     return sandbox_main(["--install"])
 
 
-def cmd_sandbox_status(args):
+def cmd_sandbox_status(args: argparse.Namespace) -> int:
     """``python -m dnn_course.sandbox --status``."""
     from dnn_course.sandbox.cli import main as sandbox_main
 
     return sandbox_main(["--status"])
 
 
-def cmd_demo(args):
+def cmd_demo(args: argparse.Namespace) -> int:
     from dnn_course.demo.demo import run
 
     if args.db:
@@ -251,14 +252,15 @@ def cmd_demo(args):
                only=args.sample)
 
 
-def cmd_train(args):
+def cmd_train(args: argparse.Namespace) -> int:
     from dnn_course.demo.train_demo import run
 
     return run(data_dir=args.data, synthetic=args.synthetic,
                require_course_data=args.require_course_data)
 
 
-def _command(sub, name, func, helptext, assignment=False):
+def _command(sub: argparse._SubParsersAction, name: str, func: Callable[[argparse.Namespace], int],
+             helptext: str, assignment: bool = False) -> argparse.ArgumentParser:
     """A sub-command ``name`` that runs ``func``; with ``assignment``, its optional first argument.
 
     Args:
@@ -278,7 +280,7 @@ def _command(sub, name, func, helptext, assignment=False):
     return s
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dnn-course", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--root", type=Path, default=COURSE_ROOT, help="the course folder")
@@ -354,7 +356,7 @@ def build_parser():
     return p
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.root = args.root.resolve()
     if not (args.root / "nbgrader_config.py").is_file():

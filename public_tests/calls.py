@@ -3,16 +3,20 @@
 Shared by ``diagnose`` (which walks two runs side by side) and ``wiring``
 (which names a value given to the wrong call).
 """
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from .checks import TRACE_ATOL, TRACE_RTOL
+from .trace import Call
 
 FORWARD = ("linear_activation_forward", "L_model_forward")
 BACKWARD = ("linear_activation_backward", "L_model_backward")
 INITIALIZE = ("initialize_parameters", "initialize_parameters_deep")
 
 
-def same(a, b):
+def same(a: Any, b: Any) -> bool:
     """Equal up to float noise, for arrays, dicts, lists, tuples and scalars.
 
     Args:
@@ -30,11 +34,11 @@ def same(a, b):
     try:
         a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     except (TypeError, ValueError):
-        return a is b or a == b
+        return bool(a is b or a == b)
     return a.shape == b.shape and np.allclose(a, b, rtol=TRACE_RTOL, atol=TRACE_ATOL)
 
 
-def layer_of(calls, k, name):
+def layer_of(calls: Sequence[Call], k: int, name: str) -> int:
     """1-based position of calls[k] among calls of the same helper in its iteration.
 
     Args:

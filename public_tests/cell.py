@@ -9,15 +9,19 @@ a traceback through the learner's code. It takes the notebook's names from
 ``namespace`` (the cell passes ``globals()``), so a cell run before the ones
 it needs says in one line which to run.
 """
-from . import L_LAYER, TWO_LAYER
+from collections.abc import Mapping
+from typing import Any
+
 from .checks import Report
+from .explain import LOOK_AT_STEP, wrap, your_line
 from .findings import emit
 from .messages import PublicTestFailure, announce, closing_hints
+from .run import L_LAYER, TWO_LAYER, public_test
 
 # The course's short run of each function in its first test cell: layers_dims as the
 # notebook gives it (n_x, n_h, n_y for the 2-layer network, the list of section 5 for
 # the L-layer one) and the number of iterations.
-COURSE_RUN = {TWO_LAYER: ((12288, 7, 1), 2), L_LAYER: ([12288, 20, 7, 5, 1], 1)}
+COURSE_RUN: dict[str, tuple[tuple[int, ...] | list[int], int]] = {TWO_LAYER: ((12288, 7, 1), 2), L_LAYER: ([12288, 20, 7, 5, 1], 1)}
 
 # What to run when a name is missing: the place in the notebook that defines it.
 DATA_NAMES = ("train_x", "train_y")
@@ -29,7 +33,7 @@ class NotRunYet(PublicTestFailure):
     """The test cell was run before the cells that define what it needs: one line, no traceback."""
 
 
-def missing_names(name, namespace):
+def missing_names(name: str, namespace: Mapping[str, Any]) -> list[str]:
     """The names the test cell of ``name`` needs that ``namespace`` lacks, in notebook order.
 
     Args:
@@ -43,7 +47,7 @@ def missing_names(name, namespace):
     return [n for n in wanted if n not in namespace]
 
 
-def run_first_line(name, missing):
+def run_first_line(name: str, missing: list[str]) -> str:
     """The one line saying which cells to run before the test cell of ``name``.
 
     Args:
@@ -59,10 +63,9 @@ def run_first_line(name, missing):
     return f"{missing[0]} is not defined: run the cells above ({RUN_ABOVE})."
 
 
-def _course_failure(name, iterations, problem, line=None, raised=None):
+def _course_failure(name: str, iterations: int, problem: tuple[str, str], line: str | None = None,
+                    raised: str | None = None) -> PublicTestFailure:
     """The failure for a course-data run that went wrong while the public test passed."""
-    from .explain import LOOK_AT_STEP, wrap
-
     runs = f"{iterations} iteration{'s' if iterations != 1 else ''}"
     reason = f"{name} {problem[0]} on the course data ({runs})."
     details = wrap(f"  {problem[1]}", indent="  ", max_lines=3) + ([line] if line else [])
@@ -72,7 +75,7 @@ def _course_failure(name, iterations, problem, line=None, raised=None):
     return PublicTestFailure(report, reason, details, closing_hints(hint), raised=raised)
 
 
-def run_test_cell(name, namespace):
+def run_test_cell(name: str, namespace: Mapping[str, Any]) -> Report:
     """Run the first test cell of ``name``: the course's short run, its cost line, the public test.
 
     Args:
@@ -96,25 +99,23 @@ def run_test_cell(name, namespace):
         raise
 
 
-def _run_test_cell(name, namespace):
+def _run_test_cell(name: str, namespace: Mapping[str, Any]) -> Report:
     """``run_test_cell`` but for emitting its failure as data."""
-    from . import public_test
-
     if name not in COURSE_RUN:
         raise ValueError(f"name must be one of {sorted(COURSE_RUN)}, got {name!r}")
     missing = missing_names(name, namespace)
     if missing:
-        line = run_first_line(name, missing)
-        raise NotRunYet(Report(name, error=line), line)
+        first_line = run_first_line(name, missing)
+        raise NotRunYet(Report(name, error=first_line), first_line)
     target = namespace[name]
     dims, iterations = COURSE_RUN[name]
-    problem, line, raised = None, None, None
+    problem: tuple[str, str] | None = None
+    line: str | None = None
+    raised: str | None = None
     try:
         result = target(namespace["train_x"], namespace["train_y"], type(dims)(dims),
                         num_iterations=iterations, print_cost=False)
     except Exception as exc:  # noqa: BLE001 -- told below, unless the public test tells more
-        from .explain import your_line
-
         error = (str(exc).strip().splitlines() or [""])[0]
         problem = ("raised " + type(exc).__name__, error or type(exc).__name__)
         line, raised = your_line(exc, target), type(exc).__name__
@@ -132,7 +133,7 @@ def _run_test_cell(name, namespace):
     return announce(report)
 
 
-def _described(value):
+def _described(value: object) -> str:
     """What a function returned instead of (parameters, costs) with a cost, in one sentence."""
     if isinstance(value, (tuple, list)) and len(value) == 2:
         if isinstance(value[1], (list, tuple)) and not value[1]:

@@ -7,8 +7,10 @@ runs a list of named ``Check`` s into a ``Report``, the structured result a
 grader can read (the public tests return it on success and attach it to the
 ``PublicTestFailure`` they raise, ``messages.announce``).
 """
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from numbers import Number
+from typing import Any
 
 import numpy as np
 
@@ -32,9 +34,9 @@ class Failure:
     message: str
     # The same difference as data (not part of equality: path, kind and message say it):
     pair: str = field(default="", compare=False)  # a returned pair's form: PAIR_SWAPPED or NOT_A_PAIR
-    where: tuple = field(default=(), compare=False)  # the path: (root, key or index, ...), ("parameters", "W1")
+    where: tuple[Any, ...] = field(default=(), compare=False)  # the path: (root, key or index, ...), ("parameters", "W1")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
 
@@ -55,15 +57,15 @@ def _is_number(x):
     return isinstance(x, (Number, np.number))
 
 
-def is_number_like(x):
+def is_number_like(x: Any) -> bool:
     """A number in any of the forms a correct learner gives one: a Python or numpy number,
     a 0-d array, or a numeric array holding one value (a cost kept as a (1, 1) array)."""
     if isinstance(x, np.ndarray) and x.size == 1 and x.ndim:
-        return np.issubdtype(x.dtype, np.number)
+        return bool(np.issubdtype(x.dtype, np.number))
     return _is_number(x)
 
 
-def is_sequence(x):
+def is_sequence(x: Any) -> bool:
     """A list, a tuple or a 1-d numpy array: the forms a sequence of costs may take
     (the docstrings say "the cost recorded every 100 iterations", not which container)."""
     return isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim == 1)
@@ -77,7 +79,8 @@ def _index(idx):
     return "[" + ", ".join(str(int(i)) for i in idx) + "]"
 
 
-def compare(expected, got, path="result", level="values", rtol=RTOL, atol=ATOL):
+def compare(expected: Any, got: Any, path: str = "result", level: str = "values", rtol: float = RTOL,
+            atol: float = ATOL) -> list[Failure]:
     """Return the list of differences between expected and got (empty: they match).
 
     level "type" checks types and dict keys, "shape" adds lengths and array
@@ -85,7 +88,7 @@ def compare(expected, got, path="result", level="values", rtol=RTOL, atol=ATOL):
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
-    failures = []
+    failures: list[Failure] = []
     _walk(expected, got, (path,), LEVELS.index(level), rtol, atol, failures)
     return failures
 
@@ -173,7 +176,8 @@ def _describe(x):
     return _type_name(x)
 
 
-def compare_pair(expected, got, names, path="result", level="values", rtol=RTOL, atol=ATOL):
+def compare_pair(expected: Any, got: Any, names: Sequence[str], path: str = "result", level: str = "values",
+                 rtol: float = RTOL, atol: float = ATOL) -> list[Failure]:
     """Compare a returned pair such as (parameters, costs), naming each part."""
     first, second = names
     if not isinstance(got, (tuple, list)) or len(got) != 2:  # a list unpacks the same
@@ -193,17 +197,17 @@ class Check:
     kind: str  # "type", "shape" or "values"
     expected: object
     got: object
-    names: tuple = None  # e.g. ("parameters", "costs"): got must be that pair
+    names: tuple[str, str] | None = None  # e.g. ("parameters", "costs"): got must be that pair
 
 
 @dataclass
 class CheckResult:
     name: str
     kind: str
-    failures: list = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
 
     @property
-    def passed(self):
+    def passed(self) -> bool:
         return not self.failures
 
 
@@ -211,40 +215,40 @@ class CheckResult:
 class Report:
     """Structured outcome of a public test: counts, and the failures of each check."""
     function: str
-    results: list = field(default_factory=list)
+    results: list[CheckResult] = field(default_factory=list)
     error: str | None = None  # set when the function could not be run (e.g. not implemented)
 
     @property
-    def passed(self):
+    def passed(self) -> int:
         return sum(r.passed for r in self.results)
 
     @property
-    def failed(self):
+    def failed(self) -> int:
         return len(self.results) - self.passed
 
     @property
-    def failures(self):
+    def failures(self) -> list[Failure]:
         return [f for r in self.results for f in r.failures]
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.error is None and self.failed == 0
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         """Plain data for graders: counts, error, and one record per failure."""
         return {"function": self.function, "passed": self.passed, "failed": self.failed,
                 "error": self.error,
                 "failures": [{"check": r.name, "kind": f.kind, "path": f.path,
                               "message": f.message} for r in self.results for f in r.failures]}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Report {self.function}: {self.passed} passed, {self.failed} failed>"
 
-    def _ipython_display_(self):
+    def _ipython_display_(self) -> None:
         """Show nothing when a notebook cell ends with the test call: it has printed."""
 
 
-def evaluate(function, checks):
+def evaluate(function: str, checks: Sequence[Check]) -> Report:
     """Run the checks silently; return their Report."""
     return Report(function, [CheckResult(c.name, c.kind, _check(c)) for c in checks])
 

@@ -9,12 +9,16 @@ and the explanation a learner reads. Nothing of the reference
 is printed but the values it was called with. The reference is supplied by
 the caller (a hidden test), so this module holds no solution.
 """
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .calls import FORWARD, layer_of as _layer_of, same as _same
 from .checks import NOT_A_PAIR, PAIR_SWAPPED, compare_pair
 from .findings import STEPS, Finding  # noqa: F401 -- STEPS: the steps a Finding names
-from .trace import recording, snapshot
+from .trace import Call, recording, snapshot
+from .trace_data import StoredTrace
 from .wiring import ORDER, called_late, wiring_finding
 
 GLOBAL_NAMES = ("train_x", "train_y", "test_x", "test_y", "train_x_orig", "test_x_orig")
@@ -245,7 +249,8 @@ def _return_finding(failures):
     return Finding("the return value", kind, "; ".join(map(str, first)), None, first[0].path)
 
 
-def reference_run(reference, inputs, learning_rate, num_iterations):
+def reference_run(reference: Callable[..., Any] | StoredTrace | tuple[list[Call], Any], inputs: tuple[Any, Any, Any],
+                  learning_rate: float, num_iterations: int) -> tuple[list[Call], Any]:
     """The reference's helper calls and output: run it, or read a stored trace of it.
 
     Args:
@@ -260,7 +265,7 @@ def reference_run(reference, inputs, learning_rate, num_iterations):
         if ref_err is not None:
             raise RuntimeError(f"the reference itself failed: {ref_err!r}")
         return ref_calls, ref_out
-    if hasattr(reference, "calls"):  # a trace_data.StoredTrace
+    if isinstance(reference, StoredTrace):
         stored = (reference.learning_rate, reference.num_iterations)
         if None not in stored and stored != (learning_rate, num_iterations):
             raise ValueError(f"the stored trace is of learning_rate={stored[0]}, num_iterations="
@@ -270,7 +275,8 @@ def reference_run(reference, inputs, learning_rate, num_iterations):
     return list(ref_calls), ref_out
 
 
-def diagnose(target, reference, inputs, learning_rate=0.05, num_iterations=3):
+def diagnose(target: Callable[..., Any], reference: Callable[..., Any] | StoredTrace | tuple[list[Call], Any],
+             inputs: tuple[Any, Any, Any], learning_rate: float = 0.05, num_iterations: int = 3) -> Finding | None:
     """Return the first Finding where target departs from reference, or None.
 
     Args:

@@ -9,11 +9,18 @@ is swallowed: it must never hide the failure it explains.
 """
 import contextlib
 import io
+import linecache
 import textwrap
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .findings import Finding
 from .messages import WIDTH, fit_line as fit
+
+if TYPE_CHECKING:
+    from .trace_data import StoredTrace
 
 MAX_STEP_LINES = 4    # lines of the named step in a failure message
 INDENT = "  "
@@ -40,7 +47,7 @@ LOOK_AT_STEP = {
 }
 
 
-def wrap(text, width=WIDTH, indent=INDENT, max_lines=None):
+def wrap(text: str, width: int = WIDTH, indent: str = INDENT, max_lines: int | None = None) -> list[str]:
     """Lines of text, each at most width long, broken at spaces only (never mid-word).
 
     Args:
@@ -63,7 +70,8 @@ def wrap(text, width=WIDTH, indent=INDENT, max_lines=None):
     return lines
 
 
-def first_step(target, name, inputs):
+def first_step(target: Callable[..., Any], name: str,
+               inputs: tuple[Any, Any, Any]) -> "tuple[Finding | None, StoredTrace | None]":
     """Replay the diagnostic call with target and name the first step that differs.
 
     Args:
@@ -76,10 +84,14 @@ def first_step(target, name, inputs):
         None when the diagnosis could not run (it never raises).
     """
     try:
+        # imported here: only a failed test needs the diagnosis, and importing public_tests
+        # stays light (the test cells, and the sandbox launcher through course.facts)
         from . import trace_data
         from .diagnose import diagnose
 
         stored = trace_data.load(name)
+        if stored.learning_rate is None or stored.num_iterations is None:
+            return None, None  # kept without its call's arguments: it cannot be replayed
         with contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"):
             finding = diagnose(target, stored, inputs, stored.learning_rate, stored.num_iterations)
         return finding, stored
@@ -87,7 +99,7 @@ def first_step(target, name, inputs):
         return None, None
 
 
-def step_lines(finding, stored, max_lines=MAX_STEP_LINES):
+def step_lines(finding: Finding, stored: "StoredTrace", max_lines: int = MAX_STEP_LINES) -> list[str]:
     """The named step as a failure message shows it, wrapped.
 
     Args:
@@ -102,7 +114,7 @@ def step_lines(finding, stored, max_lines=MAX_STEP_LINES):
     return wrap(f"First step that differs ({where(stored)}): {finding}", max_lines=max_lines)
 
 
-def where(stored):
+def where(stored: "StoredTrace") -> str:
     """The call a stored trace is of, as a failure message names it.
 
     Args:
@@ -114,12 +126,12 @@ def where(stored):
     return f"call {stored.call}, learning_rate={stored.learning_rate}, num_iterations={stored.num_iterations}"
 
 
-def look_at(step):
+def look_at(step: str) -> str:
     """The hint line for a named step (a diagnose.STEPS name), e.g. "Look at the learning rate you give ..."."""
     return f"Look at {LOOK_AT_STEP.get(step, LOOK_AT_STEP['an error'])}."
 
 
-def your_line(exc, target):
+def your_line(exc: BaseException, target: Callable[..., Any]) -> str | None:
     """Where in the learner's own code exc was raised: "In your code, line 12: ...", or None.
 
     Args:
@@ -129,15 +141,13 @@ def your_line(exc, target):
     Returns:
         str or None.
     """
-    import linecache
-
     filename = getattr(getattr(target, "__code__", None), "co_filename", None)
     tb, found = exc.__traceback__, None
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == filename:
             found = tb
         tb = tb.tb_next
-    if found is None:
+    if found is None or filename is None:
         return None
     text = linecache.getline(filename, found.tb_lineno).strip()
     return fit(f"In your code, line {found.tb_lineno}" + (f": {text}" if text else "."))

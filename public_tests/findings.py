@@ -9,6 +9,7 @@ and the feedback page, the class report and the JSON export read it from
 there, so nothing parses the sentences back.
 """
 from dataclasses import asdict, dataclass
+from typing import Any
 
 STEPS = ("use of globals", "initialization", "forward activations", "cost",
          "start of the backward pass", "backward activations", "the caches", "the gradients", "the update",
@@ -37,11 +38,11 @@ class Finding:
     expected: str | None = None
     got: str | None = None
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.step}: {self.message}"
 
 
-def unnamed_kind(raised):
+def unnamed_kind(raised: str | None) -> str:
     """The kind of a failure that names no step, from the error it raised.
 
     Args:
@@ -60,7 +61,8 @@ def unnamed_kind(raised):
     return "wrong results in the test"
 
 
-def record(check, finding=None, seen_on=None, raised=None):
+def record(check: str, finding: Finding | None = None, seen_on: str | None = None,
+           raised: str | None = None) -> dict[str, str | None]:
     """What a failed test cell emits: its check's line and, if named, the first wrong step.
 
     Args:
@@ -79,7 +81,7 @@ def record(check, finding=None, seen_on=None, raised=None):
     return {key: None for key in RECORD_KEYS} | found | {"check": check, "seen_on": seen_on, "raised": raised}
 
 
-def read_record(data):
+def read_record(data: Any) -> dict[str, str | None] | None:
     """A record as emitted, checked: every key of ``RECORD_KEYS`` a str or None.
 
     Args:
@@ -98,7 +100,7 @@ def read_record(data):
     return {k: data.get(k) for k in RECORD_KEYS}
 
 
-def emit(data):
+def emit(data: dict[str, str | None]) -> None:
     """Display a record as an output of the running cell (MIME ``MIME`` only: nothing shows).
 
     Args:
@@ -107,7 +109,7 @@ def emit(data):
     Returns:
         None. Outside a running IPython kernel nothing happens.
     """
-    try:
+    try:  # here: IPython is there in a kernel only, and verification's runner goes without it
         from IPython import get_ipython
         from IPython.display import display
     except ImportError:  # not in a kernel

@@ -8,14 +8,16 @@ globals, and turn any failure into a message that names the first wrong step.
 import contextlib
 import io
 import re
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from typing import Any
 
 import numpy as np
 
-from . import TWO_LAYER
-from .checks import SAME_ATOL, SAME_RTOL, compare, compare_pair, is_number_like, is_sequence
+from .checks import Failure, SAME_ATOL, SAME_RTOL, compare, compare_pair, is_number_like, is_sequence
 from .diagnose import diagnose
 from .findings import emit, record
 from .hidden_cases import CASES, NOTEBOOK_NAMES, course_inputs, inputs_of
+from .run import TWO_LAYER
 
 # "The same computation as the reference": float noise only. The hidden tests
 # and the re-run outside the kernel (dnn_course/preprocessors/verify.py) both use it; the
@@ -27,7 +29,7 @@ EVERYTHING = PAIR
 WELL_FORMED = ("the pair's form",)  # what the no-globals test asks of the result
 
 
-def run_quiet(fn, *args, **kwargs):
+def run_quiet(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
     """Call fn; return (its result, the lines it printed)."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -35,7 +37,8 @@ def run_quiet(fn, *args, **kwargs):
     return result, out.getvalue().splitlines()
 
 
-def differences(got, want, parts=EVERYTHING, level="values", rtol=RTOL, atol=ATOL):
+def differences(got: Any, want: Any, parts: tuple[str, ...] = EVERYTHING, level: str = "values",
+                rtol: float = RTOL, atol: float = ATOL) -> list[Failure]:
     """The checks.Failure list of got against want, two (parameters, costs) pairs.
 
     The pair's form is always checked (a tuple of parameters and costs, in that
@@ -64,7 +67,8 @@ def _short(failure):
     return f"wrong values in {failure.path}"
 
 
-def assert_same(name, got, want, what, parts=EVERYTHING, rtol=RTOL, atol=ATOL):
+def assert_same(name: str, got: Any, want: Any, what: str, parts: tuple[str, ...] = EVERYTHING,
+                rtol: float = RTOL, atol: float = ATOL) -> None:
     """Fail with a learner-readable message unless got matches want in ``parts``."""
     failures = differences(got, want, parts, rtol=rtol, atol=atol)
     assert not failures, f"{name}: {_short(failures[0])} ({what})"
@@ -74,9 +78,9 @@ def assert_same(name, got, want, what, parts=EVERYTHING, rtol=RTOL, atol=ATOL):
 COST_LINE = re.compile(r"^Cost after iteration (\d+): \[*\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf))")
 
 
-def printed_costs(lines):
+def printed_costs(lines: Iterable[str]) -> dict[int, float]:
     """{iteration: cost} of the cost lines among the printed lines (other lines are ignored)."""
-    found = {}
+    found: dict[int, float] = {}
     for line in lines:
         m = COST_LINE.match(line.strip())
         if m:
@@ -84,7 +88,8 @@ def printed_costs(lines):
     return found
 
 
-def printing_problem(printed, reference_lines, print_cost, num_iterations, rtol=RTOL, atol=ATOL):
+def printing_problem(printed: Iterable[str], reference_lines: Iterable[str], print_cost: bool,
+                     num_iterations: int, rtol: float = RTOL, atol: float = ATOL) -> str | None:
     """Why the learner's printed cost lines break what the instructions ask, or None.
 
     Only print_cost=True asks for anything: the cost every 100 iterations, from i = 0.
@@ -118,7 +123,8 @@ def printing_problem(printed, reference_lines, print_cost, num_iterations, rtol=
     return None
 
 
-def assert_printed(name, printed, reference_lines, print_cost, num_iterations, what, rtol=RTOL, atol=ATOL):
+def assert_printed(name: str, printed: Iterable[str], reference_lines: Iterable[str], print_cost: bool,
+                   num_iterations: int, what: str, rtol: float = RTOL, atol: float = ATOL) -> None:
     """Fail with a learner-readable message when ``printing_problem`` finds one."""
     problem = printing_problem(printed, reference_lines, print_cost, num_iterations, rtol, atol)
     assert problem is None, f"{name}: {problem} ({what})"
@@ -130,8 +136,8 @@ def _nan_parts(x):
         pairs = {k: _nan_parts(v) for k, v in x.items()}
         return {k: a for k, (a, _) in pairs.items()}, {k: b for k, (_, b) in pairs.items()}
     if isinstance(x, (list, tuple)):
-        pairs = [_nan_parts(v) for v in x]
-        return type(x)(a for a, _ in pairs), type(x)(b for _, b in pairs)
+        halves = [_nan_parts(v) for v in x]
+        return type(x)(a for a, _ in halves), type(x)(b for _, b in halves)
     try:
         a = np.asarray(x)
     except Exception:  # noqa: BLE001 -- not numeric: compared as it is
@@ -143,7 +149,7 @@ def _nan_parts(x):
     return (filled if isinstance(x, np.ndarray) and a.ndim else filled[()]), nan.astype(float)
 
 
-def assert_same_result(name, got, want, what):
+def assert_same_result(name: str, got: Any, want: Any, what: str) -> None:
     """Fail unless got equals want whatever its form (NaN equal to NaN); for comparing
     a function with itself, so only a difference between the two runs counts."""
     (got_v, got_nan), (want_v, want_nan) = _nan_parts(got), _nan_parts(want)
@@ -161,7 +167,7 @@ def _trained_parameters(got):
     return None
 
 
-def pair_problem(got, parts=EVERYTHING):
+def pair_problem(got: Any, parts: tuple[str, ...] = EVERYTHING) -> str | None:
     """Why got is not a well-formed (parameters, costs) pair in ``parts``, or None.
 
     Well-formed: a tuple (or list) of a dict of numpy arrays and a sequence of
@@ -193,13 +199,13 @@ def pair_problem(got, parts=EVERYTHING):
     return None
 
 
-def assert_well_formed(name, got, what):
+def assert_well_formed(name: str, got: Any, what: str) -> None:
     """Fail unless got holds trained parameters: a non-empty dict of numpy arrays."""
     problem = pair_problem(got, WELL_FORMED)
     assert problem is None, f"{name}: {problem} ({what})"
 
 
-def small_inputs(name):
+def small_inputs(name: str) -> tuple[np.ndarray, np.ndarray, tuple[int, ...] | list[int]]:
     """A tiny problem for the step-by-step diagnosis of `name`."""
     rs = np.random.RandomState(3)
     X = rs.randn(6, 8)
@@ -216,17 +222,17 @@ class Diagnosis:
     DEFAULT = {"learning_rate": 0.0075, "num_iterations": 3}
     MAX_ITERATIONS = 300  # enough to see costs recorded at i = 0, 100, 200
 
-    def __init__(self):
-        self.hyperparameters = dict(self.DEFAULT)
+    def __init__(self) -> None:
+        self.hyperparameters: dict[str, Any] = dict(self.DEFAULT)
 
-    def case(self, learning_rate, num_iterations):
+    def case(self, learning_rate: float, num_iterations: int) -> None:
         """The call the test checks next (learning_rate, num_iterations)."""
         self.hyperparameters = {"learning_rate": learning_rate,
                                 "num_iterations": min(num_iterations, self.MAX_ITERATIONS)}
 
 
 @contextlib.contextmanager
-def explained(target, reference, name):
+def explained(target: Callable[..., Any], reference: Callable[..., Any], name: str) -> Iterator[Diagnosis]:
     """On any failure inside the block, raise one AssertionError that also names
     the first step where target departs from reference, and emit the same as data
     (``findings.record``, a display output the grader keeps and the learner never sees).
@@ -258,7 +264,7 @@ def explained(target, reference, name):
 
 
 @contextlib.contextmanager
-def without_globals(namespace, names):
+def without_globals(namespace: MutableMapping[str, Any], names: Iterable[str]) -> Iterator[None]:
     """Remove `names` from the notebook's namespace for the block, then put them back."""
     hidden = {k: namespace.pop(k) for k in names if k in namespace}
     try:
@@ -318,7 +324,7 @@ def _check_alone(case, target, why, namespace, data):
     assert_same_result(name, together, alone, "with the notebook's variables, compared with a run without them")
 
 
-def tolerance(rtol=RTOL, atol=ATOL):
+def tolerance(rtol: float = RTOL, atol: float = ATOL) -> tuple[float, float]:
     """The (rtol, atol) a hidden cell compares with, checked: two finite numbers, 0 or more.
 
     Args:
@@ -336,7 +342,8 @@ def tolerance(rtol=RTOL, atol=ATOL):
     return float(rtol), float(atol)
 
 
-def check_cell(grade_id, target, reference, namespace, rtol=RTOL, atol=ATOL):
+def check_cell(grade_id: str, target: Callable[..., Any], reference: Callable[..., Any],
+               namespace: MutableMapping[str, Any], rtol: float = RTOL, atol: float = ATOL) -> None:
     """Run a hidden test cell: every case ``hidden_cases.CASES`` lists for it, explained on failure.
 
     Args:

@@ -8,11 +8,14 @@ the public test's own calls (``PLANS``) and the course's short run
 stays home: the learner wheel ships only what the public tests import.
 """
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from . import L_LAYER as DEEP, PLANS, PUBLIC_DIMS, TWO_LAYER as TWO, make_inputs
+from dnn_app_utils import load_data
+
 from .cell import COURSE_RUN
+from .run import L_LAYER as DEEP, PLANS, PUBLIC_DIMS, TWO_LAYER as TWO, make_inputs
 
 # What a case checks, as its test cell does: "all" (parameters, costs, and the
 # costs printed when print_cost=True), "parameters" (parameters only, the pair's form
@@ -31,8 +34,8 @@ NOTEBOOK_NAMES = ("train_x", "train_y", "test_x", "test_y", "train_x_orig", "tes
 class Case:
     id: str
     function: str
-    inputs: object       # "course", "public-2", "public-L", or ("random", seed, n, m, threshold)
-    layers_dims: tuple
+    inputs: str | tuple[Any, ...]  # "course", "public-2", "public-L", or ("random", seed, n, m, threshold)
+    layers_dims: tuple[int, ...]
     learning_rate: float
     num_iterations: int
     print_cost: bool = False
@@ -42,16 +45,16 @@ class Case:
     keeps_inputs: bool = False  # the cell also checks that X and Y are left unchanged
 
     @property
-    def dims(self):
+    def dims(self) -> tuple[int, ...] | list[int]:
         return list(self.layers_dims) if self.dims_type == "list" else tuple(self.layers_dims)
 
     @property
-    def key(self):
+    def key(self) -> str:
         """A name for the case's inputs (a file key in the runner's inputs)."""
         return self.inputs if isinstance(self.inputs, str) else "-".join(map(str, self.inputs))
 
 
-def random_data(seed, n, m, threshold=0.5):
+def random_data(seed: int, n: int, m: int, threshold: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
     """The hidden tests' random (X, Y): n features, m examples, labels 1 where a draw passes threshold.
 
     Args:
@@ -66,15 +69,13 @@ def random_data(seed, n, m, threshold=0.5):
     return rs.randn(n, m), (rs.rand(1, m) > threshold).astype(float)
 
 
-def course_inputs():
+def course_inputs() -> tuple[np.ndarray, np.ndarray]:
     """The course data's training (X, Y), flattened and scaled as the notebook does."""
-    from dnn_app_utils import load_data
-
     train_x_orig, train_y, _, _, _ = load_data()
     return train_x_orig.reshape(train_x_orig.shape[0], -1).T / 255.0, train_y
 
 
-def inputs_of(case):
+def inputs_of(case: Case) -> tuple[np.ndarray, np.ndarray]:
     """The (X, Y) of a case other than the course data.
 
     Args:
@@ -102,13 +103,13 @@ def _random(seed, n, m, threshold=0.5):
 # then (learning_rate, num_iterations, print_cost, numpy's seed before the call).
 SHAPES = {TWO: (((5, 3, 1), 8, 2), ((3, 6, 1), 12, 3), ((20, 2, 1), 5, 4)),
           DEEP: (([5, 4, 1], 8, 2), ([4, 6, 3, 1], 12, 3), ([20, 3, 2, 2, 1], 5, 4))}
-HYPER_DATA = {TWO: ((5, 6, 9, 0.4), (6, 4, 1)), DEEP: ((6, 6, 9, 0.4), [6, 5, 3, 1])}
+HYPER_DATA: dict[str, tuple[tuple[float, ...], tuple[int, ...] | list[int]]] = {TWO: ((5, 6, 9, 0.4), (6, 4, 1)), DEEP: ((6, 6, 9, 0.4), [6, 5, 3, 1])}
 HYPER_CALLS = ((0.1, 3, True, None), (0.5, 1, True, None), (0.02, 250, True, None),
                (DEFAULT_RATE, 3, False, None), (DEFAULT_RATE, 2, False, 123), (DEFAULT_RATE, 2, False, 7))
 _N_X = COURSE_RUN[TWO][0][0]
 COURSE = {TWO: ((COURSE_RUN[TWO][0], 3), ((_N_X, 3, 1), 2)),
           DEEP: ((COURSE_RUN[DEEP][0], 3), ([_N_X, 10, 1], 2))}
-NO_GLOBALS = {TWO: ((8, 7, 11), (7, 5, 1), 0.03, 4), DEEP: ((9, 7, 11), [7, 5, 4, 1], 0.03, 4)}
+NO_GLOBALS: dict[str, tuple[tuple[float, ...], tuple[int, ...] | list[int], float, int]] = {TWO: ((8, 7, 11), (7, 5, 1), 0.03, 4), DEEP: ((9, 7, 11), [7, 5, 4, 1], 0.03, 4)}
 
 
 def _public_cases(name, key):

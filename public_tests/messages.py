@@ -1,7 +1,9 @@
 """A failed public test told in a few plain lines: the failed checks, the step, what to look at."""
 import textwrap
+from collections.abc import Iterable
 
-from .findings import record
+from .checks import Failure, Report
+from .findings import Finding, record
 
 GREEN, RED, RESET = "\033[92m", "\033[91m", "\033[0m"
 
@@ -22,7 +24,7 @@ GLOBALS_HINT = "Use the function's arguments rather than global variables."
 GLOBALS_STEP = "use of globals"  # diagnose.STEPS' name for it
 
 
-def closing_hints(look_at, step=None):
+def closing_hints(look_at: str, step: str | None = None) -> list[str]:
     """The lines a failure message ends with: what to look at, then the line about global
     variables only when the diagnosis found the function using them.
 
@@ -49,30 +51,31 @@ class PublicTestFailure(AssertionError):
     seen, ``raised`` the class name of what the function raised, if it did.
     """
 
-    def __init__(self, report, reason, details=(), hints=(), finding=None, seen_on=None, raised=None):
+    def __init__(self, report: Report, reason: str, details: Iterable[str] = (), hints: Iterable[str] = (),
+                 finding: Finding | None = None, seen_on: str | None = None, raised: str | None = None) -> None:
         self.report, self.reason = report, reason
         self.details, self.hints = list(details), list(hints)
         self.finding, self.seen_on, self.raised = finding, seen_on, raised
         super().__init__("\n".join(self.lines()))
 
-    def record(self):
+    def record(self) -> dict[str, str | None]:
         """The failure as data (findings.record), for the grader."""
         return record(self.reason, self.finding, self.seen_on, self.raised)
 
-    def lines(self):
+    def lines(self) -> list[str]:
         """The message's lines: reason, details, hints."""
         return [self.reason, *self.details, *self.hints]
 
-    def _render_traceback_(self):
+    def _render_traceback_(self) -> list[str]:
         return [f"{RED}{self.reason}{RESET}", *self.details, *self.hints]
 
 
-def _short(name):
+def _short(name: str) -> str:
     """A check's name without its arguments: "call 3 of 4 (learning_rate=...)" -> "call 3 of 4"."""
     return name.split(" (")[0]
 
 
-def fit_line(line, width=WIDTH):
+def fit_line(line: str, width: int = WIDTH) -> str:
     """line cut at a space to at most width characters, ending in " ..." when cut.
 
     Args:
@@ -90,7 +93,7 @@ def fit_line(line, width=WIDTH):
     return cut + " ..."
 
 
-def _difference_lines(failure, width=WIDTH):
+def _difference_lines(failure: Failure, width: int = WIDTH) -> list[str]:
     """One difference, indented: on one line, keeping whole "; "-separated entries when
     it is too long, else wrapped at spaces onto two lines."""
     text = f"      {failure}"
@@ -110,7 +113,7 @@ def _difference_lines(failure, width=WIDTH):
     return lines[:1] + [fit_line(lines[1], width)] if len(lines) > 2 else lines
 
 
-def failure_lines(report, max_differences=MAX_LINES_SHOWN):
+def failure_lines(report: Report, max_differences: int = MAX_LINES_SHOWN) -> list[str]:
     """The failed checks of report, in a few lines, for a failure message.
 
     Args:
@@ -133,7 +136,7 @@ def failure_lines(report, max_differences=MAX_LINES_SHOWN):
         if lines[-1] and len(lines[-1]) + 1 + len(word) > WIDTH:
             lines.append("  ")
         lines[-1] += (" " if lines[-1].strip() else "") + word
-    shown = []
+    shown: list[str] = []
     for f in failed[0].failures:
         more = _difference_lines(f)
         if shown and len(shown) + len(more) > max_differences:
@@ -142,8 +145,9 @@ def failure_lines(report, max_differences=MAX_LINES_SHOWN):
     return lines + shown
 
 
-def failed_error(report, message=None, step=(), look_at=None, named=None, finding=None, seen_on=None,
-                 raised=None):
+def failed_error(report: Report, message: str | None = None, step: Iterable[str] = (), look_at: str | None = None,
+                 named: str | None = None, finding: Finding | None = None, seen_on: str | None = None,
+                 raised: str | None = None) -> PublicTestFailure:
     """The PublicTestFailure of a failed public test (an AssertionError), report attached.
 
     Args:
@@ -176,7 +180,7 @@ def failed_error(report, message=None, step=(), look_at=None, named=None, findin
     return PublicTestFailure(report, reason, details, hints, finding, seen_on)
 
 
-def announce(report):
+def announce(report: Report) -> Report:
     """Print the success line and return report; raise PublicTestFailure unless all passed."""
     if report.failed == 0:
         print(f"{GREEN} All tests passed.{RESET}")

@@ -7,8 +7,10 @@ exit, even after an error. Only calls made directly by the target are seen:
 the helpers' own internal calls are not.
 """
 import inspect
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -23,12 +25,12 @@ TRACED = ("initialize_parameters", "initialize_parameters_deep",
 class Call:
     """One call: the helper's name, its bound arguments and its result."""
     name: str
-    args: dict
-    result: object = None
-    raw: tuple = ()  # the original argument objects, to spot globals by identity
+    args: dict[str, Any]
+    result: Any = None
+    raw: tuple[Any, ...] = ()  # the original argument objects, to spot globals by identity
 
 
-def snapshot(x):
+def snapshot(x: Any) -> Any:
     """A deep copy of arrays inside dicts, lists and tuples; other objects as is."""
     if isinstance(x, np.ndarray):
         return x.copy()
@@ -39,7 +41,7 @@ def snapshot(x):
     return x
 
 
-def _bind(name, args, kwargs):
+def _bind(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
     try:
         bound = inspect.signature(getattr(dnn_app_utils, name)).bind(*args, **kwargs)
     except TypeError:
@@ -48,23 +50,23 @@ def _bind(name, args, kwargs):
     return dict(bound.arguments)
 
 
-def _wrap(name, original, calls):
-    def recorder(*args, **kwargs):
+def _wrap(name: str, original: Callable[..., Any], calls: list[Call]) -> Callable[..., Any]:
+    def recorder(*args: Any, **kwargs: Any) -> Any:
         call = Call(name, snapshot(_bind(name, args, kwargs)), raw=args + tuple(kwargs.values()))
         calls.append(call)
         result = original(*args, **kwargs)
         call.result = snapshot(result)
         return result
 
-    recorder.__wrapped__ = original
+    recorder.__wrapped__ = original  # type: ignore[attr-defined]  # what recording looks for
     return recorder
 
 
 @contextmanager
-def recording(target):
+def recording(target: Callable[..., Any]) -> Iterator[list[Call]]:
     """Within the block, calls from ``target`` to the helpers are logged in the yielded list."""
-    calls = []
-    swapped = []
+    calls: list[Call] = []
+    swapped: list[tuple[dict[str, Any], str, Any]] = []
     for ns in (getattr(target, "__globals__", {}), vars(dnn_app_utils)):
         for name in TRACED:
             if callable(ns.get(name)) and not hasattr(ns[name], "__wrapped__"):

@@ -11,7 +11,9 @@ reads the shipped file ``reference_trace.json`` that
 """
 import json
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,19 +27,20 @@ MARKERS = ("a", "t", "s", "d")
 @dataclass
 class StoredTrace:
     """A reference run kept as data: its helper calls and its output (``diagnose`` takes it)."""
-    calls: list
+    calls: list[Call]
     output: object
-    learning_rate: float = None
-    num_iterations: int = None
-    call: int = None  # which call of the public test it is (1-based)
-    meta: dict = field(default_factory=dict)
+    learning_rate: float | None = None
+    num_iterations: int | None = None
+    call: int | None = None  # which call of the public test it is (1-based)
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 class _Encoder:
-    def __init__(self):
-        self.arrays, self.index = [], {}
+    def __init__(self) -> None:
+        self.arrays: list[dict[str, Any]] = []
+        self.index: dict[tuple[str, tuple[int, ...], bytes], int] = {}
 
-    def array(self, x):
+    def array(self, x: np.ndarray) -> dict[str, int]:
         if x.dtype.kind not in "biuf":
             raise TypeError(f"cannot store an array of dtype {x.dtype}")
         key = (x.dtype.str, x.shape, x.tobytes())
@@ -47,7 +50,7 @@ class _Encoder:
                                 "data": x.ravel().tolist()})
         return {"a": self.index[key]}
 
-    def encode(self, x):
+    def encode(self, x: Any) -> Any:
         if isinstance(x, np.ndarray):
             return self.array(x)
         if isinstance(x, np.generic):
@@ -66,7 +69,7 @@ class _Encoder:
         raise TypeError(f"cannot store a {type(x).__name__} in a trace")
 
 
-def _decode(x, arrays):
+def _decode(x: Any, arrays: list[dict[str, Any]]) -> Any:
     if isinstance(x, list):
         return [_decode(v, arrays) for v in x]
     if not isinstance(x, dict):
@@ -85,7 +88,7 @@ def _decode(x, arrays):
     return {k: _decode(v, arrays) for k, v in x.items()}
 
 
-def dumps(traces):
+def dumps(traces: dict[str, StoredTrace]) -> str:
     """JSON text for traces, one array a line.
 
     Args:
@@ -101,13 +104,13 @@ def dumps(traces):
                               "result": enc.encode(c.result)} for c in t.calls],
                    "output": enc.encode(t.output)}
             for name, t in traces.items()}
-    def dump(obj):
+    def dump(obj: Any) -> str:
         return json.dumps(obj, separators=(",", ":"))
     return ('{"format":' + str(FORMAT) + ',\n"traces":' + dump(data) + ',\n"arrays":[\n'
             + ",\n".join(dump(a) for a in enc.arrays) + "\n]}\n")
 
 
-def loads(text):
+def loads(text: str) -> dict[str, StoredTrace]:
     """Read the traces dumps wrote.
 
     Args:
@@ -128,7 +131,7 @@ def loads(text):
         for name, t in data["traces"].items()}
 
 
-def load(name, path=PATH):
+def load(name: str, path: str | PathLike[str] = PATH) -> StoredTrace:
     """The stored reference trace of the public test of ``name``.
 
     Args:

@@ -7,11 +7,14 @@ received it and the argument, by naming both values after what the loop had at
 that point (``known_values``). ``called_late`` tells a call made later than the
 reference makes it from one that is missing.
 """
+from typing import Any
+
 from .calls import BACKWARD, FORWARD, INITIALIZE, layer_of as _layer_of, same as _same
 from .findings import Finding
+from .trace import Call
 
 
-def known_values(calls, k):
+def known_values(calls: list[Call], k: int) -> list[tuple[str, Any]]:
     """What the calls before k made available in the current iteration, by name.
 
     Args:
@@ -27,7 +30,7 @@ def known_values(calls, k):
     start = k
     while start > 0 and calls[start - 1].name != "update_parameters":
         start -= 1
-    known = []
+    known: list[tuple[str, Any]] = []
     made = [c for c in calls[:k] if c.name in INITIALIZE + ("update_parameters",) and isinstance(c.result, dict)]
     if made:
         known += list(made[-1].result.items())
@@ -50,7 +53,7 @@ def known_values(calls, k):
     return known
 
 
-def _name_of(value, known):
+def _name_of(value: Any, known: list[tuple[str, Any]]) -> str | None:
     """The name of the first known value equal to value (same shape), or None."""
     if value is None or isinstance(value, (dict, list, tuple, str)):
         return None
@@ -60,7 +63,7 @@ def _name_of(value, known):
     return None
 
 
-def _step_of_layer(mine, k, m):
+def _step_of_layer(mine: list[Call], k: int, m: Call) -> str:
     """'the forward step of layer 2 (linear_activation_forward)': the call m, by its layer."""
     n = _layer_of(mine, k, m.name)
     if m.name == "linear_activation_backward":
@@ -72,7 +75,8 @@ def _step_of_layer(mine, k, m):
     return f"the {phase} step of layer {n} ({m.name})"
 
 
-def wiring_finding(k, m, mine, ref_calls, arg, got, want, it):
+def wiring_finding(k: int, m: Call, mine: list[Call], ref_calls: list[Call], arg: str, got: Any, want: Any,
+                   it: int) -> Finding | None:
     """The Finding when the call m (the k-th of mine, in iteration it) got for arg a value
     the loop had under another name (another layer's bias, the wrong activation output, a
     gradient under another key) than the one the reference gave (want), or None.
@@ -121,7 +125,7 @@ ORDER = {"cost": "compute the cost right after the forward pass",
          "backward activations": "run the backward pass after the cost, before the update"}
 
 
-def called_late(k, ref_calls, mine):
+def called_late(k: int, ref_calls: list[Call], mine: list[Call]) -> str | None:
     """The calls the learner makes before the reference's call k when it makes that call later.
 
     Args:

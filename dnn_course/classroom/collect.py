@@ -4,6 +4,8 @@ import os
 import shutil
 from pathlib import Path
 
+from nbgrader.auth import Authenticator
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.exchange.default.collect import ExchangeCollect
 from traitlets import Unicode
 from traitlets.config import Config
@@ -37,9 +39,6 @@ def collect(config: Config, queue: AttemptQueue, state: dict) -> Path:
     Returns:
         Path: the submitted folder.
     """
-    from nbgrader.auth import Authenticator
-    from nbgrader.coursedir import CourseDirectory
-
     cfg = copy.deepcopy(config)
     cfg.Exchange.root = str(queue.exchange)
     cfg.CourseDirectory.assignment_id = state["assignment"]

@@ -1,4 +1,5 @@
 """Which attempt's score the gradebook keeps (latest or best), and each attempt in the grade history."""
+import getpass
 from typing import TYPE_CHECKING, Any
 
 from dnn_course.classroom import attempts
@@ -89,6 +90,4 @@ def keep_score(service: Any, state: dict, result: SubmissionResult) -> float:
 
 def history_by() -> str:
     """Who records: the service and the account it runs as."""
-    import getpass
-
     return f"classroom service ({getpass.getuser()})"

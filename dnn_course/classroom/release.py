@@ -11,15 +11,21 @@ Every page goes into ``feedback/<student>/<assignment>/`` beside the attempt's
 ``ExchangeReleaseFeedback``, which files it under the hash only that learner's
 submission can name.
 """
+import copy
 import shutil
 from pathlib import Path
 
 import nbformat
+from nbgrader.auth import Authenticator
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
 from traitlets.config import Config
 
+from dnn_course.course.findings import findings_of
 from dnn_course.course.pages import render
 from dnn_course.course.paths import NOTEBOOK
 from dnn_course.grading.results import SubmissionResult
+from dnn_course.preprocessors.feedback_page import describe, reason_of, summary_items
 
 
 def message_page(title: str, text: str) -> str:
@@ -46,10 +52,13 @@ def summary_page(root: Path, assignment: str, student: str, result: SubmissionRe
 
     Returns:
         str.
-    """
-    from dnn_course.course.findings import findings_of
-    from dnn_course.preprocessors.feedback_page import describe, reason_of, summary_items
 
+    Raises:
+        ValueError: the attempt was not graded (no score: the service sends a message page instead).
+    """
+    if result.score is None:
+        raise ValueError(f"no summary page for {student}'s attempt at {assignment}: it was not graded "
+                         f"({result.reason})")
     autograded = Path(root) / "autograded" / student / assignment / NOTEBOOK
     nb = nbformat.read(str(autograded), as_version=4)
     scores = {t.grade_id: t for t in result.tests}
@@ -108,12 +117,6 @@ def release(config: Config, exchange_root: Path, assignment: str, student: str) 
     Returns:
         None.
     """
-    import copy
-
-    from nbgrader.auth import Authenticator
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
-
     cfg = copy.deepcopy(config)
     cfg.Exchange.root = str(exchange_root)
     cfg.CourseDirectory.assignment_id = assignment

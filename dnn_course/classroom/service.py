@@ -24,10 +24,22 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+from nbgrader.api import MissingEntry
+
 from dnn_course.classroom import attempts
+from dnn_course.classroom.collect import collect
 from dnn_course.classroom.inbox import arrivals, problem
+from dnn_course.classroom.keep import keep_score
 from dnn_course.classroom.queue import AttemptQueue, now
+from dnn_course.classroom.release import message_page, release, summary_page, write_page
+from dnn_course.classroom.settings import load_settings
+from dnn_course.course.assignment import generate
+from dnn_course.course.context import Course
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
+from dnn_course.grading.batch import quiet_gradebook_warnings
+from dnn_course.grading.results import notebook_problem
+from dnn_course.scale.distributed import grade_dask
+from dnn_course.scale.parallel import grade_in_worker, worker_course, worker_pool
 
 OK, USAGE = 0, 2
 BY = "classroom service"
@@ -45,16 +57,12 @@ def grade_attempt(assignment: str, student: str, detail: bool) -> tuple[Any, dic
         (SubmissionResult, run statistics, HTML page or None when
         ``feedback/<student>/<assignment>/`` holds the page already).
     """
-    from dnn_course.scale.parallel import grade_in_worker, worker_course
-
     result, run = grade_in_worker(assignment, student, True)
     api, root = worker_course()
     return result, run, _page(api, root, assignment, student, result, detail)
 
 
 def _page(api, root, assignment, student, result, detail):
-    from dnn_course.classroom.release import summary_page
-
     if result.status != "graded":
         return None
     if detail:
@@ -70,9 +78,6 @@ class Service:
     def __init__(self, course_dir: Path, exchange_root: Path, course_id: str,
                  assignment: str = ASSIGNMENT, workers: int = 1, scheduler: str | None = None,
                  log: Callable[[str], Any] = print) -> None:
-        from dnn_course.classroom.settings import load_settings
-        from dnn_course.course.context import Course
-
         self.course = Course(course_dir)
         self.config = self.course.config
         self.config.CourseDirectory.course_id = course_id
@@ -90,8 +95,6 @@ class Service:
     # -- set-up -------------------------------------------------------------
     def start(self) -> None:
         """Check the course, make the executor, queue what a kill left behind."""
-        from dnn_course.grading.batch import quiet_gradebook_warnings
-
         quiet_gradebook_warnings()
         self.course.open_gradebook()
         self._ensure_released()
@@ -103,8 +106,6 @@ class Service:
         if self.scheduler:
             self.executor = cf.ThreadPoolExecutor(max_workers=self.workers)
         else:
-            from dnn_course.scale.parallel import worker_pool
-
             (self.root / "autograded").mkdir(exist_ok=True)
             self.executor = worker_pool(self.workers, self.root, self.course.db_url)
         self.log(f"service: watching {self.inbound} ({self.workers} worker(s)"
@@ -112,10 +113,6 @@ class Service:
                  f"{pending} attempt(s) to finish from before{f', {recovered} recovered' if recovered else ''}")
 
     def _ensure_released(self):
-        from nbgrader.api import MissingEntry
-
-        from dnn_course.course.assignment import generate
-
         with self.course.api.gradebook as gb:
             try:
                 gb.find_assignment(self.assignment)
@@ -185,10 +182,6 @@ class Service:
         Returns:
             Future or None (the attempt was finished here without grading).
         """
-        from dnn_course.classroom.collect import collect
-        from dnn_course.classroom.release import message_page
-        from dnn_course.grading.results import notebook_problem
-
         folder = self.queue.folder(state["name"])
         wrong = problem(folder, state["student"])
         if wrong:
@@ -221,8 +214,6 @@ class Service:
         return self.executor.submit(grade_attempt, self.assignment, state["student"], detail)
 
     def _grade_on_cluster(self, student, detail):
-        from dnn_course.scale.distributed import grade_dask
-
         started = time.monotonic()
         result = grade_dask(self.assignment, self.root, [student], self.scheduler, force=True,
                             db_url=self.course.db_url, course=self.course, progress=False)[0]
@@ -238,9 +229,6 @@ class Service:
     # -- finishing -------------------------------------------------------------
     def complete(self, state: dict, future: cf.Future) -> None:
         """Record, keep latest or best, release and finish a graded attempt."""
-        from dnn_course.classroom.keep import keep_score
-        from dnn_course.classroom.release import message_page
-
         try:
             result, run, page = future.result()
         except Exception as e:  # a worker died or a fault of ours: the learner is told, not silenced
@@ -263,8 +251,6 @@ class Service:
 
     def publish(self, state: dict, text: str | None) -> None:
         """Write (unless ``text`` is None: written already) and release the attempt's page."""
-        from dnn_course.classroom.release import release, write_page
-
         if text is not None:
             write_page(self.root, self.assignment, state["student"],
                        self.queue.folder(state["name"]), text)

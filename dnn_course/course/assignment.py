@@ -18,7 +18,7 @@ import nbformat
 
 from dnn_course.course.gradebook_db import sqlite_url
 from dnn_course.course.nbapi import make_api
-from dnn_course.course.paths import ASSIGNMENT, COURSE_ROOT, NOTEBOOK
+from dnn_course.course.paths import ASSIGNMENT, COURSE_ROOT, NOTEBOOK, StrPath
 
 IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc", "datasets", "*.h5")
 
@@ -27,7 +27,7 @@ class ReleaseError(Exception):
     pass
 
 
-def default_db_url(root):
+def default_db_url(root: StrPath) -> str:
     """The course's own SQLite gradebook, ``<root>/gradebook.db``, as a URL."""
     return sqlite_url(Path(root) / "gradebook.db")
 
@@ -40,7 +40,7 @@ def _notebook_key(path):
     return json.dumps(nb, sort_keys=True)
 
 
-def same_tree(a, b):
+def same_tree(a: StrPath, b: StrPath) -> bool:
     """True when folders a and b hold the same files with the same content."""
     def files(d):
         return sorted(p.relative_to(d) for p in Path(d).rglob("*") if p.is_file())
@@ -55,7 +55,7 @@ def same_tree(a, b):
     return True
 
 
-def build_release(root=COURSE_ROOT, db_url=None, out=None):
+def build_release(root: StrPath = COURSE_ROOT, db_url: str | None = None, out: StrPath | None = None) -> Path:
     """Run generate_assignment in a scratch copy; return the folder of the new release."""
     root = Path(root).resolve()
     scratch = Path(tempfile.mkdtemp(prefix="dnn-release-"))
@@ -76,7 +76,7 @@ def build_release(root=COURSE_ROOT, db_url=None, out=None):
     return built
 
 
-def generate(root=COURSE_ROOT, force=False, db_url=None):
+def generate(root: StrPath = COURSE_ROOT, force: bool = False, db_url: str | None = None) -> str:
     """Regenerate release/<assignment>; return "created", "unchanged" or "replaced"."""
     root = Path(root).resolve()
     built = build_release(root, db_url)
@@ -99,7 +99,7 @@ def generate(root=COURSE_ROOT, force=False, db_url=None):
         shutil.rmtree(built.parent.parent, ignore_errors=True)
 
 
-def course_copy(dest, root=COURSE_ROOT):
+def course_copy(dest: StrPath, root: StrPath = COURSE_ROOT) -> Path:
     """A working course folder at ``dest`` (config, source/, the committed
     release/) with its own empty gradebook, the assignment recorded in it.
     For tests, benchmarks and trial runs that must not touch the real course."""

@@ -7,10 +7,14 @@ command that never touches the gradebook never connects to it.
 """
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from dnn_course.course.gradebook_db import course_db_url, open_gradebook, prepare, retry_locked
 from dnn_course.course.nbapi import load_config, make_api
-from dnn_course.course.paths import COURSE_ROOT
+from dnn_course.course.paths import COURSE_ROOT, StrPath
+
+if TYPE_CHECKING:  # for the hints only: the command line loads this module, traitlets takes time
+    from traitlets.config import Config
 
 
 class Course:
@@ -22,31 +26,31 @@ class Course:
     unusable), ``api`` (an NbGraderAPI on that URL).
     """
 
-    def __init__(self, root=COURSE_ROOT, db_url=None, full_run=False):
+    def __init__(self, root: StrPath = COURSE_ROOT, db_url: str | None = None, full_run: bool = False) -> None:
         self.root = Path(root).resolve()
         self._db_arg = db_url
         self._full_run = full_run
 
     @cached_property
-    def config(self):
+    def config(self) -> "Config":
         """The course's nbgrader configuration (``nbapi.load_config``)."""
         return load_config(self.root, full_run=self._full_run)
 
     @property
-    def course_id(self):
+    def course_id(self) -> str:
         """``CourseDirectory.course_id`` of the configuration."""
         return self.config.CourseDirectory.course_id
 
     @cached_property
-    def db_url(self):
+    def db_url(self) -> str:
         """The gradebook URL in force, checked and prepared (``gradebook_db.prepare``)."""
         return prepare(course_db_url(self.root, self._db_arg, config=self.config))
 
     @cached_property
-    def api(self):
+    def api(self) -> Any:  # nbgrader.apps.NbGraderAPI (nbgrader has no type information)
         """An NbGraderAPI on the course and ``db_url``, from the configuration loaded once."""
         return make_api(self.root, self.db_url, config=self.config)
 
-    def open_gradebook(self):
+    def open_gradebook(self) -> None:
         """Create the gradebook's tables (once, before several writers start)."""
         retry_locked(lambda: open_gradebook(self.db_url, self.root, self.course_id))

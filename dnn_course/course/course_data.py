@@ -20,11 +20,14 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+from traitlets.config import Config
 
 from dnn_app_utils.data import DataError, load_data
 from dnn_course.course.facts import DATA_ENV, DATA_FILES, SYNTHETIC, TEST_FILE, TRAIN_FILE
-from dnn_course.course.paths import ASSIGNMENT, COURSE_ROOT
+from dnn_course.course.paths import ASSIGNMENT, COURSE_ROOT, StrPath
 
 FILES = DATA_FILES
 
@@ -33,7 +36,7 @@ class CourseDataMissing(Exception):
     """No usable course data for grading; the message says where grading looked."""
 
 
-def candidate_folders(root=COURSE_ROOT, assignment=ASSIGNMENT):
+def candidate_folders(root: StrPath = COURSE_ROOT, assignment: str = ASSIGNMENT) -> list[Path]:
     """The course's own places for the data, in the order they are tried.
 
     Args:
@@ -71,7 +74,7 @@ def _check(folder):
     return _unreadable(str(folder), stamp)
 
 
-def how_to_fix(root=COURSE_ROOT, assignment=ASSIGNMENT):
+def how_to_fix(root: StrPath = COURSE_ROOT, assignment: str = ASSIGNMENT) -> str:
     """The instructor's fix, as one clause.
 
     Args:
@@ -86,7 +89,8 @@ def how_to_fix(root=COURSE_ROOT, assignment=ASSIGNMENT):
             "that holds them), then grade again")
 
 
-def find_course_data(root=COURSE_ROOT, assignment=ASSIGNMENT, environ=None):
+def find_course_data(root: StrPath = COURSE_ROOT, assignment: str = ASSIGNMENT,
+                     environ: Mapping[str, str] | None = None) -> str:
     """The course data for grading ``assignment`` of the course at ``root``.
 
     Args:
@@ -115,16 +119,16 @@ def find_course_data(root=COURSE_ROOT, assignment=ASSIGNMENT, environ=None):
             f"when {DATA_ENV} is set, grading looks nowhere else); fix or unset {DATA_ENV}: "
             + how_to_fix(root, assignment))
     looked = [f"{DATA_ENV} (not set)"]
-    for folder in candidate_folders(root, assignment):
-        problem = _check(folder)
+    for place in candidate_folders(root, assignment):
+        problem = _check(place)
         if problem is None:
-            return str(folder)
-        looked.append(f"{folder}/ ({problem})")
+            return str(place)
+        looked.append(f"{place}/ ({problem})")
     raise CourseDataMissing(f"the course data was not found (looked in: {'; '.join(looked)}); "
                             + how_to_fix(root, assignment))
 
 
-def course_data_problem(root=COURSE_ROOT, assignment=ASSIGNMENT):
+def course_data_problem(root: StrPath = COURSE_ROOT, assignment: str = ASSIGNMENT) -> str | None:
     """``find_course_data``'s message when it finds nothing, else None.
 
     Args:
@@ -142,7 +146,7 @@ def course_data_problem(root=COURSE_ROOT, assignment=ASSIGNMENT):
 
 
 @contextlib.contextmanager
-def course_data_env(root=COURSE_ROOT, assignment=ASSIGNMENT):
+def course_data_env(root: StrPath = COURSE_ROOT, assignment: str = ASSIGNMENT) -> Iterator[str]:
     """Within the block, ``DNN_APP_DATA`` names the found data (absolute), so
     kernels, the sandbox and the verification re-run all read that folder;
     the previous value comes back afterwards.
@@ -161,7 +165,7 @@ def course_data_env(root=COURSE_ROOT, assignment=ASSIGNMENT):
         yield found
 
 
-def course_root_for(config, folder):
+def course_root_for(config: Config, folder: StrPath) -> Path:
     """The course folder a grading preprocessor works for.
 
     Args:
@@ -184,7 +188,7 @@ def course_root_for(config, folder):
 
 # ------------------------------------------- to graders without a shared disk
 
-def data_payload(found):
+def data_payload(found: str) -> str | tuple[str, dict[str, bytes]]:
     """What a remote grader (a Dask worker) needs of the data ``find_course_data`` found.
 
     Args:
@@ -200,11 +204,11 @@ def data_payload(found):
     return digest, files
 
 
-_received = {}  # digest -> folder, per grader process
+_received: dict[str, str] = {}  # digest -> folder, per grader process
 _received_lock = threading.Lock()
 
 
-def received_folder(payload):
+def received_folder(payload: str | tuple[str, dict[str, bytes]]) -> str:
     """On the remote grader: a private folder holding the shipped data (written
     once per process, outside any course folder, removed at exit).
 
@@ -214,7 +218,7 @@ def received_folder(payload):
     Returns:
         The folder (str), or ``"synthetic"``; set it as ``DNN_APP_DATA``.
     """
-    if payload == SYNTHETIC:
+    if isinstance(payload, str):  # SYNTHETIC, the one str data_payload gives
         return SYNTHETIC
     digest, files = payload
     with _received_lock:
@@ -229,7 +233,7 @@ def received_folder(payload):
 
 
 @contextlib.contextmanager
-def data_env(found):
+def data_env(found: str) -> Iterator[str]:
     """Within the block ``DNN_APP_DATA`` is ``found``; the previous value comes back after.
 
     Args:

@@ -10,7 +10,7 @@ POLICY = ("default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img
 HEAD = re.compile(r"<head\b[^>]*>", re.I)
 
 
-def csp_meta(style_attributes=True):
+def csp_meta(style_attributes: bool = True) -> str:
     """The ``<meta>`` element that sets the policy.
 
     Args:
@@ -24,7 +24,7 @@ def csp_meta(style_attributes=True):
     return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
 
 
-def with_csp(page, style_attributes=True):
+def with_csp(page: str, style_attributes: bool = True) -> str:
     """An HTML page with the policy as the first element of its head (a policy applies to
     what follows it only).
 

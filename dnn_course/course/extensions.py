@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from nbgrader.api import Gradebook
+
+from dnn_course.course.paths import StrPath
+
 FILE_NAME = "extensions.csv"
 HEADER = ["student", "assignment", "until", "reason", "given"]
 
@@ -63,12 +67,12 @@ def utc_text(when: datetime | None) -> str:
     return "" if when is None else when.replace(tzinfo=timezone.utc).isoformat()
 
 
-def extensions_path(root) -> Path:
+def extensions_path(root: StrPath) -> Path:
     """The course's extensions file."""
     return Path(root) / FILE_NAME
 
 
-def read_extensions(root, assignment: str | None = None) -> dict:
+def read_extensions(root: StrPath, assignment: str | None = None) -> dict[tuple[str, str], Extension]:
     """The extensions in force: (student, assignment) -> Extension.
 
     Args:
@@ -99,7 +103,7 @@ def read_extensions(root, assignment: str | None = None) -> dict:
     return {key: ext for key, ext in found.items() if ext.until is not None}
 
 
-def add_extension(root, student: str, assignment: str, until: datetime | None,
+def add_extension(root: StrPath, student: str, assignment: str, until: datetime | None,
                   reason: str) -> Extension:
     """Append one extension (or its withdrawal, ``until`` None) to the file.
 
@@ -127,7 +131,7 @@ def add_extension(root, student: str, assignment: str, until: datetime | None,
 IMPORT_COLUMNS = ("student", "until", "reason")  # and optionally "assignment"
 
 
-def read_import(path, assignment: str) -> list[Extension]:
+def read_import(path: StrPath, assignment: str) -> list[Extension]:
     """The extensions in a CSV file to import (``dnn-course extend --from FILE``), all checked.
 
     The file has a header row with the columns student, until (ISO 8601 with its
@@ -170,10 +174,8 @@ def read_import(path, assignment: str) -> list[Extension]:
     return found
 
 
-def known_students(root, db_url, assignment: str) -> set:
+def known_students(root: StrPath, db_url: str, assignment: str) -> set[str]:
     """Learners the course knows: in the gradebook, or with a folder in submitted/."""
-    from nbgrader.api import Gradebook
-
     known = {p.parent.name for p in (Path(root) / "submitted").glob(f"*/{assignment}")}
     with Gradebook(db_url) as gb:
         known |= {s.id for s in gb.students}

@@ -5,12 +5,15 @@ failed test cell's record (``public_tests.findings.record``) under
 ``nb.metadata["dnn_course"]["findings"]``, by grade id; the feedback page,
 the class report and the JSON export read them with ``findings_of``.
 """
+from collections.abc import Mapping
+from typing import Any
+
 from public_tests.findings import read_record
 
 KEY = "findings"  # of nb.metadata["dnn_course"]: {grade id: record}
 
 
-def findings_of(metadata):
+def findings_of(metadata: Mapping[str, Any]) -> dict[str, dict[str, str | None]]:
     """The records an autograded notebook keeps, by grade id.
 
     Args:

@@ -17,10 +17,17 @@ travels in the URL:
 Every problem is raised as ``GradebookURLError`` with what is wrong and how to
 fix it, never a bare SQLAlchemy traceback.
 """
+from collections.abc import Callable
 from pathlib import Path
 from time import sleep
+from typing import TYPE_CHECKING, TypeVar
 
 from dnn_course.course.nbapi import load_config, venv_on_path
+from dnn_course.course.paths import StrPath
+
+if TYPE_CHECKING:  # for the hints only (see below)
+    from sqlalchemy.engine import URL
+    from traitlets.config import Config
 
 # SQLAlchemy and nbgrader are imported where used, for start-up time: the command
 # line loads this module (GradebookURLError) before it knows whether it needs them.
@@ -28,6 +35,7 @@ from dnn_course.course.nbapi import load_config, venv_on_path
 BUSY_TIMEOUT = 120          # seconds an SQLite writer waits for the lock
 ATTEMPTS = 5                # tries of one piece of work while SQLite stays locked
 BACKOFF = 2.0               # seconds before the 2nd try, doubled before each later one
+T = TypeVar("T")  # what retry_locked's work returns
 EXAMPLES = ("sqlite:////path/to/gradebook.db or "
             "postgresql+psycopg2://user:password@127.0.0.1:5432/gradebook")
 
@@ -41,7 +49,7 @@ class GradebookLocked(Exception):
     a value (nbgrader's ``autograde`` outcome), raised so ``retry_locked`` can try again."""
 
 
-def course_db_url(root, db_url=None, config=None):
+def course_db_url(root: StrPath, db_url: str | None = None, config: "Config | None" = None) -> str:
     """The gradebook URL in force.
 
     Args:
@@ -59,7 +67,7 @@ def course_db_url(root, db_url=None, config=None):
     return configured or sqlite_url(Path(root) / "gradebook.db")
 
 
-def sqlite_url(path):
+def sqlite_url(path: StrPath) -> str:
     """The SQLite URL of the database file ``path``, escaped by SQLAlchemy's URL API.
 
     Args:
@@ -74,7 +82,7 @@ def sqlite_url(path):
     return URL.create("sqlite", database=str(Path(path).resolve())).render_as_string(hide_password=False)
 
 
-def parse(url):
+def parse(url: str) -> "URL":
     """The SQLAlchemy URL object of ``url``, or a GradebookURLError saying why not."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
@@ -90,7 +98,7 @@ def parse(url):
     return parsed
 
 
-def safe(url):
+def safe(url: str) -> str:
     """``url`` with its password hidden, for messages."""
     from sqlalchemy.engine import make_url
 
@@ -100,7 +108,7 @@ def safe(url):
         return "<unreadable URL>"
 
 
-def with_busy_timeout(url, seconds=BUSY_TIMEOUT):
+def with_busy_timeout(url: str, seconds: float = BUSY_TIMEOUT) -> str:
     """An SQLite URL with a ``timeout`` in its query (unless it has one already); others as given."""
     parsed = parse(url)
     if parsed.get_backend_name() != "sqlite" or "timeout" in parsed.query:
@@ -108,13 +116,14 @@ def with_busy_timeout(url, seconds=BUSY_TIMEOUT):
     return parsed.update_query_dict({"timeout": str(seconds)}).render_as_string(hide_password=False)
 
 
-def is_locked(error):
+def is_locked(error: BaseException | str) -> bool:
     """True when ``error`` (an exception or a log text) is SQLite's lock timeout."""
     return isinstance(error, GradebookLocked) or "database is locked" in str(error) \
         or "database table is locked" in str(error)
 
 
-def retry_locked(fn, attempts=ATTEMPTS, backoff=BACKOFF, on_retry=None):
+def retry_locked(fn: Callable[[], T], attempts: int = ATTEMPTS, backoff: float = BACKOFF,
+                 on_retry: Callable[[], object] | None = None) -> T:
     """``fn()``, called again while it fails because SQLite stayed locked; the one retry loop.
 
     Args:
@@ -142,9 +151,10 @@ def retry_locked(fn, attempts=ATTEMPTS, backoff=BACKOFF, on_retry=None):
             if on_retry:
                 on_retry()
             sleep(backoff * 2 ** attempt)
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-def prepare(url):
+def prepare(url: str) -> str:
     """Check ``url`` and make it ready for (possibly concurrent) grading; return
     the URL to use. SQLite gets a busy timeout and must sit in an existing
     folder; PostgreSQL must be reachable, and its database is created if missing."""
@@ -193,7 +203,7 @@ def _explain_connect_error(url, error):
     return GradebookURLError(f"--db {safe(url)}: cannot use the PostgreSQL gradebook ({first}); {fix}.")
 
 
-def ensure_postgres_database(url, connect_timeout=10):
+def ensure_postgres_database(url: str, connect_timeout: float = 10) -> None:
     """Create the PostgreSQL database of ``url`` if the server does not have it."""
     import sqlalchemy as sa
 
@@ -228,7 +238,7 @@ def ensure_postgres_database(url, connect_timeout=10):
         admin.dispose()
 
 
-def open_gradebook(url, root=None, course_id=None):
+def open_gradebook(url: str, root: StrPath | None = None, course_id: str | None = None) -> None:
     """Create the gradebook's tables once, before several writers start (two
     first-time writers would otherwise race to create them).
 

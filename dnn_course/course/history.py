@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
+from dnn_course.course.paths import StrPath
+
 FILE_NAME = "grade_history.jsonl"
 
 # What changed a grade (GradeChange.what). A new kind is added here, once.
@@ -66,7 +68,7 @@ class GradeChange:
             raise ValueError(f"unknown kind of grade change {self.what!r}; use one of {KINDS}")
 
 
-def history_path(course_dir) -> Path:
+def history_path(course_dir: StrPath) -> Path:
     """The history file of the course rooted at ``course_dir``."""
     return Path(course_dir) / FILE_NAME
 
@@ -76,7 +78,7 @@ def now_utc() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def record(course_dir, change: GradeChange) -> GradeChange:
+def record(course_dir: StrPath, change: GradeChange) -> GradeChange:
     """Append one change to the course's history.
 
     Args:
@@ -101,7 +103,7 @@ def record(course_dir, change: GradeChange) -> GradeChange:
     return change
 
 
-def read(course_dir, student: str | None = None,
+def read(course_dir: StrPath, student: str | None = None,
          assignment: str | None = None) -> list[GradeChange]:
     """The course's changes, oldest first, optionally for one learner or assignment.
 
@@ -145,7 +147,7 @@ def read(course_dir, student: str | None = None,
     return changes
 
 
-def latest_score(course_dir, student: str, assignment: str) -> float | None:
+def latest_score(course_dir: StrPath, student: str, assignment: str) -> float | None:
     """The score the last recorded change left (``None`` when none or not graded)."""
     changes = read(course_dir, student, assignment)
     return changes[-1].new if changes else None

@@ -7,7 +7,8 @@ says which step the grading feedback must name for it (``STEP``) and which
 graded cells it fails (``FAILS``). Used by the tests and by the demo's sample
 submissions.
 """
-from typing import NamedTuple
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -41,7 +42,7 @@ LOOP = (P, S, H, C)  # a wrong training loop: every cell that compares trained p
 ALL = (P, S, H, C, G)  # a loop that raises on every input: it never returns a result to compare
 
 
-def grade_id(function, cell):
+def grade_id(function: str, cell: str) -> str:
     """The nbgrader grade_id of `function`'s graded cell `cell` (one of CELLS)."""
     return f"correct_{function}" if cell == P else f"{function}_{cell}"
 
@@ -60,7 +61,7 @@ class Mistake(NamedTuple):
     edits: list[tuple[str, str]]     # (old, new) replacements of the reference, for mutate
 
 
-def _swap(first, second, a, b):
+def _swap(first: str, second: str, a: str, b: str) -> list[tuple[str, str]]:
     """Edits that exchange two values between two lines: ``a`` in ``first`` becomes ``b``,
     ``b`` in ``second`` becomes ``a``."""
     return [(first, first.replace(a, b)), (second, second.replace(b, a))]
@@ -207,7 +208,7 @@ CORRECT_VARIANTS = {
 
 
 
-def score(function, failed):
+def score(function: str, failed: Iterable[str]) -> float:
     """Points `function` keeps (of 10) when the graded cells `failed` (grade_ids) fail.
 
     Args:
@@ -225,7 +226,7 @@ FAKE_GLOBALS = {"train_x": np.random.RandomState(0).randn(10, 10),
                 "train_y": (np.random.RandomState(1).rand(1, 10) > 0.5).astype(float)}
 
 
-def mutate(source, replacements):
+def mutate(source: str, replacements: Iterable[tuple[str, str]]) -> str:
     """Apply (old, new) text replacements, each of which must change the source."""
     for old, new in replacements:
         if old not in source:
@@ -234,7 +235,7 @@ def mutate(source, replacements):
     return source
 
 
-def build(source, name, extra_globals=None):
+def build(source: str, name: str, extra_globals: dict[str, Any] | None = None) -> Callable[..., Any]:
     """Exec a solution cell's source the way the notebook runs it; return the function."""
     ns = namespace("mutant", extra_globals)
     exec(compile(source, f"<{name}>", "exec"), ns)

@@ -10,6 +10,9 @@ run there. ``plain_name`` replaces ``< > & " ' ``` with look-alike characters
 (``nbgrader db student add``, formgrader's own student form, an old collect).
 """
 import re
+from pathlib import Path
+
+from nbgrader.api import Gradebook, Student
 
 from dnn_course.course.gradebook_db import parse
 
@@ -21,7 +24,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 FIELDS = ("id", "first_name", "last_name", "email")
 
 
-def plain_name(text):
+def plain_name(text: str | None) -> tuple[str, bool]:
     """A name as plain text: HTML's special characters as look-alikes, no control characters.
 
     Args:
@@ -37,7 +40,7 @@ def plain_name(text):
     return plain, plain != " ".join(text.split())
 
 
-def markup_in_gradebook(db_url, course_id):
+def markup_in_gradebook(db_url: str, course_id: str) -> list[tuple[str, str, str]]:
     """Students whose id, names or email in the gradebook hold ``< > & " ' ``` characters.
 
     Args:
@@ -47,10 +50,6 @@ def markup_in_gradebook(db_url, course_id):
     Returns:
         list of (student id, field, value), in id order; empty when every name is text.
     """
-    from pathlib import Path
-
-    from nbgrader.api import Gradebook, Student
-
     parsed = parse(db_url)  # no gradebook yet: nothing to find (and none is created for asking)
     if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
         return []
@@ -64,7 +63,7 @@ def markup_in_gradebook(db_url, course_id):
     return found
 
 
-def markup_warning(found):
+def markup_warning(found: list[tuple[str, str, str]]) -> list[str]:
     """The lines that tell an instructor which gradebook names hold markup and what to do.
 
     Args:

@@ -3,18 +3,23 @@
 Loads the folder's ``nbgrader_config.py`` exactly as the ``nbgrader`` command
 does, so ``dnn-course`` and plain ``nbgrader`` grade the same way.
 """
+import copy
 import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from dnn_course.course.paths import COURSE_ROOT
+from dnn_course.course.paths import COURSE_ROOT, StrPath
+
+if TYPE_CHECKING:  # for the hints only
+    from traitlets.config import Config
 
 # traitlets and nbgrader are imported where used, for start-up time: the command
 # line loads this module before it knows whether the command needs them.
 
 
-def load_config(root=COURSE_ROOT, db_url=None, full_run=False):
+def load_config(root: StrPath = COURSE_ROOT, db_url: str | None = None, full_run: bool = False) -> "Config":
     """The course's nbgrader configuration, rooted at ``root``; ``full_run``
     turns off leaving marked cells as the learner ran them (``skip.py``)."""
     from traitlets.config import Config
@@ -32,7 +37,7 @@ def load_config(root=COURSE_ROOT, db_url=None, full_run=False):
     return cfg
 
 
-def runs_every_cell(config):
+def runs_every_cell(config: "Config") -> bool:
     """True when ``config`` turns off leaving marked cells as the learner ran them.
 
     Args:
@@ -45,7 +50,7 @@ def runs_every_cell(config):
     return config.GuardedExecute.get("skip_marked_cells", True) is False
 
 
-def venv_on_path():
+def venv_on_path() -> None:
     """nbgrader's gradebook runs the ``alembic`` command found on PATH: make it this
     environment's, also when Python was started as .venv/bin/python without activating."""
     bin_dir = str(Path(sys.executable).parent)
@@ -54,8 +59,8 @@ def venv_on_path():
         os.environ["PATH"] = bin_dir + os.pathsep + path
 
 
-def make_api(root=COURSE_ROOT, db_url=None, log_level=logging.WARNING, full_run=False,
-             config=None):
+def make_api(root: StrPath = COURSE_ROOT, db_url: str | None = None, log_level: int = logging.WARNING,
+             full_run: bool = False, config: "Config | None" = None) -> Any:
     """An ``NbGraderAPI`` for the course folder ``root``.
 
     Args:
@@ -69,8 +74,6 @@ def make_api(root=COURSE_ROOT, db_url=None, log_level=logging.WARNING, full_run=
     Returns:
         NbGraderAPI.
     """
-    import copy
-
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 

@@ -5,10 +5,13 @@ mistakes (``mistakes.build``), verification's re-run of a learner's cells
 (``preprocessors/verify_runner.py``) and the tests' in-process cell runs all
 start from ``namespace``, so none of them can drift from the others.
 """
+from collections.abc import Mapping
+from typing import Any
+
 PRELUDE = "import numpy as np\nfrom dnn_app_utils import *\n"
 
 
-def namespace(name, extra=None):
+def namespace(name: str, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A fresh namespace with the notebook's imports run in it.
 
     Args:

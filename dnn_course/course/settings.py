@@ -7,13 +7,16 @@ reads it (``nbgrader_config.py``) or, for the kernel sandbox, which runs outside
 any traitlets application, where the launcher starts (``sandbox/limits.py``).
 """
 import os
+from collections.abc import Mapping
+from typing import TypeVar
 
 from dnn_course.course.facts import FULL_RUN_ENV
 
 TRUE = ("1", "true", "yes", "on")
+D = TypeVar("D")  # env_int's default, any type (None: "not set")
 
 
-def env_flag(name, environ=None):
+def env_flag(name: str, environ: Mapping[str, str] | None = None) -> bool:
     """True when the variable ``name`` is set to 1, true, yes or on (any case).
 
     Args:
@@ -26,7 +29,7 @@ def env_flag(name, environ=None):
     return (os.environ if environ is None else environ).get(name, "").strip().lower() in TRUE
 
 
-def env_int(name, default, environ=None):
+def env_int(name: str, default: D, environ: Mapping[str, str] | None = None) -> int | D:
     """The whole number the variable ``name`` holds, or ``default`` when it is unset or empty.
 
     Args:
@@ -45,7 +48,7 @@ def env_int(name, default, environ=None):
                          f"for {default})") from None
 
 
-def full_run_requested(environ=None):
+def full_run_requested(environ: Mapping[str, str] | None = None) -> bool:
     """True when ``DNN_COURSE_FULL_RUN`` asks grading to run every cell (``nbgrader_config.py``
     then sets ``c.GuardedExecute.skip_marked_cells = False``).
 

@@ -3,18 +3,20 @@
 They are never shipped in a package: students have the release, whose solution
 regions are stubs. Instructor tools and tests load them from ``source/``.
 """
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import nbformat
 
 from dnn_course.course.facts import MODELS
-from dnn_course.course.paths import source_notebook
+from dnn_course.course.paths import StrPath, source_notebook
 from dnn_course.course.prelude import namespace
 
 SOLUTION_IDS = MODELS
 
 
-def solution_sources(notebook=None):
+def solution_sources(notebook: StrPath | None = None) -> dict[str, str]:
     """Map grade id -> source of each solution cell of the source notebook."""
     nb = nbformat.read(str(notebook or source_notebook()), as_version=4)
     found = {}
@@ -28,7 +30,7 @@ def solution_sources(notebook=None):
     return found
 
 
-def load_solutions(notebook=None):
+def load_solutions(notebook: StrPath | None = None) -> dict[str, Callable[..., Any] | Any]:
     """Return a namespace dict holding ``two_layer_model`` and ``L_layer_model``."""
     ns = namespace("dnn_course_reference")
     for gid, src in solution_sources(notebook).items():
@@ -37,7 +39,7 @@ def load_solutions(notebook=None):
 
 
 @lru_cache(maxsize=None)
-def graded_points(notebook=None):
+def graded_points(notebook: StrPath | None = None) -> dict[str, float]:
     """The points of every graded test cell, as the notebook's nbgrader metadata gives them.
 
     Args:

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from dnn_app_utils.data import DATA_ENV
@@ -28,10 +29,11 @@ from dnn_course.admin.report import write_report
 from dnn_course.course.assignment import ReleaseError, course_copy, default_db_url
 from dnn_course.course.course_data import CourseDataMissing, find_course_data
 from dnn_course.course.nbapi import make_api
-from dnn_course.course.paths import ASSIGNMENT
+from dnn_course.course.paths import ASSIGNMENT, StrPath
 from dnn_course.demo.samples import sample_notebooks, write_samples
 from dnn_course.demo.train_demo import choose_data
 from dnn_course.grading.batch import grade_all
+from dnn_course.grading.results import TestResult
 
 SUMMARY_WIDTH = 300  # characters of a failed test's reason in the demo's summary lines
 
@@ -40,7 +42,7 @@ class DemoError(Exception):
     """The demo cannot start; the message says why and what to do."""
 
 
-def summary_line(student, test):
+def summary_line(student: str, test: TestResult) -> str:
     """One line of the demo's summary: a failed test's reason, cut at a word with " ...".
 
     Args:
@@ -55,7 +57,7 @@ def summary_line(student, test):
     return f"  {student} / {test.grade_id}: {reason}"
 
 
-def scratch_folder(out=None):
+def scratch_folder(out: StrPath | None = None) -> Path:
     """The demo's course folder: ``out`` (absent or empty), else a new temporary folder.
 
     Args:
@@ -87,7 +89,8 @@ def _course_data(root, data_dir, synthetic):
     return choose_data(data_dir, synthetic)
 
 
-def run(root, data_dir=None, synthetic=False, out=None, only=None):
+def run(root: StrPath, data_dir: str | None = None, synthetic: bool = False, out: StrPath | None = None,
+        only: Iterable[str] | None = None) -> int:
     """Run the demo in a scratch copy of the course at ``root``.
 
     Args:

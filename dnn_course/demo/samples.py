@@ -4,13 +4,15 @@ Each is the released notebook with its solution cells filled in some way:
 right, with a catalogued mistake, left blank, raising, never ending; plus
 one file that is not valid JSON.
 """
+from collections.abc import Iterable
 from pathlib import Path
 
 import nbformat
+from nbformat import NotebookNode
 
 from dnn_course.course.mistakes import MUTANTS, mutate
 from dnn_course.course.facts import L_LAYER_MODEL, TWO_LAYER_MODEL
-from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK, release_notebook
+from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK, StrPath, release_notebook
 from dnn_course.course.solutions import solution_sources
 
 # (student id, function, mistake) for the demo's mistakes.
@@ -48,7 +50,7 @@ def _filled(sources, release=None):
     return nb
 
 
-def sample_notebooks(release=None):
+def sample_notebooks(release: StrPath | None = None) -> dict[str, NotebookNode | str]:
     """student id -> notebook (NotebookNode) or raw text (the invalid one)."""
     right = solution_sources()
     samples = {"demo-correct": _filled(right, release)}
@@ -63,7 +65,7 @@ def sample_notebooks(release=None):
     return samples
 
 
-def write_samples(root, only=None, release=None):
+def write_samples(root: StrPath, only: Iterable[str] | None = None, release: StrPath | None = None) -> list[str]:
     """Write the samples into submitted/<student>/<assignment>/; return the student ids."""
     written = []
     for student, nb in sample_notebooks(release).items():

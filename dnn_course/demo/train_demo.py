@@ -6,6 +6,7 @@ stand-in, announced in a banner (the numbers then differ from the course's).
 import contextlib
 import io
 import time
+from pathlib import Path
 
 from dnn_app_utils import load_data, predict
 from dnn_app_utils.data import SYNTHETIC, DataError, resolve_data_dir
@@ -22,7 +23,8 @@ MODELS = (
 )
 
 
-def choose_data(data_dir=None, synthetic=False, require_course_data=False):
+def choose_data(data_dir: str | None = None, synthetic: bool = False,
+                require_course_data: bool = False) -> tuple[Path | str, bool]:
     """Return (load_data argument, is_course_data), announcing a fallback."""
     if synthetic:
         return SYNTHETIC, False
@@ -50,7 +52,8 @@ def _predict_line(X, y, parameters):
     return out.getvalue().strip()
 
 
-def run(data_dir=None, synthetic=False, require_course_data=False, iterations=2500):
+def run(data_dir: str | None = None, synthetic: bool = False, require_course_data: bool = False,
+        iterations: int = 2500) -> int:
     """Train both models and print costs and accuracies; return 0 if all match."""
     source, is_course = choose_data(data_dir, synthetic, require_course_data)
     train_x_orig, train_y, test_x_orig, test_y, _ = load_data(source)

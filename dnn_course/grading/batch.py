@@ -10,24 +10,28 @@ in the order asked, with the run statistics of this batch in ``.runs``
 import os
 import time
 import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from tqdm.auto import tqdm
 
 from dnn_course.course.context import Course
 from dnn_course.course.gradebook_db import retry_locked
-from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK
+from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK, StrPath
 from dnn_course.grading.receipts import is_graded
 from dnn_course.grading.results import SubmissionResult, max_score_of, notebook_problem
 from dnn_course.grading.submission import grade_one
 
 
-def quiet_gradebook_warnings():
+def quiet_gradebook_warnings() -> None:
     """Silence the SQLAlchemy warnings nbgrader's gradebook trips: they say nothing to a grader."""
     warnings.filterwarnings("ignore", module="nbgrader.api")
     warnings.filterwarnings("ignore", message=".*not in session.*")
 
 
-def submitted_students(root, assignment):
+def submitted_students(root: StrPath, assignment: str) -> list[str]:
     """Student ids with a folder for ``assignment`` in submitted/, sorted.
 
     Args:
@@ -43,7 +47,7 @@ def submitted_students(root, assignment):
     return sorted(p.name for p in base.iterdir() if (p / assignment).is_dir())
 
 
-def needs_run(root, assignment, student, force=False):
+def needs_run(root: StrPath, assignment: str, student: str, force: bool = False) -> bool:
     """True when grading must execute this submission's notebook.
 
     Args:
@@ -62,10 +66,11 @@ def needs_run(root, assignment, student, force=False):
     return force or not is_graded(root, assignment, student)
 
 
-class BatchResults(list):
+class BatchResults(list[SubmissionResult]):
     """The SubmissionResults of a batch in the order asked; ``runs``: student -> run statistics."""
 
-    def __init__(self, results=(), runs=None):
+    def __init__(self, results: Iterable[SubmissionResult] = (),
+                 runs: Mapping[str, dict[str, Any]] | None = None) -> None:
         super().__init__(results)
         self.runs = dict(runs or {})
 
@@ -75,30 +80,30 @@ class Batch:
     """What every strategy needs to grade one batch; made by ``start_batch``."""
     assignment: str
     root: Path
-    students: list
+    students: list[str]
     url: str
     force: bool
-    api: object = None          # the course's NbGraderAPI on ``url``
-    runs: dict = field(default_factory=dict)
+    api: Any = None             # the course's NbGraderAPI on ``url`` (nbgrader has no type information)
+    runs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def max_score(self):
+    def max_score(self) -> float:
         """The assignment's maximum score, from the gradebook."""
         def read():
             with self.api.gradebook as gb:
                 return max_score_of(gb, self.assignment)
         return retry_locked(read)
 
-    def not_graded(self, student, reason):
+    def not_graded(self, student: str, reason: str) -> SubmissionResult:
         """A "not graded" SubmissionResult for ``student`` with ``reason``."""
         return SubmissionResult.not_graded(student, self.max_score(), reason)
 
-    def results(self, by_student):
+    def results(self, by_student: Mapping[str, SubmissionResult]) -> BatchResults:
         """``BatchResults`` in the order of ``students``, with this batch's ``runs``."""
         return BatchResults([by_student[s] for s in self.students], self.runs)
 
 
-def start_batch(assignment, root=COURSE_ROOT, students=None, db_url=None, force=False,
-                course=None):
+def start_batch(assignment: str, root: StrPath = COURSE_ROOT, students: Iterable[str] | None = None,
+                db_url: str | None = None, force: bool = False, course: Course | None = None) -> Batch:
     """The shared set-up of a batch: warnings filter, students, gradebook URL and tables, API.
 
     Args:
@@ -119,8 +124,9 @@ def start_batch(assignment, root=COURSE_ROOT, students=None, db_url=None, force=
     return Batch(assignment, course.root, students, course.db_url, force, course.api)
 
 
-def grade_all(assignment, root=COURSE_ROOT, students=None, force=False, db_url=None,
-              progress=True, course=None):
+def grade_all(assignment: str, root: StrPath = COURSE_ROOT, students: Iterable[str] | None = None,
+              force: bool = False, db_url: str | None = None, progress: bool = True,
+              course: Course | None = None) -> BatchResults:
     """Grade every submission (or only ``students``) one after another in this process.
 
     Args:
@@ -136,8 +142,6 @@ def grade_all(assignment, root=COURSE_ROOT, students=None, force=False, db_url=N
         BatchResults: in the order of ``students``; ``runs``: student -> {"pid",
         "started", "seconds"}.
     """
-    from tqdm.auto import tqdm
-
     batch = start_batch(assignment, root, students, db_url, force, course)
     results = {}
     bar = tqdm(batch.students, desc=f"grading {assignment}", unit="submission",

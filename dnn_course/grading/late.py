@@ -12,17 +12,28 @@ jupyter/nbgrader#723). ``RecordGrade`` writes each autograde to the grade histor
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+from nbformat import NotebookNode
 
 from nbgrader.plugins import LateSubmissionPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
+from traitlets.config import Config
+from nbgrader.api import Gradebook, MissingEntry
 
 from dnn_course.course import history
 from dnn_course.course.late_policy import LatePolicy, hours_text, parse
+from dnn_course.course.paths import StrPath
+from dnn_course.course.context import Course
+from dnn_course.course.extensions import DeadlineError, read_extensions
+from dnn_course.course.gradebook_db import parse as parse_url
+from dnn_course.grading.results import scored
 
 
-def seconds_late(timestamp, duedate, until=None) -> float:
+def seconds_late(timestamp: datetime | None, duedate: datetime | None, until: datetime | None = None) -> float:
     """Seconds after the deadline in force (0 when on time or either time is missing).
 
     Args:
@@ -39,19 +50,19 @@ def seconds_late(timestamp, duedate, until=None) -> float:
     return max(0.0, (timestamp - deadline).total_seconds())
 
 
-def extension_interval(duedate, until):
+def extension_interval(duedate: datetime | None, until: datetime | None) -> timedelta | None:
     """nbgrader's ``SubmittedAssignment.extension`` for an extension to ``until`` (None: none)."""
     if duedate is None or until is None or until <= duedate:
         return None
     return until - duedate
 
 
-def course_root(config) -> Path:
+def course_root(config: Config) -> Path:
     """The course folder of an nbgrader configuration (its CourseDirectory.root, else here)."""
     return Path(config.CourseDirectory.get("root") or os.getcwd())
 
 
-def configured_policy(config) -> LatePolicy:
+def configured_policy(config: Config) -> LatePolicy:
     """The course's policy from its configuration (``PolicyError`` when it does not parse)."""
     return parse(config.get("CourseLatePenalty", {}).get("policy", "none"))
 
@@ -69,12 +80,8 @@ class CourseLatePenalty(LateSubmissionPlugin):
     def _sync_extension(self):
         """Before AssignLatePenalties reads nbgrader's lateness: the gradebook's extension is
         the one extensions.csv holds now (one withdrawn since the last grading is gone)."""
-        from nbgrader.api import Gradebook, MissingEntry
-
-        from dnn_course.course.extensions import read_extensions
-
         parent = self.parent
-        ids = [getattr(parent, name, None) for name in ("db_url", "assignment_id", "student_id")]
+        ids: list[Any] = [getattr(parent, name, None) for name in ("db_url", "assignment_id", "student_id")]
         if not all(ids):
             return
         db_url, assignment, student = ids
@@ -87,7 +94,7 @@ class CourseLatePenalty(LateSubmissionPlugin):
             sub.extension = extension_interval(sub.assignment.duedate, ext.until if ext else None)
             gb.db.commit()
 
-    def late_submission_penalty(self, student_id, score, total_seconds_late):
+    def late_submission_penalty(self, student_id: str, score: float, total_seconds_late: float) -> float | None:
         """The points off ``score`` by the policy, with the learner's extension applied.
 
         Args:
@@ -98,8 +105,6 @@ class CourseLatePenalty(LateSubmissionPlugin):
         Returns:
             float or None (no penalty).
         """
-        from dnn_course.course.extensions import read_extensions
-
         parent = self.parent
         sub = parent.gradebook.find_submission(parent.assignment_id, student_id)
         ext = read_extensions(course_root(self.config), parent.assignment_id).get(
@@ -114,9 +119,7 @@ class CourseLatePenalty(LateSubmissionPlugin):
 class RecordGrade(NbGraderPreprocessor):
     """After AssignLatePenalties: the autograde's score (penalty deducted) goes into the grade history."""
 
-    def preprocess(self, nb, resources):
-        from nbgrader.api import Gradebook
-
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         info = resources["nbgrader"]
         student, assignment = info["student"], info["assignment"]
         with Gradebook(info["db_url"]) as gb:
@@ -138,7 +141,8 @@ class RecordGrade(NbGraderPreprocessor):
         return nb, resources
 
 
-def recompute(root, db_url, assignment, policy: LatePolicy, why: str, by: str = "dnn-course"):
+def recompute(root: StrPath, db_url: str, assignment: str, policy: LatePolicy, why: str,
+              by: str = "dnn-course") -> list[tuple[str, float, float, float]]:
     """Apply the due date, extensions and ``policy`` in force to every graded submission.
 
     No notebook runs: the scores in the gradebook stay, only the penalties and
@@ -156,11 +160,6 @@ def recompute(root, db_url, assignment, policy: LatePolicy, why: str, by: str = 
     Returns:
         list of (student, old final, new final, seconds late) for every graded submission.
     """
-    from nbgrader.api import Gradebook
-
-    from dnn_course.course.extensions import read_extensions
-    from dnn_course.grading.results import scored
-
     exts = read_extensions(root, assignment)
     rows, changes = [], []
     with Gradebook(db_url) as gb:
@@ -189,10 +188,8 @@ def recompute(root, db_url, assignment, policy: LatePolicy, why: str, by: str = 
     return rows
 
 
-def penalties(gb, assignment):
+def penalties(gb: Any, assignment: str) -> dict[str, tuple[float, float]]:
     """student -> (points taken off, seconds late) for every submission in an open gradebook."""
-    from nbgrader.api import MissingEntry
-
     try:
         subs = gb.find_assignment(assignment).submissions
     except MissingEntry:
@@ -201,7 +198,7 @@ def penalties(gb, assignment):
                            s.total_seconds_late) for s in subs}
 
 
-def late_counts(root, assignment):
+def late_counts(root: StrPath, assignment: str) -> tuple[int, int] | None:
     """(submissions late, learners with an extension) for the class report, or None without a gradebook.
 
     Args:
@@ -211,12 +208,6 @@ def late_counts(root, assignment):
     Returns:
         tuple of int, or None when there is no gradebook or no such assignment.
     """
-    from nbgrader.api import Gradebook, MissingEntry
-
-    from dnn_course.course.extensions import DeadlineError, read_extensions
-    from dnn_course.course.context import Course
-    from dnn_course.course.gradebook_db import parse as parse_url
-
     if not (Path(root) / "nbgrader_config.py").is_file():
         return None
     try:

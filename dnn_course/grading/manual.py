@@ -7,10 +7,13 @@ final score in the gradebook differs from the last one the history holds, with
 manual grades given, gets a ``manual grade`` line (its time is when it was
 found, the line says so).
 """
+from nbgrader.api import Gradebook, MissingEntry
+
 from dnn_course.course import history
+from dnn_course.course.paths import StrPath
 
 
-def record_manual(root, db_url, assignment, by="formgrader"):
+def record_manual(root: StrPath, db_url: str, assignment: str, by: str = "formgrader") -> list[history.GradeChange]:
     """Record each manual change of a final score the history does not know yet.
 
     Args:
@@ -22,8 +25,6 @@ def record_manual(root, db_url, assignment, by="formgrader"):
     Returns:
         list of GradeChange written.
     """
-    from nbgrader.api import Gradebook, MissingEntry
-
     found = []
     with Gradebook(db_url) as gb:
         try:

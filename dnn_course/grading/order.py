@@ -13,11 +13,12 @@ a filled-in submission, 0 for a blank one. A submission graded already (its
 receipt matches) or unreadable costs nothing here. Ties keep the given order,
 and only the order of work changes: results are reported in the given order.
 """
+from collections.abc import Iterable
 from pathlib import Path
 
 import nbformat
 
-from dnn_course.course.paths import NOTEBOOK, release_notebook
+from dnn_course.course.paths import NOTEBOOK, StrPath, release_notebook
 from dnn_course.grading.receipts import is_graded
 from dnn_course.preprocessors.verify import solution_sources_of
 
@@ -27,7 +28,8 @@ def _solutions(path):
     return solution_sources_of(nbformat.read(str(path), as_version=4))
 
 
-def expected_work(root, assignment, student, released=None, force=False):
+def expected_work(root: StrPath, assignment: str, student: str, released: dict[str, str] | None = None,
+                  force: bool = False) -> int:
     """Solution cells ``student`` changed from the release; 0 when there is
     nothing to run (graded already, unless ``force``; missing; unreadable)."""
     released = _solutions(release_notebook(root)) if released is None else released
@@ -42,7 +44,7 @@ def expected_work(root, assignment, student, released=None, force=False):
                for grade_id, source in released.items())
 
 
-def longest_first(root, assignment, students, force=False):
+def longest_first(root: StrPath, assignment: str, students: Iterable[str], force: bool = False) -> list[str]:
     """``students`` sorted by expected work, most first; ties in the given order."""
     try:
         released = _solutions(release_notebook(root))

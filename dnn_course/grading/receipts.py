@@ -7,10 +7,10 @@ same way, so a batch killed half-way carries on where it stopped.
 import hashlib
 from pathlib import Path
 
-from dnn_course.course.paths import NOTEBOOK
+from dnn_course.course.paths import NOTEBOOK, StrPath
 
 
-def receipt_path(root, assignment, student):
+def receipt_path(root: StrPath, assignment: str, student: str) -> Path:
     """Where the receipt of one submission lives.
 
     Args:
@@ -24,12 +24,12 @@ def receipt_path(root, assignment, student):
     return Path(root) / ".dnn_course" / "graded" / assignment / student
 
 
-def digest(path):
+def digest(path: StrPath) -> str:
     """The SHA-256 (hex) of the file at ``path``."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def is_graded(root, assignment, student):
+def is_graded(root: StrPath, assignment: str, student: str) -> bool:
     """True when this exact submission was graded to the end.
 
     Args:
@@ -47,12 +47,12 @@ def is_graded(root, assignment, student):
             and (Path(root) / "autograded" / student / assignment / NOTEBOOK).is_file())
 
 
-def clear_receipt(root, assignment, student):
+def clear_receipt(root: StrPath, assignment: str, student: str) -> None:
     """Remove the receipt before grading again (a run killed half-way leaves none)."""
     receipt_path(root, assignment, student).unlink(missing_ok=True)
 
 
-def write_receipt(root, assignment, student, sha256):
+def write_receipt(root: StrPath, assignment: str, student: str, sha256: str) -> None:
     """Record that the submission with notebook digest ``sha256`` was graded to the end."""
     receipt = receipt_path(root, assignment, student)
     receipt.parent.mkdir(parents=True, exist_ok=True)

@@ -5,18 +5,17 @@ without error), never from printed text. Reasons come from the error each
 failed test cell raised; the course's tests write those for learners.
 """
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import nbformat
+from nbgrader.api import MissingEntry, SubmittedAssignment
 
 from dnn_course.course.findings import findings_of
-from dnn_course.course.paths import NOTEBOOK
+from dnn_course.course.paths import NOTEBOOK, StrPath
 from dnn_course.preprocessors.tamper import tampering_notes
-
-if TYPE_CHECKING:
-    from nbgrader.api import SubmittedAssignment
 
 
 @dataclass
@@ -26,7 +25,7 @@ class TestResult:
     max_score: float
     reason: str = ""  # empty when passed
     error: str = ""  # the class name of the error its cell raised ("" when passed or none)
-    finding: dict | None = None  # what the failed cell found, as data (public_tests.findings.record)
+    finding: dict[str, str | None] | None = None  # what the failed cell found, as data (public_tests.findings.record)
 
 
 NOT_GRADED = "not graded"
@@ -36,16 +35,16 @@ NOT_GRADED = "not graded"
 class SubmissionResult:
     student: str
     status: str  # "graded", NOT_GRADED
-    score: float = None  # None when not graded: such a submission has no score, not 0
+    score: float | None = None  # None when not graded: such a submission has no score, not 0
     max_score: float = 0.0
     reason: str = ""
-    tests: list = field(default_factory=list)
+    tests: list[TestResult] = field(default_factory=list)
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def not_graded(cls, student, max_score, reason):
+    def not_graded(cls, student: str, max_score: float, reason: str) -> "SubmissionResult":
         """The result of a submission that was not graded, with the reason (for the grader).
 
         Args:
@@ -59,7 +58,7 @@ class SubmissionResult:
         return cls(student, NOT_GRADED, None, max_score, reason)
 
 
-def notebook_problem(path):
+def notebook_problem(path: StrPath) -> str | None:
     """A learner-readable reason why the submitted notebook cannot be graded, or None."""
     try:
         raw = Path(path).read_text(encoding="utf-8")
@@ -80,7 +79,7 @@ def notebook_problem(path):
     return None
 
 
-def cell_errors(cells):
+def cell_errors(cells: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, str]]:
     """What the failed cells of a notebook raised, by grade id.
 
     Args:
@@ -90,7 +89,7 @@ def cell_errors(cells):
         dict: grade id -> (one-line reason, the error's class name): the last error
         output's ``"<ename>: <first line of evalue>"`` (or its ename alone).
     """
-    found = {}
+    found: dict[str, tuple[str, str]] = {}
     for cell in cells:
         gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
@@ -102,7 +101,8 @@ def cell_errors(cells):
     return found
 
 
-def failed_test(grade_id, score, max_score, errors, findings):
+def failed_test(grade_id: str, score: float, max_score: float, errors: Mapping[str, tuple[str, str]],
+                findings: Mapping[str, dict[str, str | None]]) -> TestResult:
     """The TestResult of one test cell: its reason, error and finding when it lost points.
 
     Args:
@@ -129,10 +129,8 @@ def _cell_reasons(autograded_nb):
     return cell_errors(nb.cells), order, tampering_notes(nb), findings_of(nb.metadata)
 
 
-def read_result(gradebook, root, assignment, student):
+def read_result(gradebook: Any, root: StrPath, assignment: str, student: str) -> SubmissionResult:
     """The SubmissionResult of one student, from the gradebook and autograded/."""
-    from nbgrader.api import MissingEntry
-
     submitted = Path(root) / "submitted" / student / assignment / NOTEBOOK
     problem = notebook_problem(submitted) if submitted.exists() else \
         f"no {NOTEBOOK} in submitted/{student}/{assignment}/"
@@ -160,7 +158,7 @@ def read_result(gradebook, root, assignment, student):
     return SubmissionResult(student, "graded", sub.score, sub.max_score, summary, tests)
 
 
-def scored(sub: "SubmittedAssignment") -> bool:
+def scored(sub: SubmittedAssignment) -> bool:
     """True when some grade of the submission was given: an autograde that failed
     before running (e.g. no course data) leaves grades that were never given.
 
@@ -174,7 +172,7 @@ def scored(sub: "SubmittedAssignment") -> bool:
                for nb in sub.notebooks for g in nb.grades)
 
 
-def max_score_of(gradebook, assignment):
+def max_score_of(gradebook: Any, assignment: str) -> float:
     """The assignment's maximum score.
 
     Args:

@@ -10,15 +10,18 @@ receipt left as they were, so the next run grades it. Batches: ``batch.py``.
 """
 import shutil
 from pathlib import Path
+from typing import Any
+
+from nbgrader.api import InvalidEntry, MissingEntry
 
 from dnn_course.course.course_data import course_data_problem
 from dnn_course.course.names import plain_name
-from dnn_course.course.paths import NOTEBOOK
+from dnn_course.course.paths import NOTEBOOK, StrPath
 from dnn_course.grading.receipts import clear_receipt, digest, is_graded, write_receipt
 from dnn_course.grading.results import SubmissionResult, max_score_of, notebook_problem, read_result
 
 
-def add_student(gb, student):
+def add_student(gb: Any, student: str) -> None:
     """Make sure the gradebook knows student; a new one gets its id as last name.
 
     nbgrader's formgrader shows a student without names as "None, None"; with
@@ -35,8 +38,6 @@ def add_student(gb, student):
     Returns:
         None.
     """
-    from nbgrader.api import InvalidEntry, MissingEntry
-
     try:
         gb.find_student(student)
     except MissingEntry:
@@ -46,7 +47,7 @@ def add_student(gb, student):
             pass
 
 
-def grade_one(api, root, assignment, student, force=False):
+def grade_one(api: Any, root: StrPath, assignment: str, student: str, force: bool = False) -> SubmissionResult:
     """Autograde one submission (unless already done) and return its result.
 
     Args:

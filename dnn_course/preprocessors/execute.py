@@ -23,6 +23,8 @@
     (``grading_time`` reads it back): the cells left as the learner ran them
     keep no timestamps of the learner's run, which would make it negative.
 """
+from collections.abc import Mapping
+from typing import Any
 import math
 import os
 import time
@@ -31,6 +33,7 @@ from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
+from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from traitlets import Bool, Integer
 
@@ -46,7 +49,7 @@ from dnn_course.sandbox.settings import SandboxSettings
 TIMING = "grading"  # key of nb.metadata["dnn_course"]: {"started": ISO 8601 UTC, "seconds": float}
 
 
-def grading_time(metadata):
+def grading_time(metadata: Mapping[str, Any] | None) -> tuple[datetime, float] | tuple[None, None]:
     """The grading run's own time recorded in an autograded notebook.
 
     Args:
@@ -95,7 +98,8 @@ class GuardedExecute(Execute):
                              "(``skip.py``); False runs every cell (``dnn-course grade --full-run``, "
                              "or DNN_COURSE_FULL_RUN=1 in nbgrader_config.py).").tag(config=True)
 
-    def preprocess(self, nb, resources=None, km=None):
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any] | None = None,
+                   km: Any = None) -> tuple[NotebookNode, dict[str, Any]]:
         folder = (resources or {}).get("metadata", {}).get("path")
         if folder and "nbgrader" in (resources or {}) and "autograded" in Path(folder).resolve().parts:
             # autograding a copy in autograded/: never let a submission's numpy.py
@@ -114,7 +118,7 @@ class GuardedExecute(Execute):
                 self._setup_cells.append(index)
         self.timeout_func = self._cell_timeout
         self._skip = self._cells_to_skip(nb, resources)
-        if "nbgrader" not in (resources or {}):
+        if resources is None or "nbgrader" not in resources:
             return super().preprocess(nb, resources, km)
         # grading: the course data first (CourseDataMissing, before any cell runs,
         # so nbgrader records no grade); the kernel is started with DNN_APP_DATA
@@ -125,7 +129,7 @@ class GuardedExecute(Execute):
         _record_time(nb, self._wall_start, self._started)
         return nb, resources
 
-    def start_new_kernel(self, **kwargs):
+    def start_new_kernel(self, **kwargs: Any) -> Any:
         """Start the kernel with ``c.SandboxSettings`` in its environment, where the sandbox's
         launcher reads them (a restart reuses it)."""
         kwargs.setdefault("env", {**os.environ, **SandboxSettings(parent=self).env()})
@@ -148,7 +152,7 @@ class GuardedExecute(Execute):
         left = self.submission_timeout - (time.monotonic() - self._started)
         return max(1, math.ceil(min(limit, left)))
 
-    def preprocess_cell(self, cell, resources, index):
+    def preprocess_cell(self, cell: NotebookNode, resources: dict[str, Any], index: int) -> tuple[NotebookNode, dict[str, Any]]:
         if cell.cell_type != "code":
             return cell, resources
         if index in self._skip:

@@ -12,16 +12,19 @@ tests write for learners. A public test's failure keeps its few lines (failed
 checks, what to look at): they are public. ``feedback_page.FeedbackPage`` then
 adds the summary at the top and the page's layout.
 """
+from typing import Any
+from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell
 from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import List
+from traitlets.config import Config
 
 HIDDEN_NOTE = "# (hidden tests ran here; their results are below)"
 # Errors whose whole message is public (public_tests.messages.PublicTestFailure).
 PUBLIC_ERRORS = ("PublicTestFailure",)
 
 
-def strip_hidden(source, note=None, config=None):
+def strip_hidden(source: str, note: str | None = None, config: Config | None = None) -> str:
     """``source`` without the hidden-test regions nbgrader removes from the release.
 
     Args:
@@ -63,7 +66,7 @@ class HideHiddenTests(ClearHiddenTests):
     display_data_priority = List(["text/html", "application/pdf", "text/latex", "image/svg+xml",
                                   "image/png", "image/jpeg", "text/plain"]).tag(config=True)
 
-    def preprocess_cell(self, cell, resources, index):
+    def preprocess_cell(self, cell: NotebookNode, resources: dict[str, Any], index: int) -> tuple[NotebookNode, dict[str, Any]]:
         if cell.cell_type != "code":
             return cell, resources
         hidden = _remove_regions(self, cell, HIDDEN_NOTE)

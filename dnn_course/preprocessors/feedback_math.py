@@ -15,10 +15,12 @@
 import html
 import logging
 import re
+from typing import Any
 
 from latex2mathml.converter import convert
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
 
 from dnn_course.course.csp import with_csp
 
@@ -53,7 +55,7 @@ def _markdown_safe(mathml):
     return TEXT_NODE.sub(text, mathml)
 
 
-def tex_to_mathml(tex, display=False):
+def tex_to_mathml(tex: str, display: bool = False) -> str:
     """One TeX formula as a MathML element on one line, safe inside markdown.
 
     Args:
@@ -106,7 +108,7 @@ def _convert_text(text, failed):
         pos = m.end()
 
 
-def mathml_markdown(source):
+def mathml_markdown(source: str) -> tuple[str, list[tuple[str, str]]]:
     """A markdown text with its formulas as MathML; code spans and fenced code kept as they are.
 
     Args:
@@ -116,7 +118,10 @@ def mathml_markdown(source):
         (str, list): the new text, and (formula with its delimiters, reason)
         for each formula left as TeX because it could not be converted.
     """
-    failed, out, chunk, fence = [], [], [], None
+    failed: list[tuple[str, str]] = []
+    out: list[str] = []
+    chunk: list[str] = []
+    fence = None
     for line in source.splitlines(keepends=True):
         opening = FENCE.match(line)
         if fence is None and opening:
@@ -133,7 +138,7 @@ def mathml_markdown(source):
     return "".join(out), failed
 
 
-def mathml_cells(nb, log=LOG):
+def mathml_cells(nb: NotebookNode, log: logging.Logger | logging.LoggerAdapter[Any] = LOG) -> int:
     """Turn the formulas of a notebook's markdown cells into MathML, in place.
 
     Args:
@@ -175,7 +180,7 @@ MATHJAX = re.compile(r"""
 MATH_CSS = "<style>math { font-size: 1.15em; }</style>\n"
 
 
-def without_mathjax(page):
+def without_mathjax(page: str) -> str:
     """An HTML page without the scripts and comments nbconvert's ``mathjax()`` macro
     writes, with the CSS of the MathML that replaces it.
 
@@ -195,7 +200,8 @@ class OfflineMathHTMLExporter(HTMLExporter):
     and with the course's Content-Security-Policy (no script, no style attribute, nothing
     loaded from elsewhere: ``dnn_course/course/csp.py``)."""
 
-    def from_notebook_node(self, nb, resources=None, **kw):
+    def from_notebook_node(self, nb: NotebookNode, resources: dict[str, Any] | None = None,  # type: ignore[override]
+                           **kw: Any) -> tuple[str, dict[str, Any]]:  # (HTMLExporter's own ignore: its base is wider)
         output, resources = super().from_notebook_node(nb, resources, **kw)
         return with_csp(without_mathjax(output), style_attributes=False), resources
 
@@ -203,6 +209,6 @@ class OfflineMathHTMLExporter(HTMLExporter):
 class MarkdownMathML(Preprocessor):
     """``mathml_cells`` as an nbconvert preprocessor: the markdown cells' formulas as MathML."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         mathml_cells(nb, self.log)
         return nb, resources

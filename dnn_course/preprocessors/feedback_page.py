@@ -13,6 +13,7 @@
 """
 from typing import Any
 
+from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import List
@@ -32,7 +33,7 @@ def _fmt(x):
     return format(float(x or 0), "g")
 
 
-def describe(cell):
+def describe(cell: NotebookNode) -> str:
     """The test's description: the first line of its cell when it is a comment, else its id."""
     first = cell.source.strip().split("\n")[0]
     if first.startswith("#") and not first.startswith("###"):
@@ -40,7 +41,7 @@ def describe(cell):
     return cell.metadata["nbgrader"]["grade_id"]
 
 
-def reason_of(cell, finding=None):
+def reason_of(cell: NotebookNode, finding: dict[str, str | None] | None = None) -> tuple[str | None, str | None, str]:
     """(first wrong step or None, what it says or None, the failed check's one-line reason)
     of a failed test cell.
 
@@ -66,7 +67,7 @@ def reason_of(cell, finding=None):
     return None, None, first
 
 
-def failed_tests(nb):
+def failed_tests(nb: NotebookNode) -> list[dict[str, Any]]:
     """The failed test cells of a graded notebook, in order.
 
     Args:
@@ -149,7 +150,7 @@ class FeedbackPage(NbGraderPreprocessor):
     display_data_priority = List(["text/html", "application/pdf", "text/latex", "image/svg+xml",
                                   "image/png", "image/jpeg", "text/plain"]).tag(config=True)
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         mathml_cells(nb, self.log)  # formulas as MathML: the page needs no MathJax (feedback_math)
         grades = resources.get("nbgrader", {})
         total = sum(1 for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")

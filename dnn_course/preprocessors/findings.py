@@ -9,6 +9,10 @@ under ``nb.metadata["dnn_course"]["findings"]``, by grade id. The feedback
 page, the class report and the JSON export read them there (``course.findings``),
 so no page renders the record and the sanitizer never sees it.
 """
+from typing import Any
+
+from nbformat import NotebookNode
+
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from dnn_course.course.findings import KEY
@@ -24,7 +28,7 @@ def _is_test_cell(cell):
 class CollectFindings(NbGraderPreprocessor):
     """Move the test cells' finding records from their outputs into the notebook's metadata."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         """Take every record output out of every cell; keep the test cells' last one each.
 
         Args:

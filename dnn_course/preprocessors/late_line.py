@@ -5,10 +5,15 @@ penalty AssignLatePenalties or ``grading.late.recompute`` stored); nothing
 for a submission on time. The summary's template (``dnn_course/templates/summary.html``)
 shows it.
 """
+from typing import Any
+
+from nbgrader.api import Gradebook, MissingEntry
+
 from dnn_course.course.late_policy import hours_text
 
 
-def late_text(seconds_late, raw, penalty, max_score, extended=False):
+def late_text(seconds_late: float, raw: float | None, penalty: float | None, max_score: float | None,
+              extended: bool = False) -> str:
     """The line's words, or "" when on time.
 
     Args:
@@ -34,7 +39,7 @@ def late_text(seconds_late, raw, penalty, max_score, extended=False):
     return f"{head}: -{percent:.0f} %, {raw:g} / {max_score:g} before the penalty."
 
 
-def late_text_of(resources):
+def late_text_of(resources: dict[str, Any]) -> str:
     """The line's words for the submission the feedback page is made for, or "".
 
     Args:
@@ -43,8 +48,6 @@ def late_text_of(resources):
     Returns:
         str: plain text (``late_text``), "" when on time or not in the gradebook.
     """
-    from nbgrader.api import Gradebook, MissingEntry
-
     info = resources.get("nbgrader", {})
     if not info.get("db_url"):
         return ""

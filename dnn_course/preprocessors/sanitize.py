@@ -27,11 +27,15 @@ import binascii
 import html
 import re
 from pathlib import Path
+from typing import Any
 
 import bleach
 from bleach.html5lib_shim import Filter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, InvalidNotebook, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
+import nbformat
+from nbgrader.coursedir import CourseDirectory
 from pygments.token import STANDARD_TYPES
 from traitlets import Bool
 
@@ -116,7 +120,7 @@ _CLEANER = bleach.Cleaner(tags=TAGS, attributes=_attribute_allowed,
                           strip_comments=True, filters=[_NeutralizeTex])
 
 
-def neutralize_tex(text):
+def neutralize_tex(text: str) -> str:
     """``text`` with MathJax's active commands (``\\href``, ``\\style``, ...) made plain text.
 
     Args:
@@ -128,7 +132,7 @@ def neutralize_tex(text):
     return TEX_ACTIVE.sub(TEX_BACKSLASH, text)
 
 
-def clean_html(fragment):
+def clean_html(fragment: str) -> str:
     """An HTML fragment with only the allow-listed tags, attributes and URLs.
 
     Args:
@@ -159,7 +163,7 @@ class _Renderer(IPythonRenderer):
         return ""  # missing or not a raster image: no source, its alt text stays
 
 
-def clean_markdown(source, attachments=None):
+def clean_markdown(source: str, attachments: dict[str, dict[str, str]] | None = None) -> str:
     """A markdown cell's text as cleaned HTML, to be stored as the cell's new source.
 
     Args:
@@ -192,7 +196,7 @@ def _text_of(value):
     return "".join(value) if isinstance(value, list) else value if isinstance(value, str) else None
 
 
-def clean_output(output):
+def clean_output(output: NotebookNode) -> list[str]:
     """One output of a code cell, made safe to show (changed in place).
 
     Args:
@@ -237,7 +241,7 @@ def clean_output(output):
     return dropped
 
 
-def clean_cell(cell):
+def clean_cell(cell: NotebookNode) -> NotebookNode:
     """One cell made safe to show (changed in place): markdown rendered and cleaned,
     raw cells kept from rendering, outputs cleaned.
 
@@ -262,7 +266,7 @@ def clean_cell(cell):
     return cell
 
 
-def escape_formgrader_names(resources):
+def escape_formgrader_names(resources: dict[str, Any]) -> None:
     """HTML-escape the student's id, names and notebook path formgrader's grading view passes
     to its template, which writes them unescaped (``formgrade_macros.html.j2``).
 
@@ -292,7 +296,7 @@ class SanitizeLearnerContent(Preprocessor):
     enabled = Bool(True, help="Clean learner content (turn off only for trusted notebooks)").tag(
         config=True)
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         """Clean every cell (a markdown cell exactly as the course released it stays as it
         is) and drop widget state (it loads scripts from a CDN).
 
@@ -315,9 +319,6 @@ class SanitizeLearnerContent(Preprocessor):
     def _released_markdown(self, resources):
         """The markdown sources of the released notebook (the course's own text, with its
         anchors and image sizes), or an empty set where it is not known or not found."""
-        import nbformat
-        from nbgrader.coursedir import CourseDirectory
-
         resources = resources or {}
         info = resources.get("nbgrader") or {}
         # nbgrader's converters name them in resources["nbgrader"]; formgrader's grading view

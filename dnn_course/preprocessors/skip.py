@@ -23,11 +23,15 @@ overrides it in ``nbgrader_config.py``).
 import ast
 import re
 import symtable
+from collections.abc import Mapping
+from typing import Any
 
 import nbformat
+from nbformat import NotebookNode
 from nbformat.v4 import new_output
-
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from dnn_course.course.paths import StrPath
 
 SKIP_TAG = "skip-when-grading"
 OWN_OUTPUTS = "dnn_course_own_outputs"  # cell metadata, only between sanitize and execute
@@ -42,7 +46,7 @@ _MATPLOTLIB_MAGIC = re.compile(r"^\s*get_ipython\(\)\.run_line_magic\('matplotli
                                re.MULTILINE)
 
 
-def marked_cells(source_nb):
+def marked_cells(source_nb: NotebookNode) -> dict[str, str]:
     """The source notebook's cells tagged ``skip-when-grading``.
 
     Args:
@@ -55,7 +59,7 @@ def marked_cells(source_nb):
             and c.get("id")}
 
 
-def read_marked_cells(path):
+def read_marked_cells(path: StrPath) -> dict[str, str]:
     """``marked_cells`` of the notebook at ``path``; {} if it cannot be read."""
     try:
         return marked_cells(nbformat.read(str(path), as_version=4))
@@ -65,7 +69,7 @@ def read_marked_cells(path):
 
 def _python(source):
     """The cell as plain Python (IPython's magics turned into calls), or None."""
-    try:
+    try:  # IPython inside the try: any failure, its import too, means "cannot tell"
         from IPython.core.inputtransformer2 import TransformerManager
 
         return _MATPLOTLIB_MAGIC.sub("pass", TransformerManager().transform_cell(source))
@@ -124,7 +128,7 @@ def _assigns(stmt):
     return set()
 
 
-def global_names(source):
+def global_names(source: str) -> tuple[set[str], set[str] | None] | None:
     """The globals a cell reads and assigns, found without running it.
 
     A name the cell reads at top level after setting it itself (``costs =
@@ -161,7 +165,7 @@ def global_names(source):
                 writes.add(name)
             if at_top and sym.is_namespace():  # def / class at top level assign their name
                 writes.add(name)
-    done = set()
+    done: set[str] = set()
     for stmt in module.body:
         reads |= _loads(stmt) - done
         done |= _assigns(stmt)
@@ -178,7 +182,7 @@ def _trusted(cell):
     return bool((meta.get("grade") or meta.get("locked")) and not meta.get("solution"))
 
 
-def plan_skips(nb, marked):
+def plan_skips(nb: NotebookNode, marked: Mapping[str, str]) -> set[int]:
     """Which cells of a submission grading may leave as the learner ran them.
 
     Args:
@@ -189,7 +193,7 @@ def plan_skips(nb, marked):
     """
     if not marked:
         return set()
-    candidates = {}
+    candidates: dict[int, tuple[set[str], set[str]]] = {}
     for index, cell in enumerate(nb.cells):
         meta = _nbgrader(cell)
         if (cell.cell_type == "code" and cell.get("id") in marked
@@ -197,7 +201,7 @@ def plan_skips(nb, marked):
                 and not (meta.get("grade") or meta.get("solution"))):
             names = global_names(cell.source)
             if names is not None and names[1] is not None:
-                candidates[index] = names  # (reads, writes)
+                candidates[index] = (names[0], names[1])  # (reads, writes)
     learner_reads = {}
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or index in candidates or _trusted(cell):
@@ -234,18 +238,18 @@ def _kept(output):
     return None
 
 
-def label_output():
+def label_output() -> NotebookNode:
     """The note placed above a skipped cell's kept outputs."""
     return new_output("display_data", data={"text/plain": LABEL,
                                             "text/html": f"<p><em>{LABEL}</em></p>"})
 
 
-def own_outputs(cell):
+def own_outputs(cell: NotebookNode) -> list[NotebookNode]:
     """A skipped cell's outputs for the graded notebook: the label, then what was kept."""
     return [label_output()] + list(cell.get("metadata", {}).get(OWN_OUTPUTS, []))
 
 
-def forget_own_outputs(cell):
+def forget_own_outputs(cell: NotebookNode) -> None:
     """Remove the kept outputs from a cell's metadata (they never reach the gradebook)."""
     cell.get("metadata", {}).pop(OWN_OUTPUTS, None)
 
@@ -254,7 +258,7 @@ class KeepOwnOutputs(NbGraderPreprocessor):
     """Keep each code cell's submitted outputs (text and images) before nbgrader
     clears them, for the cells grading will leave as the learner ran them."""
 
-    def preprocess_cell(self, cell, resources, index):
+    def preprocess_cell(self, cell: NotebookNode, resources: dict[str, Any], index: int) -> tuple[NotebookNode, dict[str, Any]]:
         if cell.cell_type == "code":
             meta = cell.setdefault("metadata", {})
             meta.pop(OWN_OUTPUTS, None)  # never trust a submitted copy

@@ -13,19 +13,22 @@ Every note goes into the notebook's metadata and a visible note cell, so the
 instructor's export and the learner's feedback both say what happened.
 """
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
-
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from dnn_course.course.paths import StrPath
 from dnn_course.preprocessors.feedback import strip_hidden
 
 IMPORTABLE = (".py", ".pyc", ".pyd", ".so", ".pth")
 
 
-def add_notes(nb, notes):
+def add_notes(nb: NotebookNode, notes: list[str]) -> None:
     """Record tampering notes in the metadata and in a note cell at the top."""
     if not notes:
         return
@@ -40,13 +43,14 @@ def add_notes(nb, notes):
         nb.cells.insert(0, cell)
 
 
-def tampering_notes(nb):
+def tampering_notes(nb: NotebookNode) -> list[str]:
+    """The tampering notes ``add_notes`` recorded in a graded notebook's metadata."""
     return list(nb.metadata.get("dnn_course", {}).get("tampering", []))
 
 
 class RestoreTestCells(NbGraderPreprocessor):
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         ids = resources["nbgrader"]
         try:
             with Gradebook(ids["db_url"]) as gb:
@@ -86,7 +90,7 @@ class RestoreTestCells(NbGraderPreprocessor):
         return nb, resources
 
 
-def remove_importable_extras(folder, allowed=()):
+def remove_importable_extras(folder: StrPath, allowed: Iterable[str] = ()) -> list[str]:
     """Delete files and packages in ``folder`` that Python could import; return their names.
 
     Only for a graded copy of a submission (the caller checks it is one): the

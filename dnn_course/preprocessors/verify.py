@@ -12,36 +12,43 @@ in the kernel but whose function gives different results here gets an error
 output, so it scores 0. Verification can only lower a score, never raise it.
 """
 import ast
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from traitlets import Integer, Unicode
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from dnn_course.course.course_data import course_data_env, course_root_for
 from dnn_course.course.facts import L_LAYER_MODEL as DEEP, THREADS_ENV, TWO_LAYER_MODEL as TWO
+from dnn_course.course.paths import ASSIGNMENT
+from dnn_course.course.solutions import load_solutions
+from dnn_course.sandbox.hook import runner_prefix
+from dnn_course.sandbox.settings import SandboxSettings
+from public_tests.hidden import ATOL, PAIR, PARAMETERS, RTOL, differences, printing_problem, tolerance
 from public_tests.hidden_cases import CASES, COMPARES, Case, course_inputs, inputs_of  # noqa: F401 -- the table
 
 RUNNER = "dnn_course.preprocessors.verify_runner"  # started as python -I -m RUNNER JOB_DIR
 
-_reference_cache = {}
+# case id -> the reference's (parameters, costs, printed text)
+_reference_cache: dict[str, tuple[dict[str, np.ndarray], np.ndarray, str]] = {}
 
 
-def reference_output(case):
+def reference_output(case: Case) -> tuple[dict[str, np.ndarray], np.ndarray, str]:
     """The reference solution's output for a case (computed once per grading process)."""
     if case.id not in _reference_cache:
-        import contextlib
-        import io
-
-        from dnn_course.course.solutions import load_solutions
-
         X, Y = course_inputs() if case.inputs == "course" else inputs_of(case)
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
@@ -54,11 +61,12 @@ def reference_output(case):
     return _reference_cache[case.id]
 
 
-def run_learner(sources, cases, timeout, runner_prefix=(), sandbox_env=None):
+def run_learner(sources: Mapping[str, str], cases: Sequence[Case], timeout: float, runner_prefix: Sequence[str] = (),
+                sandbox_env: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
     """Run the learner's functions on the cases in a fresh process; case id -> output dict
     (``sandbox_env``: the sandbox's settings for the launcher in ``runner_prefix``)."""
     with tempfile.TemporaryDirectory(prefix="dnn-verify-") as tmp:
-        arrays = {}
+        arrays: dict[str, Any] = {}
         for case in cases:
             if case.inputs != "course":
                 arrays[case.key + "/X"], arrays[case.key + "/Y"] = inputs_of(case)
@@ -72,7 +80,7 @@ def run_learner(sources, cases, timeout, runner_prefix=(), sandbox_env=None):
                            env={**os.environ, **(sandbox_env or {}), THREADS_ENV: "1"})
         except subprocess.TimeoutExpired:
             pass  # the cases that finished still count; the others fail
-        outputs = {}
+        outputs: dict[str, dict[str, Any]] = {}
         for case in cases:
             path = Path(tmp) / f"out-{case.id}.npz"
             if path.is_file():
@@ -86,7 +94,7 @@ def _describe(case):
             f"num_iterations={case.num_iterations})")
 
 
-def cell_tolerance(source):
+def cell_tolerance(source: str) -> tuple[float, float]:
     """The (rtol, atol) a hidden cell's ``check_cell(...)`` call gives, defaults for those it does not.
 
     Read from the cell as the gradebook holds it (the instructor's, never the learner's).
@@ -99,9 +107,7 @@ def cell_tolerance(source):
     Returns:
         tuple of two floats.
     """
-    from public_tests.hidden import ATOL, RTOL, tolerance
-
-    given = {}
+    given: dict[str, float] = {}
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -117,11 +123,10 @@ def cell_tolerance(source):
     return given.get("rtol", RTOL), given.get("atol", ATOL)
 
 
-def judge(case, out, rtol=None, atol=None):
+def judge(case: Case, out: dict[str, Any] | None, rtol: float | None = None,
+          atol: float | None = None) -> str | None:
     """None when the learner's output passes what the case's test cell checks, else what differs
     (``rtol``, ``atol``: the cell's, ``cell_tolerance``; default the hidden tests' own)."""
-    from public_tests.hidden import ATOL, PAIR, PARAMETERS, RTOL, differences, printing_problem
-
     rtol = RTOL if rtol is None else rtol
     atol = ATOL if atol is None else atol
 
@@ -153,7 +158,7 @@ def judge(case, out, rtol=None, atol=None):
     return None
 
 
-def solution_sources_of(nb):
+def solution_sources_of(nb: NotebookNode) -> dict[str, str]:
     """The learner's solution cells, by grade id."""
     found = {}
     for cell in nb.cells:
@@ -195,7 +200,7 @@ class VerifyResults(NbGraderPreprocessor):
     trusted_from = Unicode("", help="A regrade preview's file of cells that passed before and are "
                            "unchanged (``trusted_cells``); only its scratch course sets it.").tag(config=True)
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         trusted = trusted_cells(self.trusted_from, resources.get("nbgrader", {}).get("student"))
         graded = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")
                   and c.metadata.nbgrader.get("grade_id") in CASES and _passed(c)
@@ -203,10 +208,6 @@ class VerifyResults(NbGraderPreprocessor):
         if not graded:
             return nb, resources
         cases = [case for c in graded for case in CASES[c.metadata.nbgrader.grade_id]]
-        from dnn_course.course.course_data import course_data_env, course_root_for
-        from dnn_course.course.paths import ASSIGNMENT
-        from dnn_course.sandbox.hook import runner_prefix
-        from dnn_course.sandbox.settings import SandboxSettings
 
         root = course_root_for(self.config, resources.get("metadata", {}).get("path"))
         assignment = resources.get("nbgrader", {}).get("assignment") or ASSIGNMENT

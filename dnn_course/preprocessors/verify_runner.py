@@ -15,11 +15,14 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from dnn_app_utils import speed
+from dnn_app_utils import load_data, speed
+from dnn_course.course.paths import StrPath
 from dnn_course.course.prelude import namespace
+from public_tests.hidden import pair_problem, WELL_FORMED
 from public_tests.hidden_cases import course_inputs
 
 KEEP = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Import, ast.ImportFrom)
@@ -37,30 +40,26 @@ def _literal_constant(node):
     return True
 
 
-def definitions_only(source):
+def definitions_only(source: str) -> ast.Module:
     """The source with every top-level statement but def, import and constants removed."""
     tree = ast.parse(source)
     tree.body = [node for node in tree.body if isinstance(node, KEEP) or _literal_constant(node)]
     return tree
 
 
-def data_globals():
+def data_globals() -> dict[str, Any]:
     """The notebook's data globals (train_x, train_y, ...), as its cells define them.
 
     Every case but the "runs" ones is run with them, as in the notebook, where
     only the no-globals test removes them.
     """
-    from dnn_app_utils import load_data
-
     train_x_orig, train_y, test_x_orig, test_y, _ = load_data()
     return {"train_x_orig": train_x_orig, "test_x_orig": test_x_orig, "train_y": train_y, "test_y": test_y,
             "train_x": train_x_orig.reshape(train_x_orig.shape[0], -1).T / 255.0,
             "test_x": test_x_orig.reshape(test_x_orig.shape[0], -1).T / 255.0}
 
 
-def main(job_dir):
-    from public_tests.hidden import WELL_FORMED, pair_problem
-
+def main(job_dir: StrPath) -> None:
     speed.install()            # grading's fast path: the learner's numbers, sooner
     job_dir = Path(job_dir)
     job = json.loads((job_dir / "job.json").read_text())
@@ -73,7 +72,7 @@ def main(job_dir):
             print(f"{name}: {type(e).__name__}: {e}", file=sys.stderr)
     course, data = None, None
     for case in job["cases"]:
-        out = {"error": np.array(""), "form": np.array("")}
+        out: dict[str, Any] = {"error": np.array(""), "form": np.array("")}
         try:
             fn = ns[case["function"]]
             if case["compare"] == "runs":

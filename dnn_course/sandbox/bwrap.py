@@ -5,7 +5,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from dnn_course.course.facts import CACHE_ENV, DATA_ENV, DATA_FILES, SYNTHETIC
 from dnn_course.sandbox.limits import INSIDE_RUN, NAME, SANDBOX_UID, limits
@@ -39,7 +41,7 @@ def _bwrap_problem():
     return None
 
 
-def sandbox_status():
+def sandbox_status() -> dict[str, Any]:
     """Which protections grading kernels get on this host: a dict.
 
     Keys: each protection -> True/False; "bwrap" (path or None); "problem"
@@ -64,7 +66,7 @@ def sandbox_status():
     }
 
 
-def lost_protections(status):
+def lost_protections(status: Mapping[str, Any]) -> list[str]:
     """Human lines naming what is missing and the protections lost."""
     if status["problem"] is None:
         return []
@@ -77,7 +79,7 @@ def lost_protections(status):
 
 # --------------------------------------------------------- file-system view
 
-def package_dirs():
+def package_dirs() -> list[str]:
     """Folders of the course's helper packages (found without importing them).
 
     Returns:
@@ -93,7 +95,7 @@ def package_dirs():
     return dirs
 
 
-def python_dirs():
+def python_dirs() -> set[str]:
     """The Python installation and everything on sys.path (outside the working folder).
 
     Returns:
@@ -108,7 +110,7 @@ def python_dirs():
     return dirs
 
 
-def data_dirs(env):
+def data_dirs(env: MutableMapping[str, str]) -> list[str]:
     """Course data (DNN_APP_DATA) and the synthetic cache; sets their absolute paths in env.
 
     Grading sets DNN_APP_DATA to the folder ``course_data.find_course_data`` found
@@ -155,9 +157,9 @@ def _depth(path):
     return len(Path(path).parts)
 
 
-def bwrap_argv(private, workdir, home, ro_dirs, inner):
+def bwrap_argv(private: Path, workdir: str, home: str, ro_dirs: Iterable[str], inner: Sequence[str]) -> list[str]:
     """bubblewrap's command line: namespaces, the file-system view, then ``inner``."""
-    argv = [shutil.which("bwrap"), "--unshare-all", "--unshare-user",
+    argv = [shutil.which("bwrap") or "bwrap", "--unshare-all", "--unshare-user",
             "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
             "--hostname", NAME, "--die-with-parent",
             "--dev", "/dev", "--proc", "/proc",
@@ -174,7 +176,7 @@ def bwrap_argv(private, workdir, home, ro_dirs, inner):
             argv += ["--tmpfs", m, "--remount-ro", m]
         elif os.path.exists(m):
             argv += ["--ro-bind", "/dev/null", m]
-    seen = []
+    seen: list[str] = []
     for d in sorted({os.path.abspath(d) for d in ro_dirs if os.path.exists(d)}, key=_depth):
         if _inside(d, seen) or d in SYSTEM_DIRS:
             continue  # already visible
@@ -186,4 +188,4 @@ def bwrap_argv(private, workdir, home, ro_dirs, inner):
              "--bind", workdir, workdir,
              "--remount-ro", "/",  # bwrap's root (a tmpfs) may not be filled
              "--chdir", workdir, "--"]
-    return argv + inner
+    return argv + list(inner)

@@ -2,13 +2,14 @@
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 
 from dnn_course.sandbox.bwrap import lost_protections, sandbox_status
 from dnn_course.sandbox.launch import inner_main, launch, warn
 from dnn_course.sandbox.limits import NAME
 
 
-def main(args=None):
+def main(args: Sequence[str] | None = None) -> int:
     """Run the sandbox command line.
 
     Args:
@@ -37,7 +38,9 @@ def main(args=None):
     ns, rest = parser.parse_known_args(args)
     rest = [a for a in rest if a != "--"]
     if ns.install:
+        # here: jupyter_client is slow to import, and every kernel start runs this module
         from dnn_course.sandbox.kernelspec import install_kernelspec
+
         print(install_kernelspec(prefix=ns.prefix))
         return 0
     if ns.status:

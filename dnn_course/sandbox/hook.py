@@ -2,7 +2,7 @@
 from dnn_course.sandbox.launch import command_prefix
 
 
-def runner_prefix():
+def runner_prefix() -> tuple[str, ...]:
     """Command words that run a command inside the grading sandbox.
 
     Returns:

@@ -6,7 +6,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-def ipc_prefix():
+from dnn_course.course.paths import StrPath
+
+
+def ipc_prefix() -> str:
     """An absolute ``KernelManager.ip`` for the ipc transport: a private folder
     of this process (removed at exit) + "/kernel". Use in nbgrader_config.py:
     ``c.KernelManager.ip = ipc_prefix()``. Without it jupyter_client uses the
@@ -31,7 +34,7 @@ def _ports(info):
                               "hb_port") if k in info]
 
 
-def plumb_connection(connection_file, private, inside_run):
+def plumb_connection(connection_file: StrPath, private: Path, inside_run: str) -> tuple[str, list[str]]:
     """Copy the connection file into ``private/run`` with socket paths there; link
     the paths the grader connects to onto them. Return (copy path inside, links)."""
     info = json.loads(Path(connection_file).read_text())
@@ -51,7 +54,7 @@ def plumb_connection(connection_file, private, inside_run):
     return f"{inside_run}/kernel.json", links
 
 
-def private_folder():
+def private_folder() -> Path:
     """A fresh folder for the kernel's /tmp, $HOME and sockets; stale ones this account's
     dead launchers left are removed first (another account's are not ours to touch).
 
@@ -76,7 +79,7 @@ def private_folder():
     return private
 
 
-def remove_private(path):
+def remove_private(path: StrPath) -> None:
     """Delete the launcher's own private folder, making read-only parts writable
     first; never touches a mode outside ``path`` (e.g. /tmp itself).
 

@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from jupyter_client.kernelspec import KernelSpecManager
 
@@ -20,7 +21,7 @@ from dnn_course.sandbox.limits import NAME, SAFE_FLAG
 DISPLAY_NAME = "Python 3 (dnn-course sandbox)"
 
 
-def kernelspec(python=None):
+def kernelspec(python: str | None = None) -> dict[str, Any]:
     """The kernel.json content: the launcher run by ``python`` (default: this one)."""
     python = python or sys.executable
     # -P (-I before Python 3.11): the working folder is not put on sys.path, so a
@@ -35,7 +36,7 @@ def kernelspec(python=None):
     }
 
 
-def install_kernelspec(prefix=None, python=None):
+def install_kernelspec(prefix: str | None = None, python: str | None = None) -> Path:
     """Install the kernelspec under ``prefix`` (replacing an installed one).
 
     Args:

@@ -47,7 +47,9 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from dnn_course.course.facts import PASS_ENV_ENV
 from dnn_course.sandbox.bwrap import (bwrap_argv, data_dirs, lost_protections, package_dirs,
@@ -62,7 +64,7 @@ from dnn_course.sandbox.watchdog import watch_processes
 FAST_PATH_EXTENSION = "dnn_app_utils.speed"
 
 
-def kernel_argv(connection_file, extra):
+def kernel_argv(connection_file: str, extra: Sequence[str]) -> list[str]:
     """``python -m ipykernel_launcher``, without the working folder on sys.path
     (a learner's ``ipykernel_launcher.py`` must not replace the kernel), with the
     helpers' fast path loaded before the first cell."""
@@ -82,18 +84,19 @@ def _kernel_env(home):
     return env
 
 
-def warn(lines):
+def warn(lines: Iterable[str]) -> None:
+    """Print each line to stderr as the sandbox's warning (the grader's log shows it)."""
     for line in lines:
         print(f"WARNING dnn_course.sandbox: {line}", file=sys.stderr, flush=True)
 
 
-def command_prefix():
+def command_prefix() -> list[str]:
     """Argv words that run a command in the sandbox, its working folder the
     current one: ``[*command_prefix(), sys.executable, "-I", "-m", "x", ...]``."""
     return [sys.executable, SAFE_FLAG, "-m", "dnn_course.sandbox", "--run", "--"]
 
 
-def launch(connection_file=None, extra=(), command=None):
+def launch(connection_file: str | None = None, extra: Sequence[str] = (), command: Sequence[str] | None = None) -> int:
     """Start the kernel for ``connection_file`` (or ``command``) in the sandbox, or
     with the resource limits only when the sandbox is unavailable (with a warning);
     wait for it; return its exit status. The working folder is the current one."""
@@ -112,13 +115,14 @@ def launch(connection_file=None, extra=(), command=None):
             warn([f"DNN_COURSE_REQUIRE_SANDBOX is set: {what} was not started."])
             return 3
     private = private_folder()
-    links = []
+    links: list[str] = []
     try:
         if not problem:
             home = os.path.expanduser("~")
             if connection_file:
                 inside, links = plumb_connection(connection_file, private, INSIDE_RUN)
                 command = kernel_argv(inside, extra)
+            assert command is not None, "launch: give connection_file or command"
             env = _kernel_env(home)
             env["JPY_PARENT_PID"] = "1"  # its parent is the sandbox's PID 1: no parent polling
             ro = [*python_dirs(), *package_dirs(), *data_dirs(env)]
@@ -130,7 +134,8 @@ def launch(connection_file=None, extra=(), command=None):
             if connection_file:
                 inside, links = plumb_connection(connection_file, private, str(private / "run"))
                 command = kernel_argv(inside, extra)
-            argv, env, cap = command, dict(os.environ), None
+            assert command is not None, "launch: give connection_file or command"
+            argv, env, cap = list(command), dict(os.environ), None
             preexec = functools.partial(apply_limits, lim, nproc=False)
     except BaseException:
         remove_private(private)
@@ -168,7 +173,7 @@ def _start_cleaner(private, links):
         finally:
             os._exit(0)
     os.close(read_end)
-    _start_cleaner.keep = write_end  # open until this process ends
+    _start_cleaner.keep = write_end  # type: ignore[attr-defined]  # open until this process ends
 
 
 def _run(argv, env, cap, preexec=None):
@@ -194,8 +199,8 @@ def _run(argv, env, cap, preexec=None):
     return code if code >= 0 else 128 - code
 
 
-def inner_main(lim_json, argv):
+def inner_main(lim_json: str, argv: Sequence[str]) -> NoReturn:
     """Inside the sandbox: apply the limits (RLIMIT_NPROC binds here, in the user
     namespace, for ordinary graders) and become the kernel."""
     apply_limits(json.loads(lim_json))
-    os.execvp(argv[0], argv)
+    os.execvp(argv[0], list(argv))

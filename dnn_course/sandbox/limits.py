@@ -1,6 +1,7 @@
 """The sandbox's fixed names and its resource limits (``setrlimit``), read from the environment."""
 import resource
 import sys
+from collections.abc import Mapping
 
 from dnn_course.course.facts import (BLAS_THREADS_ENV, CPU_ENV, FILE_SIZE_ENV, MAX_PROCS_ENV,
                                      MEMORY_ENV, REQUIRE_SANDBOX_ENV, THREADS_ENV)
@@ -32,7 +33,7 @@ def _env_int(name, default):
         raise SystemExit(f"dnn_course.sandbox: {e}") from None
 
 
-def limits():
+def limits() -> dict[str, int]:
     """The resource limits from the environment (grading sets it from ``c.SandboxSettings``).
 
     Returns:
@@ -41,12 +42,12 @@ def limits():
     return {name: _env_int(LIMIT_ENV[name], default) for name, default in DEFAULTS.items()}
 
 
-def require_sandbox():
+def require_sandbox() -> bool:
     """True when a kernel must not start without full isolation (``DNN_COURSE_REQUIRE_SANDBOX``)."""
     return env_flag(REQUIRE_SANDBOX_ENV)
 
 
-def apply_limits(lim, nproc=True):
+def apply_limits(lim: Mapping[str, int], nproc: bool = True) -> None:
     """setrlimit for this process (and what it execs); soft == hard, except CPU."""
     mib = 1024 * 1024
     cpu = lim["cpu_seconds"]

@@ -8,6 +8,7 @@ these traits (``GuardedExecute``), and the re-run outside the kernel likewise
 ``DNN_COURSE_*`` variables only override the traits there (``env_overrides``).
 """
 import os
+from collections.abc import Mapping
 
 from traitlets import Bool, Integer
 from traitlets.config import Configurable
@@ -27,7 +28,7 @@ class SandboxSettings(Configurable):
     require_sandbox = Bool(False, help="Refuse to start a kernel where the sandbox's isolation "
                            "is unavailable (else: warn, and apply the limits only).").tag(config=True)
 
-    def env(self):
+    def env(self) -> dict[str, str]:
         """The environment variables the launcher reads, set to these settings.
 
         Returns:
@@ -38,7 +39,7 @@ class SandboxSettings(Configurable):
         return env
 
 
-def env_overrides(environ=None):
+def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, int | bool | None]:
     """The ``SandboxSettings`` that set ``DNN_COURSE_*`` variables override.
 
     Args:

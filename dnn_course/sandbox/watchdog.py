@@ -2,6 +2,7 @@
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def _count_tree(init, limit):
     return n
 
 
-def watch_processes(bwrap_pid, cap, stop):
+def watch_processes(bwrap_pid: int, cap: int, stop: threading.Event) -> None:
     """Kill the sandbox when more than ``cap`` processes run in it (RLIMIT_NPROC
     does not bind processes owned by root, so a root grader needs this)."""
     init, ns = _sandbox_init(bwrap_pid)

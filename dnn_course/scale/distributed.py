@@ -46,6 +46,7 @@ process's working directory while it grades, so a worker process grades one
 submission at a time whatever its thread count. Each task sets ``DNN_APP_THREADS=max(1, cores // graders on
 that machine)`` for its kernel unless the worker's environment sets it.
 """
+import contextlib
 import hashlib
 import io
 import os
@@ -54,28 +55,42 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import nbformat
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
+from tqdm.auto import tqdm
 
 from dnn_course.course.assignment import course_copy
+from dnn_course.course.context import Course
 from dnn_course.course.course_data import (course_data_problem, data_env, data_payload,
                                            find_course_data, received_folder)
 from dnn_course.course.facts import THREADS_ENV
 from dnn_course.course.gradebook_db import retry_locked, sqlite_url
 from dnn_course.course.nbapi import make_api, runs_every_cell
-from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK
-from dnn_course.grading.batch import needs_run, quiet_gradebook_warnings, start_batch
+from dnn_course.course.paths import COURSE_ROOT, NOTEBOOK, StrPath
+from dnn_course.grading.batch import BatchResults, needs_run, quiet_gradebook_warnings, start_batch
+from dnn_course.grading.late import RecordGrade
 from dnn_course.grading.order import longest_first
 from dnn_course.grading.receipts import clear_receipt, write_receipt
 from dnn_course.grading.results import SubmissionResult, max_score_of, read_result
 from dnn_course.grading.submission import grade_one
 from dnn_course.scale.resources import threads_per_worker
 
+# dask's distributed is imported where used: it is not among the course package's
+# dependencies (requirements.txt installs it), and connect() says how to install it.
+if TYPE_CHECKING:
+    from distributed import Client
+
 BUNDLE_PARTS = ("nbgrader_config.py", "source", "release")
 SKIP = {".ipynb_checkpoints", "__pycache__", "datasets"}
 CONNECT_TIMEOUT = 15      # seconds to reach the scheduler
 WORKER_WAIT = 60          # seconds to wait for a first worker
 
-_templates = {}           # bundle digest -> template course folder (per worker process)
+_templates: dict[str, Path] = {}  # bundle digest -> template course folder (per worker process)
 _template_lock = threading.Lock()
 _grading_lock = threading.Lock()   # nbgrader chdirs: one grading per process at a time
 _user_threads = os.environ.get(THREADS_ENV)
@@ -91,7 +106,7 @@ def _skipped(path):
     return any(part in SKIP for part in path.parts) or path.suffix in (".h5", ".pyc")
 
 
-def course_bundle(root=COURSE_ROOT):
+def course_bundle(root: StrPath = COURSE_ROOT) -> tuple[bytes, str]:
     """(zip bytes, sha256) of what a worker needs of the course: config,
     source/ and release/ (no data, no caches). Same files, same bytes."""
     root = Path(root).resolve()
@@ -112,7 +127,7 @@ def course_bundle(root=COURSE_ROOT):
     return data, hashlib.sha256(data).hexdigest()
 
 
-def submission_files(root, assignment, student):
+def submission_files(root: StrPath, assignment: str, student: str) -> dict[str, bytes]:
     """The student's submitted folder as {relative path: bytes}."""
     folder = Path(root) / "submitted" / student / assignment
     return {p.relative_to(folder).as_posix(): p.read_bytes()
@@ -154,16 +169,15 @@ def _set_threads(graders_per_host):
     os.environ[THREADS_ENV] = str(threads_per_worker((graders_per_host or {}).get(host, 1)))
 
 
-def grade_remote(bundle, digest, assignment, student, files, graders_per_host=None, data=None,
-                 full_run=False):
+def grade_remote(bundle: bytes, digest: str, assignment: str, student: str, files: dict[str, bytes],
+                 graders_per_host: dict[str, int] | None = None, data: str | tuple[str, dict[str, bytes]] | None = None,
+                 full_run: bool = False) -> dict[str, Any]:
     """Grade one submission in a scratch course on this worker; return a dict:
     ``files`` (the autograded folder), ``status``/``reason``/``result`` (the
     worker's view) and timing. ``data`` is the client's course data
     (``course_data.data_payload``; None: the worker's own ``DNN_APP_DATA``).
     ``full_run``: run every cell (the client's ``--full-run``; ``skip.py``).
     Pure: the same inputs give the same output."""
-    import contextlib
-
     quiet_gradebook_warnings()
     started = time.monotonic()
     _set_threads(graders_per_host)
@@ -195,10 +209,10 @@ def _unchanged(data):
     return data
 
 
-def check_worker():
+def check_worker() -> list[str]:
     """Run on each worker before a batch: what would stop it grading (list of text)."""
     problems = []
-    try:
+    try:  # imported here: a worker without the course environment is told so, not crashed
         import nbgrader
 
         import dnn_app_utils  # noqa: F401  (the kernels import it)
@@ -211,14 +225,14 @@ def check_worker():
 
 # ---------------------------------------------------------------- client side
 
-def check_address(address):
+def check_address(address: str | None) -> None:
     """A DaskSetupError unless ``address`` looks like a scheduler address."""
     if not address or ("://" not in address and ":" not in address):
         raise DaskSetupError(f"--scheduler {address!r} is not a scheduler address; give the "
                              "one `dask scheduler` prints, e.g. tcp://127.0.0.1:8786")
 
 
-def connect(address, timeout=CONNECT_TIMEOUT):
+def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> "Client":
     """A Dask client for ``address``, or a DaskSetupError naming the problem and the fix."""
     try:
         from distributed import Client
@@ -237,20 +251,21 @@ def connect(address, timeout=CONNECT_TIMEOUT):
 
 def _graders_per_host(client):
     """{host: worker processes there}: each grades one submission at a time."""
-    counts = {}
+    counts: dict[str, int] = {}
     for addr in client.scheduler_info()["workers"]:
         host = addr.rsplit(":", 1)[0]
         counts[host] = counts.get(host, 0) + 1
     return counts
 
 
-def check_cluster(client, wait=WORKER_WAIT):
+def check_cluster(client: "Client", wait: float = WORKER_WAIT) -> None:
     """Fail early, with a reason, when no worker can grade."""
     try:
         client.wait_for_workers(1, timeout=wait)
     except (TimeoutError, OSError):
-        raise DaskSetupError(f"the scheduler {client.scheduler.address} has no workers after "
-                             f"{wait} s: start some with `dask worker {client.scheduler.address} "
+        address = client.scheduler.address if client.scheduler else "?"
+        raise DaskSetupError(f"the scheduler {address} has no workers after "
+                             f"{wait} s: start some with `dask worker {address} "
                              "--nthreads 1`") from None
     bad = {w: p for w, p in client.run(check_worker).items() if p}
     if bad:
@@ -258,14 +273,11 @@ def check_cluster(client, wait=WORKER_WAIT):
             f"{w}: {', '.join(p)}" for w, p in sorted(bad.items())))
 
 
-def record(api, root, assignment, student, payload, digest):
+def record(api: Any, root: StrPath, assignment: str, student: str, payload: dict[str, Any],
+           digest: str) -> SubmissionResult:
     """Write a worker's autograded folder into ``root`` and its grades into the
     gradebook (nbgrader's own preprocessors on the returned notebook); return
     the SubmissionResult, read back as for local grading."""
-    import nbformat
-    from nbgrader.api import Gradebook
-    from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
-
     root = Path(root)
     out_dir = root / "autograded" / student / assignment
     clear_receipt(root, assignment, student)
@@ -289,8 +301,6 @@ def record(api, root, assignment, student, payload, digest):
     nb = nbformat.read(str(out_dir / NOTEBOOK), as_version=4)
     resources = {"nbgrader": {"notebook": Path(NOTEBOOK).stem, "assignment": assignment,
                               "student": student, "db_url": url}}
-    from dnn_course.grading.late import RecordGrade  # the grade history (#26)
-
     for step in (SaveAutoGrades, AssignLatePenalties, RecordGrade):
         nb, resources = step(config=api.config).preprocess(nb, resources)
     write_receipt(root, assignment, student, digest)
@@ -298,8 +308,9 @@ def record(api, root, assignment, student, payload, digest):
         return read_result(gb, root, assignment, student)
 
 
-def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=None, force=False,
-               db_url=None, progress=True, course=None):
+def grade_dask(assignment: str, root: StrPath = COURSE_ROOT, students: Iterable[str] | None = None,
+               scheduler_address: str | None = None, force: bool = False, db_url: str | None = None,
+               progress: bool = True, course: Course | None = None) -> BatchResults:
     """Grade ``students`` on the Dask cluster at ``scheduler_address``, as ``grade_all`` grades them.
 
     Args:
@@ -330,7 +341,6 @@ def grade_dask(assignment, root=COURSE_ROOT, students=None, scheduler_address=No
 def _grade_remote_batch(batch, remote, scheduler_address, progress):
     """Send ``remote`` to the cluster, record each returned grading; return {student: result}."""
     from distributed import as_completed
-    from tqdm.auto import tqdm
 
     root, assignment, api, results = batch.root, batch.assignment, batch.api, {}
     client = connect(scheduler_address)

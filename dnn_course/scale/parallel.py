@@ -43,33 +43,38 @@ from concurrent.futures.process import BrokenProcessPool
 import multiprocessing
 import os
 import time
+from collections.abc import Iterable
+from typing import Any
 
+from tqdm.auto import tqdm
+
+from dnn_course.course.context import Course
 from dnn_course.course.course_data import course_data_problem
 from dnn_course.course.facts import THREADS_ENV
 from dnn_course.course.gradebook_db import ATTEMPTS, BACKOFF, GradebookLocked, is_locked, retry_locked
 from dnn_course.course.nbapi import make_api, runs_every_cell
-from dnn_course.course.paths import COURSE_ROOT
-from dnn_course.grading.batch import grade_all, quiet_gradebook_warnings, start_batch
+from dnn_course.course.paths import COURSE_ROOT, StrPath
+from dnn_course.grading.batch import BatchResults, grade_all, quiet_gradebook_warnings, start_batch
 from dnn_course.grading.order import longest_first
 from dnn_course.grading.results import SubmissionResult
 from dnn_course.grading.submission import grade_one
 from dnn_course.scale.resources import threads_per_worker
 
-_api = None            # the worker's NbGraderAPI (one per process)
-_root = None
+_api: Any = None       # the worker's NbGraderAPI (one per process)
+_root: Any = None      # the worker's course folder (a Path), set with _api
 
 
 class LockRaisingAPI:
     """An NbGraderAPI whose ``autograde`` raises ``GradebookLocked`` when SQLite stayed
     locked, instead of returning a failed outcome; it never retries (``grade_in_worker`` does)."""
 
-    def __init__(self, api):
+    def __init__(self, api: Any) -> None:
         self._api = api
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._api, name)
 
-    def autograde(self, *args, **kwargs):
+    def autograde(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         outcome = self._api.autograde(*args, **kwargs)
         text = (outcome.get("error") or "") + (outcome.get("log") or "")
         if not outcome.get("success") and is_locked(text):
@@ -143,8 +148,9 @@ def worker_pool(workers: int, root: str | os.PathLike, db_url: str, full_run: bo
                                   initargs=(str(root), db_url, threads, full_run))
 
 
-def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force=False,
-                   db_url=None, progress=True, course=None):
+def grade_parallel(assignment: str, root: StrPath = COURSE_ROOT, students: Iterable[str] | None = None,
+                   workers: int = 2, force: bool = False, db_url: str | None = None, progress: bool = True,
+                   course: Course | None = None) -> BatchResults:
     """Grade ``students`` with ``workers`` processes, as ``grade_all`` grades them.
 
     Args:
@@ -154,8 +160,6 @@ def grade_parallel(assignment, root=COURSE_ROOT, students=None, workers=2, force
         BatchResults: in the order of ``students``; ``runs``: student -> {"pid",
         "started", "retries", "seconds"} for the submissions the workers graded.
     """
-    from tqdm.auto import tqdm
-
     batch = start_batch(assignment, root, students, db_url, force, course)
     root, students = batch.root, batch.students
     if course_data_problem(root, assignment):  # nothing can run: no workers to start

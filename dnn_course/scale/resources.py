@@ -2,7 +2,7 @@
 import os
 
 
-def usable_cores():
+def usable_cores() -> int:
     """CPUs this process may run on.
 
     Returns:
@@ -14,7 +14,7 @@ def usable_cores():
         return os.cpu_count() or 1
 
 
-def threads_per_worker(workers, cores=None):
+def threads_per_worker(workers: int, cores: int | None = None) -> int:
     """``DNN_APP_THREADS`` for each of ``workers`` graders on ``cores`` cores.
 
     Args:

@@ -2,6 +2,7 @@
 import ast
 import subprocess
 import sys
+from pathlib import Path
 
 from dnn_course.course.paths import COURSE_ROOT
 
@@ -13,10 +14,11 @@ TOP_LEVEL = {"__init__.py", "__main__.py", "cli.py"}
 # (dnn_course's sub-packages by name; "dnn_course" is its top level, the command).
 LAYERS = ("dnn_app_utils", "public_tests", "course", "sandbox", "preprocessors", "grading",
           "scale", "admin", "classroom", "demo", "dnn_course")
-# One cycle left (issue 27 point 6): public_tests/__init__.py re-exports run_test_cell, and
-# cell.py reads the public tests defined in __init__. Checked to exist still, so the entry
-# goes once the tests move out of __init__.
-KNOWN_CYCLES = {("public_tests", "public_tests.cell")}
+# The package folders whose public functions must carry type hints (issue 27 point 9), each
+# its own modules only (not its sub-packages, which are listed on their own).
+TYPED_PACKAGES = ("dnn_app_utils", "public_tests", "dnn_course", "dnn_course/course", "dnn_course/sandbox",
+                  "dnn_course/preprocessors", "dnn_course/grading", "dnn_course/scale", "dnn_course/classroom",
+                  "dnn_course/demo")
 
 
 def modules():
@@ -38,6 +40,119 @@ def test_every_dnn_course_module_opens_with_a_docstring():
     bare = [str(rel) for rel, _ in modules() if rel.parts[0] == "dnn_course"
             and not ast.get_docstring(ast.parse((COURSE_ROOT / rel).read_text()))]
     assert not bare, f"add a one-line docstring atop: {bare}"
+
+
+def _public_defs(body, in_class=False):
+    """(function node, is a method) of the public functions and methods in a module or class
+    body, also under if/try at its level; not those nested in functions or private classes."""
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if not node.name.startswith("_"):
+                yield node, in_class
+        elif isinstance(node, ast.ClassDef):
+            if not node.name.startswith("_"):
+                yield from _public_defs(node.body, in_class=True)
+        elif isinstance(node, (ast.If, ast.Try, ast.With)):
+            for part in ("body", "orelse", "handlers", "finalbody"):
+                for child in getattr(node, part, []):
+                    yield from _public_defs(child.body if isinstance(child, ast.ExceptHandler) else [child],
+                                            in_class)
+
+
+def unannotated(path, shown):
+    """``shown:line name: what lacks a hint`` for each public function or method of the module at
+    ``path`` with a parameter (but a method's self or cls) or return value lacking a type hint."""
+    missing = []
+    for fn, method in _public_defs(ast.parse(Path(path).read_text()).body):
+        a = fn.args
+        params = a.posonlyargs + a.args
+        static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list)
+        if method and not static and params and params[0].arg in ("self", "cls"):
+            params = params[1:]
+        params += a.kwonlyargs + [v for v in (a.vararg, a.kwarg) if v is not None]
+        bare = [p.arg for p in params if p.annotation is None] + (["return"] if fn.returns is None else [])
+        if bare:
+            missing.append(f"{shown}:{fn.lineno} {fn.name}: {', '.join(bare)}")
+    return missing
+
+
+def typed_modules():
+    """The public modules (no ``_name`` module) of TYPED_PACKAGES, relative to the course folder."""
+    for folder in TYPED_PACKAGES:
+        assert (COURSE_ROOT / folder / "__init__.py").is_file(), f"{folder} is not a package"
+        for path in sorted((COURSE_ROOT / folder).glob("*.py")):
+            if path.name == "__init__.py" or not path.name.startswith("_"):
+                yield path.relative_to(COURSE_ROOT)
+
+
+def test_public_functions_have_type_hints():
+    """Every parameter and return value of a public function or method says its type (mypy,
+    run by make lint, checks them)."""
+    missing = [m for rel in typed_modules() for m in unannotated(COURSE_ROOT / rel, rel)]
+    assert not missing, "add type hints:\n" + "\n".join(missing)
+
+
+def test_type_hint_check_sees_what_lacks_a_hint(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("def f(a: int, b, *args, c: int, **kw) -> int:\n    pass\n"
+                    "def g(a: int):\n    pass\n"
+                    "def _h(a):\n    pass\n"
+                    "class C:\n"
+                    "    def __init__(self, a):\n        pass\n"
+                    "    def m(self, a: int) -> None:\n        def inner(x):\n            pass\n"
+                    "    @classmethod\n    def k(cls, a) -> None:\n        pass\n"
+                    "    @staticmethod\n    def s(self) -> None:\n        pass\n"
+                    "class _P:\n    def m(self, a):\n        pass\n"
+                    "if True:\n    def t(a) -> None:\n        pass\n")
+    assert unannotated(path, "m.py") == ["m.py:1 f: b, args, kw", "m.py:3 g: return", "m.py:14 k: a",
+                                         "m.py:17 s: self", "m.py:23 t: a"]
+
+
+WHERE_USED = "imported where used"  # a module-level comment with these words explains them all
+
+
+def unexplained_imports(path, shown):
+    """``shown:line`` of each import inside a function of the module at ``path`` that says not why it
+    is there: no comment on its line, the line above or its try/except lines, and no module-level
+    comment saying the module's imports are ``WHERE_USED`` (and why)."""
+    lines = Path(path).read_text().splitlines()
+    if any(line.startswith("#") and WHERE_USED in line for line in lines):
+        return []
+    found = []
+
+    def visit(node, in_function, try_lines):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(child, True, ())
+            elif isinstance(child, ast.Try):
+                visit(child, in_function, try_lines + (child.lineno, *(h.lineno for h in child.handlers)))
+            elif isinstance(child, (ast.Import, ast.ImportFrom)) and in_function:
+                near = (child.lineno, child.lineno - 1, *try_lines)
+                if not any("#" in lines[n - 1] for n in near if n >= 1):
+                    found.append(f"{shown}:{child.lineno}")
+            else:
+                visit(child, in_function, try_lines)
+
+    visit(ast.parse("\n".join(lines)), False, ())
+    return found
+
+
+def test_every_import_inside_a_function_says_why():
+    """Imports belong atop the module (issue 27 point 6); one inside a function is there for
+    start-up time (the command line, the kernel) or an optional package, and says so."""
+    found = [m for folder in TYPED_PACKAGES for path in sorted((COURSE_ROOT / folder).glob("*.py"))
+             for m in unexplained_imports(path, path.relative_to(COURSE_ROOT))]
+    assert not found, f"move these imports atop their module, or say why they wait: {found}"
+
+
+def test_import_check_sees_an_unexplained_import(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("import os\n\n\ndef f():\n    import json\n\n\ndef g():\n"
+                    "    import io  # start-up time\n    # jupyter_client is slow to import\n    import sys\n"
+                    "    try:\n        import h5py\n    except ImportError:  # optional\n        pass\n")
+    assert unexplained_imports(path, "m.py") == ["m.py:5"]
+    path.write_text(path.read_text() + f"# The optional packages are {WHERE_USED}: they are slow.\n")
+    assert unexplained_imports(path, "m.py") == []
 
 
 def _imports(rel, name):
@@ -65,13 +180,9 @@ def import_graph():
             for name, rel in names.items()}
 
 
-def test_no_package_has_an_import_cycle():
-    """dnn_course, dnn_app_utils and public_tests, and between them. Also imports inside
-    functions: a cycle there still ties the two modules together."""
-    graph = import_graph()
-    for a, b in KNOWN_CYCLES:
-        assert b in graph[a] and a in graph[b], f"{a} <-> {b} is gone: remove it from KNOWN_CYCLES"
-        graph[a].discard(b)
+def import_cycles(graph):
+    """Every import cycle of a graph (module -> the modules it imports), each as a path that
+    leads back to its first module."""
     done, path, cycles = set(), [], []
 
     def visit(node):
@@ -88,7 +199,23 @@ def test_no_package_has_an_import_cycle():
 
     for name in sorted(graph):
         visit(name)
-    assert not cycles, cycles
+    return cycles
+
+
+def test_no_package_has_an_import_cycle():
+    """dnn_course, dnn_app_utils and public_tests, and between them. Also imports inside
+    functions: a cycle there still ties the two modules together."""
+    assert not import_cycles(import_graph())
+
+
+def test_cycle_check_sees_a_package_importing_its_own_module_back():
+    """As public_tests had: __init__ re-exported cell.run_test_cell, cell imported names of __init__
+    (``from . import L_LAYER``); the graph holds a package's edges to its modules and back."""
+    graph = import_graph()
+    assert "public_tests.cell" in graph["public_tests"]
+    assert "public_tests.run" in graph["public_tests.cell"]
+    graph["public_tests.cell"].add("public_tests")
+    assert ["public_tests", "public_tests.cell", "public_tests"] in import_cycles(graph)
 
 
 def _layer(name):

@@ -3,8 +3,9 @@ import pytest
 
 from scale_helpers import fast_samples, write
 
-from dnn_course.classroom.release import message_page
+from dnn_course.classroom.release import message_page, summary_page
 from dnn_course.classroom.service import _page
+from dnn_course.grading.results import SubmissionResult
 from dnn_course.grading.submission import grade_one
 
 
@@ -41,3 +42,11 @@ def test_after_the_deadline_the_page_is_dnn_course_feedbacks_own(graded):
 def test_message_pages_escape_what_they_quote():
     page = message_page("Submission not graded", "the notebook is not valid JSON (<b>line 1</b>)")
     assert "&lt;b&gt;line 1&lt;/b&gt;" in page and "<b>line 1</b>" not in page
+
+
+def test_an_attempt_not_graded_has_no_summary_page(tmp_path):
+    """Its score is None, not 0 (``SubmissionResult``): summary_page refuses it by name instead of
+    failing on the missing autograded notebook (the service sends a message page for it)."""
+    result = SubmissionResult.not_graded("ann", 20.0, "the notebook is not valid JSON")
+    with pytest.raises(ValueError, match="not graded.*not valid JSON"):
+        summary_page(tmp_path, "dnn_app", "ann", result)
