@@ -29,7 +29,8 @@ from public_tests.findings import NOT_NAMED
 PAGE_CSS = text("feedback.css")  # the page's own CSS (dnn_course/templates/feedback.css)
 
 
-def _fmt(x):
+def _fmt(x: float | None) -> str:
+    """A score as the page shows it: 2.0 -> "2", 0.5 -> "0.5", None (no grade) -> "0"."""
     return format(float(x or 0), "g")
 
 
