@@ -14,10 +14,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from dnn_course.course.paths import NOTEBOOK
+from nbgrader.api import (Assignment, Grade, GradeCell, Gradebook, Student, SubmittedAssignment,
+                          SubmittedNotebook)
+
 from dnn_course.course.findings import findings_of
+from dnn_course.course.paths import NOTEBOOK
 from dnn_course.grading.results import SubmissionResult, cell_errors, failed_test, notebook_problem
 from dnn_course.preprocessors.execute import grading_time
 
@@ -46,7 +48,7 @@ class ClassResults:
 
 
 def read_autograded(path: str | Path) -> tuple[dict[str, tuple[str, str]], list[str], list[str],
-                                                float | None, dict[str, Any]]:
+                                                float | None, dict[str, dict[str, str | None]]]:
     """What one autograded notebook says beyond the gradebook.
 
     Args:
@@ -71,11 +73,9 @@ def read_autograded(path: str | Path) -> tuple[dict[str, tuple[str, str]], list[
     return cell_errors(cells), order, notes, seconds, findings_of(nb.get("metadata", {}))
 
 
-def _query(gb, assignment):
+def _query(gb: Gradebook, assignment: str) -> tuple[dict[str, Person], dict[str, list[tuple[str, float, float]]],
+                                                      float]:
     """(people, {student: [(grade id, score, max score)]}, max score): three queries."""
-    from nbgrader.api import (Assignment, Grade, GradeCell, Student, SubmittedAssignment,
-                              SubmittedNotebook)
-
     people = {sid: Person(first or "", last or "", lms or "") for sid, first, last, lms in
               gb.db.query(Student.id, Student.first_name, Student.last_name, Student.lms_user_id)}
     grades: dict[str, list[tuple[str, float, float]]] = {}
@@ -92,7 +92,7 @@ def _query(gb, assignment):
     return people, grades, (found.max_score if found else 0.0)
 
 
-def read_class(gb: Any, root: str | Path, assignment: str, students: Iterable[str]) -> ClassResults:
+def read_class(gb: Gradebook, root: str | Path, assignment: str, students: Iterable[str]) -> ClassResults:
     """Every student's result, as ``read_result`` gives it, in a few queries.
 
     Args:

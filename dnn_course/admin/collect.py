@@ -17,12 +17,14 @@ import contextlib
 import csv
 import re
 import zipfile
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from nbgrader.api import Gradebook, MissingEntry, Student
 
 from dnn_course.admin.lms import RECEIPT, Ignored, Submission, Unusable, identify, receipt_names, receipt_user
 from dnn_course.course.gradebook_db import parse
@@ -75,7 +77,7 @@ class Report:
 
 
 @contextlib.contextmanager
-def _entries(source):
+def _entries(source: Path) -> Iterator[list[Entry]]:
     """The files of a folder or a zip, as Entry objects."""
     if source.is_dir():
         yield [Entry(p.relative_to(source).as_posix(), p.read_bytes,
@@ -115,26 +117,27 @@ def lms_zone(name: str) -> ZoneInfo:
                            "Europe/Berlin (the LMS server's zone).") from None
 
 
-def _utc(when, zone):
+def _utc(when: datetime | None, zone: ZoneInfo) -> datetime | None:
     if when is None:
         return None
     return (when if when.tzinfo else when.replace(tzinfo=zone)).astimezone(timezone.utc)
 
 
-def _choose(found):
+def _choose(found: list[tuple[Submission, Entry]]) -> tuple[dict[str, tuple[Submission, Entry]],
+                                                         list[tuple[str, str]]]:
     """{id: (sub, entry)} keeping one notebook per learner; [(path, reason)] for the rest."""
-    by_id: dict[str, list] = {}
-    skipped = []
+    by_id: dict[str, list[tuple[Submission, Entry]]] = {}
+    skipped: list[tuple[str, str]] = []
     for sub, entry in found:
         by_id.setdefault(sub.student_id, []).append((sub, entry))
-    chosen = {}
+    chosen: dict[str, tuple[Submission, Entry]] = {}
     for sid, items in by_id.items():
         stamps = [s.timestamp for s, _ in items]
         if len(items) == 1:
             chosen[sid] = items[0]
         elif (None not in stamps and len(set(stamps)) == len(stamps)  # Blackboard attempts
               and len({s.path.rsplit("_attempt_", 1)[0] for s, _ in items}) == 1):
-            items.sort(key=lambda it: it[0].timestamp)
+            items.sort(key=lambda it: it[0].timestamp or NO_TIME)  # (no None here: checked above)
             chosen[sid] = items[-1]
             skipped += [(s.path, f"an older attempt of {sid}; the newest, "
                          f"{items[-1][0].path}, is collected") for s, _ in items[:-1]]
@@ -146,7 +149,8 @@ def _choose(found):
     return chosen, skipped
 
 
-def _time_notes(sub, stamp, due):
+def _time_notes(sub: Submission, stamp: datetime | None,
+                due: datetime | None) -> tuple[datetime | None, list[str]]:
     """(stamp to write, notes): a Canvas LATE marker checked against the due date."""
     if sub.layout != "Canvas" or due is None:
         return stamp, (["late by Canvas; the gradebook has no due date, so nbgrader "
@@ -162,7 +166,8 @@ def _time_notes(sub, stamp, due):
     return stamp, []
 
 
-def _place(root, assignment, notebook, sub, entry, zone, force, due):
+def _place(root: str | Path, assignment: str, notebook: str, sub: Submission, entry: Entry, zone: ZoneInfo,
+           force: bool, due: datetime | None) -> Collected:
     """Copy one notebook into submitted/ and return its Collected."""
     folder = Path(root) / "submitted" / sub.student_id / assignment
     dest, stamp_file = folder / notebook, folder / "timestamp.txt"
@@ -191,7 +196,7 @@ def _place(root, assignment, notebook, sub, entry, zone, force, due):
     return Collected(sub, status, text, notes)
 
 
-def _log(root, assignment, report):
+def _log(root: str | Path, assignment: str, report: Report) -> Path:
     """Keep one row per learner in .dnn_course/collected/<assignment>.csv."""
     path = Path(root) / ".dnn_course" / "collected" / f"{assignment}.csv"
     rows = {}
@@ -287,8 +292,6 @@ def due_date(db_url: str, course_id: str, assignment: str) -> datetime | None:
     Returns:
         a datetime, or None when the assignment or its due date is not there.
     """
-    from nbgrader.api import Gradebook, MissingEntry
-
     parsed = parse(db_url)  # no gradebook yet: no due date (and none is created for asking)
     if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
         return None
@@ -310,8 +313,6 @@ def record_students(report: Report, db_url: str, course_id: str) -> int:
     Returns:
         the number of learners whose gradebook entry was created or completed.
     """
-    from nbgrader.api import Gradebook, Student
-
     changed = 0
     with Gradebook(db_url, course_id) as gb:  # one commit for the batch (one per learner is slow)
         known = {st.id: st for st in gb.db.query(Student)}

@@ -9,15 +9,20 @@ a notebook.
 import argparse
 import sys
 
+from dnn_course.course import history
+from dnn_course.course.late_policy import LatePolicy, PolicyError, hours_text
 from dnn_course.course.paths import ASSIGNMENT
+
+# The gradebook's modules (nbgrader.api, and course.extensions, grading.late and grading.manual,
+# which load it) wait inside the commands: cli imports this module to build its parser, for every
+# command (`dnn-course --help` too), and nbgrader takes seconds to import.
 
 OK, USAGE = 0, 2
 
 
-def _policy(args, name):
+def _policy(args: argparse.Namespace, name: str) -> LatePolicy | None:
     """The course's parsed late policy, or None after saying why it does not parse."""
-    from dnn_course.grading.late import configured_policy
-    from dnn_course.course.late_policy import PolicyError
+    from dnn_course.grading.late import configured_policy  # heavy: nbgrader (see above)
 
     try:
         return configured_policy(args.course.config)
@@ -27,10 +32,8 @@ def _policy(args, name):
         return None
 
 
-def _print_rows(rows, name):
+def _print_rows(rows: list[tuple[str, float, float, float]], name: str) -> None:
     """One line per graded learner: final score before and after, and how late."""
-    from dnn_course.course.late_policy import hours_text
-
     moved = [r for r in rows if r[1] != r[2]]
     for student, old, new, late in rows:
         when = f"{hours_text(late)} late" if late else "on time"
@@ -39,9 +42,10 @@ def _print_rows(rows, name):
     print(f"{name}: {len(moved)} of {len(rows)} graded learners changed.")
 
 
-def _recompute(args, name, policy, why):
-    from dnn_course.grading.late import recompute
-    from dnn_course.grading.manual import record_manual
+def _recompute(args: argparse.Namespace, name: str, policy: LatePolicy, why: str) -> int:
+    """Record the formgrader's manual grades, then recompute every penalty and print the rows."""
+    from dnn_course.grading.late import recompute  # heavy: nbgrader (see above)
+    from dnn_course.grading.manual import record_manual  # heavy: nbgrader (see above)
 
     record_manual(args.root, args.course.db_url, args.assignment)
 
@@ -59,9 +63,9 @@ def cmd_due(args: argparse.Namespace) -> int:
     Returns:
         The exit status: 0, or 2 when the input needs fixing (nothing changed).
     """
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook, MissingEntry  # heavy: nbgrader (see above)
 
-    from dnn_course.course.extensions import DeadlineError, parse_when, utc_text
+    from dnn_course.course.extensions import DeadlineError, parse_when, utc_text  # heavy: nbgrader (see above)
 
     with Gradebook(args.course.db_url) as gb:
         try:
@@ -87,9 +91,8 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 def _extend_from(args: argparse.Namespace) -> int:
     """``extend --from FILE``: every row checked (dates, reasons, learners) before any is written."""
-    from dnn_course.course import history
-    from dnn_course.course.extensions import (DeadlineError, add_extension, known_students,
-                                             read_extensions, read_import, utc_text)
+    from dnn_course.course.extensions import (  # heavy: nbgrader (see above)
+        DeadlineError, add_extension, known_students, read_extensions, read_import, utc_text)
 
     try:
         read_extensions(args.root)  # a broken extensions.csv is said before anything is added to it
@@ -126,9 +129,8 @@ def cmd_extend(args: argparse.Namespace) -> int:
     Returns:
         The exit status: 0, or 2 when the input needs fixing (nothing changed).
     """
-    from dnn_course.course.extensions import (DeadlineError, add_extension, known_students,
-                                             parse_when, read_extensions, utc_text)
-    from dnn_course.course import history
+    from dnn_course.course.extensions import (  # heavy: nbgrader (see above)
+        DeadlineError, add_extension, known_students, parse_when, read_extensions, utc_text)
 
     if args.source:
         if args.learner or args.until or args.withdraw or args.reason:
@@ -178,7 +180,8 @@ def cmd_late(args: argparse.Namespace) -> int:
     Returns:
         The exit status: 0, or 2 when the input needs fixing (nothing changed).
     """
-    from dnn_course.course.extensions import DeadlineError, known_students, read_extensions
+    from dnn_course.course.extensions import (  # heavy: nbgrader (see above)
+        DeadlineError, known_students, read_extensions)
 
     policy = _policy(args, "late")
     if policy is None:
@@ -206,9 +209,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     Returns:
         The exit status: 0, or 2 when the input needs fixing (nothing changed).
     """
-    from dnn_course.course import history
-
-    from dnn_course.grading.manual import record_manual
+    from dnn_course.grading.manual import record_manual  # heavy: nbgrader (see above)
 
     try:
         record_manual(args.root, args.course.db_url, args.assignment)

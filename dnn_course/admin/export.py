@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from dnn_course.admin.class_results import Person
+from dnn_course.admin.mistake_groups import test_signature
 from dnn_course.grading.results import NOT_GRADED, SubmissionResult
 
 CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -105,8 +106,6 @@ def write_json(results: Sequence[SubmissionResult], path: str | Path, assignment
         The path.
     """
     path = Path(path)
-    from dnn_course.admin.mistake_groups import test_signature
-
     submissions = [r.as_dict() for r in results]
     for sub, r in zip(submissions, results):
         penalty, seconds = (late or {}).get(sub["student"], (0.0, 0.0))
@@ -145,7 +144,7 @@ def lms_rows(results: Iterable[SubmissionResult], people: Mapping[str, Person]) 
     return rows, missing, blank
 
 
-def _grade(r, late=None):
+def _grade(r: SubmissionResult, late: Late | None = None) -> str:
     """The score as a file cell (final, when ``late`` gives penalties): empty when not graded
     (an LMS keeps what it has)."""
     if r.status != "graded" or r.score is None:

@@ -6,15 +6,20 @@ late penalty and the final score (``export.py``).
 """
 import os
 from pathlib import Path
-from typing import Any
 
+from nbgrader.api import Gradebook
 from nbgrader.plugins import ExportPlugin
+
+from dnn_course.admin.class_results import read_class
+from dnn_course.admin.export import write_csv, write_json
+from dnn_course.grading.batch import submitted_students
+from dnn_course.grading.late import penalties
 
 
 class CourseExport(ExportPlugin):
     """CSV and JSON of every submitted learner's result, penalties included; ``to``: the folder."""
 
-    def export(self, gradebook: Any) -> list[Path]:
+    def export(self, gradebook: Gradebook) -> list[Path]:
         """Write the files of each assignment (``assignment``, default all) into ``to`` (default exports/).
 
         Args:
@@ -23,11 +28,6 @@ class CourseExport(ExportPlugin):
         Returns:
             list of Path: the files written.
         """
-        from dnn_course.admin.class_results import read_class
-        from dnn_course.admin.export import write_csv, write_json
-        from dnn_course.grading.batch import submitted_students
-        from dnn_course.grading.late import penalties
-
         root = Path(self.config.CourseDirectory.get("root") or os.getcwd())
         out = Path(self.to or root / "exports")
         out.mkdir(parents=True, exist_ok=True)

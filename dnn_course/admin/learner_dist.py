@@ -26,7 +26,9 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from build import ProjectBuilder
 from packaging.requirements import Requirement
@@ -67,7 +69,7 @@ class DistError(Exception):
     pass
 
 
-def _project(root):
+def _project(root: str | Path) -> dict[str, Any]:
     """pyproject.toml's [project] table."""
     path = Path(root) / "pyproject.toml"
     try:
@@ -77,7 +79,7 @@ def _project(root):
                         "takes its version and dependencies from there.") from None
 
 
-def _project_field(root, field):
+def _project_field(root: str | Path, field: str) -> str | list[str]:
     """A field of pyproject.toml's [project] table: a string, or a list of strings."""
     project = _project(root)
     if field not in project:
@@ -97,7 +99,7 @@ def wheel_name(root: str | Path = COURSE_ROOT) -> str:
     return f"{NAME.replace('-', '_')}-{_project_field(root, 'version')}-py3-none-any.whl"
 
 
-def _local_imports(path):
+def _local_imports(path: Path) -> set[Path]:
     """Module files of the same package that the module at ``path`` imports (relative imports)."""
     found: set[Path] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -146,22 +148,22 @@ def data_files(root: str | Path = COURSE_ROOT) -> list[str]:
                   for p in (base / top).rglob("*") if p.is_file())
 
 
-def _text(path):
+def _text(path: Path) -> bytes:
     return path.read_bytes().replace(b"\r\n", b"\n")
 
 
-def _toml(value):
+def _toml(value: str | list[str]) -> str:
     """A string or a list of strings as TOML (JSON's quoting is TOML's)."""
     return json.dumps(value, ensure_ascii=True)
 
 
-def _learner_dependencies(root):
+def _learner_dependencies(root: str | Path) -> list[str]:
     """The project's dependencies but those of the fast path, which does not ship."""
     return [d for d in _project_field(root, "dependencies")
             if Requirement(d).name.lower() not in FAST_PATH_DEPENDENCIES]
 
 
-def _staged_pyproject(root):
+def _staged_pyproject(root: str | Path) -> bytes:
     """The staged tree's pyproject.toml: this wheel's name and files, the project's version."""
     by_dir: dict[str, list[str]] = {}
     for rel in data_files(root):
@@ -206,7 +208,7 @@ def staged_files(root: str | Path = COURSE_ROOT) -> dict[str, bytes]:
     return files
 
 
-def _runner(cmd, cwd=None, extra_environ=None):
+def _runner(cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None) -> None:
     """Run the backend quietly with the fixed timestamp, and umask 022: the files it writes
     itself (METADATA, WHEEL) then have mode 644 whatever the caller's umask."""
     env = {**os.environ, **(extra_environ or {}), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
@@ -218,7 +220,7 @@ def _runner(cmd, cwd=None, extra_environ=None):
 
 
 @functools.lru_cache(maxsize=4)
-def _built(key, files):
+def _built(key: str, files: tuple[tuple[str, bytes], ...]) -> bytes:
     """Build the wheel of ``files`` (a tuple of (path, bytes)); cached by their digest ``key``."""
     with tempfile.TemporaryDirectory(prefix="dnn-learner-wheel-") as scratch:
         stage, out = Path(scratch) / "stage", Path(scratch) / "dist"
@@ -246,7 +248,7 @@ def build_wheel(root: str | Path = COURSE_ROOT) -> bytes:
     return _built(key, files)
 
 
-def _digest(content):
+def _digest(content: bytes) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(content).digest()).rstrip(b"=").decode()
 
 
@@ -260,7 +262,7 @@ def build_requirements(root: str | Path = COURSE_ROOT) -> str:
         The file's text.
     """
     lines = (Path(root) / REQUIREMENTS).read_text(encoding="utf-8").splitlines()
-    def name_of(line):
+    def name_of(line: str) -> str:
         return re.split(r"[=<>!~;\s\[]", line.strip(), maxsplit=1)[0].lower()
     picked = []
     for name in LEARNER_PINS:

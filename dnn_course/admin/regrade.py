@@ -18,15 +18,17 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
-from dnn_course.admin.regrade_plan import Scores, test_cells, unchanged_by_edit, write_trusted
+from dnn_course.admin.regrade_plan import Change, Scores, test_cells, unchanged_by_edit, write_trusted
+from dnn_course.course.context import Course
+from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
+from dnn_course.grading.receipts import is_graded
 
-if TYPE_CHECKING:  # for the annotations only: importing it loads nbgrader, which `dnn-course --help` need not
-    from dnn_course.course.context import Course
+# What loads nbgrader (seconds), nbformat, numpy or jinja2 waits inside the function that needs it: cli
+# imports this module to build its parser, for every command (`dnn-course --help` too).
 
 OK, ATTENTION, USAGE = 0, 1, 2
 HISTORY_KIND_ENV = "DNN_COURSE_HISTORY_KIND"  # read by grading.late.RecordGrade
@@ -34,22 +36,6 @@ HISTORY_KIND_ENV = "DNN_COURSE_HISTORY_KIND"  # read by grading.late.RecordGrade
 
 class RegradeError(RuntimeError):
     """The edited source cannot be released (it does not validate); nothing was written."""
-
-
-@dataclass
-class Change:
-    """One learner's regrade: final scores before and after, and the tests that moved."""
-
-    student: str
-    old: float | None
-    new: float | None
-    tests: list[tuple[str, float | None, float | None, str]] = field(default_factory=list)  # (grade id, old, new, finding)
-    manual: list[tuple[str, float, str]] = field(default_factory=list)  # (grade id, manual score, "kept"/"replaced")
-
-    @property
-    def delta(self) -> float | None:
-        """New minus old final score (None when either is missing)."""
-        return None if self.old is None or self.new is None else round(self.new - self.old, 3)
 
 
 def final_scores(db_url: str, assignment: str) -> Scores:
@@ -63,9 +49,9 @@ def final_scores(db_url: str, assignment: str) -> Scores:
         student -> (final score, {grade id: auto score}, {grade id: manual score}); empty
         when the gradebook has no such assignment.
     """
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook, MissingEntry  # heavy: nbgrader (see above)
 
-    from dnn_course.grading.results import scored
+    from dnn_course.grading.results import scored  # heavy: nbgrader (see above)
 
     out: Scores = {}
     with Gradebook(db_url) as gb:
@@ -100,10 +86,9 @@ def scratch_course(root: str | Path, db_url: str, assignment: str, dest: str | P
     Raises:
         RegradeError: generate_assignment refuses the edited source.
     """
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Gradebook  # heavy: nbgrader (see above)
 
-    from dnn_course.course.assignment import IGNORE
-    from dnn_course.course.nbapi import make_api
+    from dnn_course.course.assignment import IGNORE  # heavy: nbformat (see above)
 
     root, dest = Path(root), Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
@@ -210,11 +195,9 @@ def preview(course: Course, assignment: str, workers: int = 1, replace_manual: b
     Returns:
         (list of Change, number of graded learners).
     """
-    from dnn_course.admin.class_results import read_class
-    from dnn_course.course.course_data import course_data_problem, find_course_data
-    from dnn_course.course.context import Course
-    from dnn_course.grading.batch import grade_all, submitted_students
-    from dnn_course.grading.receipts import is_graded
+    from dnn_course.admin.class_results import read_class  # heavy: nbgrader (see above)
+    from dnn_course.course.course_data import course_data_problem, find_course_data  # heavy: numpy (see above)
+    from dnn_course.grading.batch import grade_all, submitted_students  # heavy: nbgrader (see above)
 
     missing = course_data_problem(course.root, assignment)
     if missing:  # the scratch copy would find no data either: every score would be "not graded"
@@ -234,7 +217,7 @@ def preview(course: Course, assignment: str, workers: int = 1, replace_manual: b
             {s for s in old if is_graded(course.root, assignment, s)})
         students = [s for s in submitted_students(dest, assignment) if s not in same]
         if workers > 1:
-            from dnn_course.scale.parallel import grade_parallel
+            from dnn_course.scale.parallel import grade_parallel  # heavy: nbgrader (see above)
 
             grade_parallel(assignment, dest, students, workers, force=True, db_url=url,
                            progress=False, course=scratch)
@@ -264,10 +247,10 @@ def apply(course: Course, assignment: str, workers: int = 1,
     Returns:
         (list of Change, number of graded learners).
     """
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Gradebook  # heavy: nbgrader (see above)
 
-    from dnn_course.course.assignment import ReleaseError, build_release, generate
-    from dnn_course.grading.batch import grade_all, submitted_students
+    from dnn_course.course.assignment import ReleaseError, build_release, generate  # heavy: nbformat (see above)
+    from dnn_course.grading.batch import grade_all, submitted_students  # heavy: nbgrader (see above)
 
     old = final_scores(course.db_url, assignment)
     trial = Path(tempfile.mkdtemp(prefix="dnn-regrade-check-"))
@@ -292,7 +275,7 @@ def apply(course: Course, assignment: str, workers: int = 1,
     os.environ[HISTORY_KIND_ENV] = "regrade"
     try:
         if workers > 1:
-            from dnn_course.scale.parallel import grade_parallel
+            from dnn_course.scale.parallel import grade_parallel  # heavy: nbgrader (see above)
 
             grade_parallel(assignment, course.root, students, workers, force=True,
                            db_url=course.db_url, progress=False, course=course)
@@ -335,7 +318,7 @@ def cmd_regrade(args: argparse.Namespace) -> int:
     Returns:
         The exit status: 0, or 2 for bad input or an edit that does not release.
     """
-    from dnn_course.admin.regrade_page import write_page
+    from dnn_course.admin.regrade_page import write_page  # heavy: jinja2, for the preview's page (see above)
 
     if args.preview == args.apply:
         print("regrade: give --preview (nothing written) or --apply.", file=sys.stderr)
@@ -343,7 +326,7 @@ def cmd_regrade(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("regrade: --workers must be 1 or more.", file=sys.stderr)
         return USAGE
-    from dnn_course.grading.manual import record_manual
+    from dnn_course.grading.manual import record_manual  # heavy: nbgrader (see above)
 
     record_manual(args.root, args.course.db_url, args.assignment)  # before the regrade's own lines
     try:

@@ -6,16 +6,16 @@ ids and findings show as text), no script runs, nothing is fetched (``course/csp
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
+from dnn_course.admin.regrade_plan import Change
 from dnn_course.course.pages import render as render_template
 
 
-def render(changes: Sequence[Any], headline: str, assignment: str) -> str:
+def render(changes: Sequence[Change], headline: str, assignment: str) -> str:
     """The page's HTML.
 
     Args:
-        changes: ``regrade.Change`` objects.
+        changes: ``regrade_plan.Change`` objects (``regrade.compare``).
         headline: the summary line (``regrade.summary``).
         assignment: the assignment name.
 
@@ -27,11 +27,11 @@ def render(changes: Sequence[Any], headline: str, assignment: str) -> str:
                            when=stamp) + "\n"
 
 
-def write_page(changes: Sequence[Any], headline: str, assignment: str, out_dir: str | Path) -> Path:
+def write_page(changes: Sequence[Change], headline: str, assignment: str, out_dir: str | Path) -> Path:
     """Write ``<out_dir>/<assignment>-regrade-preview.html``.
 
     Args:
-        changes: ``regrade.Change`` objects.
+        changes: ``regrade_plan.Change`` objects (``regrade.compare``).
         headline: the summary line (``regrade.summary``).
         assignment: the assignment name.
         out_dir: the folder for the page.

@@ -15,24 +15,48 @@ check, points, a new or removed cell) runs every submission.
 
 And which verifications a preview may take from the gradebook (``write_trusted``):
 a test cell the learner passed, in a submission graded since it last changed, whose
-source the edit leaves as it was.
+source the edit leaves as it was. ``Change``, what a regrade did to one learner, is here
+too: regrade.py makes it and regrade_page.py shows it, and neither imports the other.
 """
 from __future__ import annotations
 
 import ast
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dnn_course.course.paths import NOTEBOOK
+from dnn_course.grading.receipts import is_graded
+
+# What loads nbgrader (seconds) or numpy waits inside the function that needs it: regrade imports
+# this module, and cli imports regrade to build its parser, for every command (`dnn-course --help` too).
 
 # student -> (final score, {grade id: auto score}, {grade id: manual score}): regrade.final_scores
 Scores = dict[str, tuple[float, dict[str, float], dict[str, float]]]
+# cell name -> (source, points): test_cells
+Cells = dict[str, tuple[str | None, float | None]]
+
+
+@dataclass
+class Change:
+    """One learner's regrade: final scores before and after, and the tests that moved."""
+
+    student: str
+    old: float | None
+    new: float | None
+    tests: list[tuple[str, float | None, float | None, str]] = field(default_factory=list)  # (grade id, old, new, finding)
+    manual: list[tuple[str, float, str]] = field(default_factory=list)  # (grade id, manual score, "kept"/"replaced")
+
+    @property
+    def delta(self) -> float | None:
+        """New minus old final score (None when either is missing)."""
+        return None if self.old is None or self.new is None else round(self.new - self.old, 3)
 
 
 def _without_tolerance(source: str) -> str | None:
     """The cell's code with the tolerances of its check_cell calls taken out; None when it is not
     Python or a tolerance is not a literal number the cell accepts (it would fail: not a loosening)."""
-    from public_tests.hidden import tolerance
+    from public_tests.hidden import tolerance  # heavy: numpy (see above)
 
     try:
         tree = ast.parse(source)
@@ -59,7 +83,7 @@ def loosened_only(before: str | None, after: str | None) -> bool:
     Returns:
         bool.
     """
-    from dnn_course.preprocessors.verify import cell_tolerance
+    from dnn_course.preprocessors.verify import cell_tolerance  # heavy: nbgrader (see above)
 
     if before is None or after is None:
         return False
@@ -70,7 +94,7 @@ def loosened_only(before: str | None, after: str | None) -> bool:
     return r1 >= r0 and a1 >= a0
 
 
-def unchanged_by_edit(before: dict, after: dict, old: dict, graded: set) -> set:
+def unchanged_by_edit(before: Cells, after: Cells, old: Scores, graded: set[str]) -> set[str]:
     """The learners whose scores the edit cannot change (see the module's docstring).
 
     Args:
@@ -91,7 +115,7 @@ def unchanged_by_edit(before: dict, after: dict, old: dict, graded: set) -> set:
             and all(before[g][1] and auto.get(g) == before[g][1] for g in changed)}
 
 
-def test_cells(db_url: str, assignment: str) -> dict[str, tuple[str | None, float | None]]:
+def test_cells(db_url: str, assignment: str) -> Cells:
     """The cells grading takes from a gradebook: test cells, locked cells, solution stubs.
 
     Args:
@@ -102,7 +126,7 @@ def test_cells(db_url: str, assignment: str) -> dict[str, tuple[str | None, floa
         cell name -> (source, points); points None for a cell that is not graded, source
         None for a graded cell the gradebook keeps no source of.
     """
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Gradebook  # heavy: nbgrader (see above)
 
     with Gradebook(db_url) as gb:
         nb = gb.find_notebook(Path(NOTEBOOK).stem, assignment)
@@ -130,8 +154,6 @@ def write_trusted(root: Path | str, db_url: str, scratch_url: str, assignment: s
     Returns:
         Path: the list written.
     """
-    from dnn_course.grading.receipts import is_graded
-
     before, after = test_cells(db_url, assignment), test_cells(scratch_url, assignment)
     changed = sorted(g for g in after if before.get(g, (None,))[0] != after[g][0])
     passed = {s: sorted(g for g, score in auto.items() if before.get(g, (None, 0))[1]

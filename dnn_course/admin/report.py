@@ -26,6 +26,7 @@ from dnn_course.course import history
 from dnn_course.course.pages import render as render_template
 from dnn_course.course.paths import NOTEBOOK
 from dnn_course.grading.late import late_counts
+from dnn_course.grading.results import SubmissionResult
 
 
 def _fmt_seconds(s: float | None) -> str:
@@ -44,19 +45,19 @@ def _feedback_links(cls: ClassResults, root: Path, out_dir: Path) -> dict[str, s
     return links
 
 
-def _summary(cls: ClassResults, root: Path, graded: list) -> dict[str, Any]:
-    scores = [r.score for r in graded]
+def _summary(cls: ClassResults, root: Path, graded: list[SubmissionResult]) -> dict[str, Any]:
+    scores = [r.score for r in graded if r.score is not None]  # all of them: graded
     figures = [("submissions", len(cls.results)), ("graded", len(graded)),
                ("not graded", len(cls.results) - len(graded)),
                ("median score", f"{statistics.median(scores):g} / {cls.max_score:g}" if scores else "-"),
-               ("full marks", sum(r.max_score > 0 and r.score >= r.max_score for r in graded))]
+               ("full marks", sum(r.max_score > 0 and r.score is not None and r.score >= r.max_score for r in graded))]
     counts = late_counts(root, cls.assignment)
     figures += [("late", counts[0]), ("extensions", counts[1])] if counts else []
     return {"figures": figures,
             "score_chart": plots.score_histogram(scores, cls.max_score) if scores else None}
 
 
-def _tests(cls: ClassResults, graded: list) -> dict[str, Any]:
+def _tests(cls: ClassResults, graded: list[SubmissionResult]) -> dict[str, Any]:
     names = cls.order or sorted({t.grade_id for r in graded for t in r.tests})
     passed = {n: 0 for n in names}
     counted = {n: 0 for n in names}
@@ -77,7 +78,7 @@ def _mistakes(cls: ClassResults) -> dict[str, Any]:
         return {"groups": [], "mistakes_chart": None}
     position = {g: i for i, g in enumerate(cls.order)}
 
-    def rank(gid):
+    def rank(gid: str) -> tuple[int, str]:
         return (position.get(gid, len(position)), gid)
     shown = [{"step": g.step, "students": g.students,
               "signatures": [{"kind": sig.kind, "students": sig.students, "example": sig.example,

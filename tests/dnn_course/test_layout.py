@@ -17,8 +17,8 @@ LAYERS = ("dnn_app_utils", "public_tests", "course", "sandbox", "preprocessors",
 # The package folders whose public functions must carry type hints (issue 27 point 9), each
 # its own modules only (not its sub-packages, which are listed on their own).
 TYPED_PACKAGES = ("dnn_app_utils", "public_tests", "dnn_course", "dnn_course/course", "dnn_course/sandbox",
-                  "dnn_course/preprocessors", "dnn_course/grading", "dnn_course/scale", "dnn_course/classroom",
-                  "dnn_course/demo")
+                  "dnn_course/preprocessors", "dnn_course/grading", "dnn_course/scale", "dnn_course/admin",
+                  "dnn_course/classroom", "dnn_course/demo")
 
 
 def modules():
