@@ -85,6 +85,11 @@ def learner_env(venv_dir, home):
                       ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"), ("IPYTHONDIR", "ipython"),
                       ("MPLCONFIGDIR", "matplotlib")):
         env[name] = str(Path(home) / sub)
+    # One BLAS thread, as data_env gives the other notebook runs: on CI's 2 cores the other
+    # xdist worker grades meanwhile, and OpenBLAS's 2 spinning threads then run the learner's
+    # plain-numpy trainings about 5 times slower (2-layer 21 s -> 118 s, L-layer 31 s -> 144 s
+    # beside one busy process, 3 December 2026). What the notebook shows does not depend on it.
+    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     return env
 
 

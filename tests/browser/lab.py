@@ -93,14 +93,20 @@ def save(page):
     page.locator(".jp-mod-current.jp-mod-dirty").wait_for(state="detached", timeout=30_000)
 
 
-def run_all(page):
-    """Run > Run All Cells; wait until no cell is running or queued any more.
+def run_all(page, above=None):
+    """Run > Run All Cells (or, given ``above``, Run All Above Selected Cell with that cell
+    selected); wait until no cell is running or queued any more.
 
     Args:
         page: the Page showing the notebook.
+        above: None, or the Locator of the first cell not to run.
     """
+    if above is not None:
+        above.scroll_into_view_if_needed()
+        above.locator(".jp-InputPrompt").click()  # selects the cell, in command mode
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    item = "Run All Cells" if above is None else "Run All Above Selected Cell"
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
     page.locator(".jp-InputPrompt", has_text="[*]").first.wait_for(timeout=30_000)
     page.wait_for_function(
         "() => ![...document.querySelectorAll('.jp-InputPrompt')].some(p => p.innerText.includes('*'))",
