@@ -216,12 +216,12 @@ def preview(course: Course, assignment: str, workers: int = 1, replace_manual: b
             test_cells(course.db_url, assignment), test_cells(url, assignment), old,
             {s for s in old if is_graded(course.root, assignment, s)})
         students = [s for s in submitted_students(dest, assignment) if s not in same]
-        if workers > 1:
+        if students and workers > 1:  # none to run: grade neither (an empty list means everyone)
             from dnn_course.scale.parallel import grade_parallel  # heavy: nbgrader (see above)
 
             grade_parallel(assignment, dest, students, workers, force=True, db_url=url,
                            progress=False, course=scratch)
-        else:
+        elif students:
             grade_all(assignment, dest, students, force=True, db_url=url, progress=False,
                       course=scratch)
         new = final_scores(url, assignment)
