@@ -21,7 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from dnn_course.admin.regrade_plan import Change, Scores, test_cells, unchanged_by_edit, write_trusted
+from dnn_course.admin.regrade_plan import (Change, Scores, graded_reasons, late_learners, repointed,
+                                           scored_by_points, test_cells, unchanged_by_edit, write_trusted)
 from dnn_course.course.context import Course
 from dnn_course.course.nbapi import make_api
 from dnn_course.course.paths import ASSIGNMENT, NOTEBOOK
@@ -190,7 +191,9 @@ def preview(course: Course, assignment: str, workers: int = 1, replace_manual: b
         verify_all: re-check every passing cell outside the kernel; by default a cell that
             passed before and is unchanged keeps its verification (``regrade_plan.write_trusted``).
         run_all: run every submission; by default those the edit cannot change keep their
-            scores (``regrade_plan.unchanged_by_edit``: only a loosened tolerance, cells they passed).
+            scores (``regrade_plan.unchanged_by_edit``: only a loosened tolerance, cells they passed),
+            and those whose new scores follow from an edit of points alone get them without
+            running (``regrade_plan.scored_by_points``: 0 or full marks on each re-pointed cell, on time).
 
     Returns:
         (list of Change, number of graded learners).
@@ -212,22 +215,26 @@ def preview(course: Course, assignment: str, workers: int = 1, replace_manual: b
         if not verify_all:
             write_trusted(course.root, course.db_url, url, assignment, old, dest)
         scratch = Course(dest, url)
-        same = set() if run_all else unchanged_by_edit(
-            test_cells(course.db_url, assignment), test_cells(url, assignment), old,
-            {s for s in old if is_graded(course.root, assignment, s)})
-        students = [s for s in submitted_students(dest, assignment) if s not in same]
-        if workers > 1:
+        before, after = test_cells(course.db_url, assignment), test_cells(url, assignment)
+        graded = {s for s in old if is_graded(course.root, assignment, s)}
+        same = set() if run_all else unchanged_by_edit(before, after, old, graded)
+        computed = {} if run_all or not repointed(before, after) else scored_by_points(
+            before, after, old, graded, late_learners(course.root, course.db_url, assignment))
+        skip = same | set(computed)
+        students = [s for s in submitted_students(dest, assignment) if s not in skip]
+        if students and workers > 1:  # none to run: grade neither (an empty list means everyone)
             from dnn_course.scale.parallel import grade_parallel  # heavy: nbgrader (see above)
 
             grade_parallel(assignment, dest, students, workers, force=True, db_url=url,
                            progress=False, course=scratch)
-        else:
+        elif students:
             grade_all(assignment, dest, students, force=True, db_url=url, progress=False,
                       course=scratch)
-        new = final_scores(url, assignment)
+        new = final_scores(url, assignment) | computed
         with scratch.api.gradebook as gb:
             cls = read_class(gb, dest, assignment, students)
-        reasons = {r.student: {t.grade_id: t.reason for t in r.tests} for r in cls.results}
+        reasons = {r.student: {t.grade_id: t.reason for t in r.tests} for r in cls.results} | \
+            graded_reasons(course.root, assignment, computed, after, old)
     finally:
         if not keep:
             shutil.rmtree(dest, ignore_errors=True)
@@ -367,5 +374,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "that passed before and are unchanged (slower; the same answer)")
     s.add_argument("--run-all", action="store_true",
                    help="preview: run every submission, also those a loosened tolerance cannot "
-                        "change (slower; the same answer)")
+                        "change and those whose scores an edit of points alone gives (slower; the "
+                        "same answer)")
     s.set_defaults(func=cmd_regrade)

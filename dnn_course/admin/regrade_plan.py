@@ -1,4 +1,5 @@
-"""Which submissions a regrade preview must run: the edit compared with what graded them.
+"""Which submissions a regrade preview must run, and the scores of those it need not: the edit
+compared with what graded them.
 
 The real gradebook holds the test cells every submission was graded with; the
 scratch gradebook the edited ones. ``unchanged_by_edit`` names the learners
@@ -10,8 +11,27 @@ learner's notebook, graded since it last changed, passed every such cell. A
 comparison within a tolerance still holds within a larger one (np.isclose:
 ``|got - want| <= atol + rtol * |want|``), so each cell passes again, in the
 kernel and in the re-check outside it, and leaves the kernel as it did: every
-cell's outcome is what it was. Any other edit (a tighter tolerance, a changed
-check, points, a new or removed cell) runs every submission.
+cell's outcome is what it was.
+
+``scored_by_points`` gives the learners whose new scores an edit of points alone
+determines, with those scores, so the preview scores them instead of running
+them: the same cells, every source as it was, some graded cells worth other
+points (``repointed``). Nothing a notebook runs changes, so each cell's outcome
+is what it was; a test cell that scored 0 scores 0 again, one that scored the
+old points scores the new ones, and the final score moves by the difference.
+That takes a learner graded as their notebook is now, with 0 or the old full
+points (more than 0) on every re-pointed cell (autograded cells score all or
+nothing, but any other score runs), and not late (``late_learners``: in the
+gradebook or by timestamp.txt; a penalty is a share of the raw score, so a late
+learner runs). ``graded_reasons`` gives the findings of their tests that the
+preview may list, from the real course's autograded notebooks, as the scratch
+course's ``read_class`` would give them. ``--apply`` still grades everyone (it
+writes the gradebook, autograded notebooks, history and receipts through
+nbgrader's autograde; the time goal is the preview's).
+
+Any other edit (a tighter tolerance, a changed check, points with any other
+change, a new or removed cell, a cell graded now or no longer) runs every
+submission.
 
 And which verifications a preview may take from the gradebook (``write_trusted``):
 a test cell the learner passed, in a submission graded since it last changed, whose
@@ -113,6 +133,120 @@ def unchanged_by_edit(before: Cells, after: Cells, old: Scores, graded: set[str]
         return set()
     return {s for s, (_, auto, _) in old.items() if s in graded
             and all(before[g][1] and auto.get(g) == before[g][1] for g in changed)}
+
+
+def repointed(before: Cells, after: Cells) -> dict[str, tuple[float, float]]:
+    """The cells whose points the edit changed, when it changed nothing else.
+
+    Args:
+        before, after: ``test_cells`` of the real and the scratch gradebook.
+
+    Returns:
+        grade id -> (old points, new points); empty unless both have the same cells, every
+        source as it was, and some graded cell (graded before and after) has other points.
+    """
+    if set(before) != set(after) or any(before[g][0] != after[g][0] for g in before):
+        return {}
+    moved = {g: (before[g][1], after[g][1]) for g in before if before[g][1] != after[g][1]}
+    if any(o is None or n is None for o, n in moved.values()):
+        return {}  # a cell graded now, or no longer: more than points
+    return {g: (float(o), float(n)) for g, (o, n) in moved.items() if o is not None and n is not None}
+
+
+def scored_by_points(before: Cells, after: Cells, old: Scores, graded: set[str], late: set[str]) -> Scores:
+    """The learners whose new scores follow from a points-only edit, and those scores.
+
+    A learner graded as their notebook is now, not late (a penalty is a share of the raw
+    score), who scored 0 or the old full points on every re-pointed cell, scores 0 or the
+    new points there, and every other cell as before (see the module's docstring).
+
+    Args:
+        before, after: ``test_cells`` of the real and the scratch gradebook.
+        old: ``regrade.final_scores`` of the real gradebook.
+        graded: the learners whose submission is graded as it is now (receipt matches).
+        late: ``late_learners``.
+
+    Returns:
+        student -> (final, {grade id: auto score}, {}), as ``regrade.final_scores`` would read
+        them from the scratch gradebook after grading them (no manual grades, no penalty);
+        empty when the edit is not points alone.
+    """
+    moved = repointed(before, after)
+    out: Scores = {}
+    if not moved:
+        return out
+    for s, (_, auto, _) in old.items():
+        if s in graded and s not in late and all(
+                o > 0 and auto.get(g) in (0.0, o) for g, (o, _) in moved.items()):
+            new = {g: moved[g][1] if g in moved and score else score for g, score in auto.items()}
+            out[s] = (round(sum(new.values()), 3), new, {})
+    return out
+
+
+def late_learners(root: Path | str, db_url: str, assignment: str) -> set[str]:
+    """The learners whose submission is late in the gradebook (a penalty, or seconds late), or
+    would be when graded again: timestamp.txt after the due date and the learner's extension.
+
+    Args:
+        root: the course folder.
+        db_url: the real gradebook.
+        assignment: the assignment name.
+
+    Returns:
+        set of student ids; an unreadable timestamp.txt counts as late.
+    """
+    from nbgrader.api import Gradebook  # heavy: nbgrader (see above)
+    from nbgrader.utils import parse_utc  # heavy: nbgrader (see above)
+
+    from dnn_course.course.extensions import read_extensions  # heavy: nbgrader (see above)
+    from dnn_course.grading.late import penalties, seconds_late  # heavy: nbgrader (see above)
+
+    with Gradebook(db_url) as gb:
+        due = gb.find_assignment(assignment).duedate
+        late = {s for s, (penalty, seconds) in penalties(gb, assignment).items() if penalty or seconds > 0}
+    extensions = read_extensions(root, assignment)
+    for stamp in (Path(root) / "submitted").glob(f"*/{assignment}/timestamp.txt"):
+        student = stamp.parent.parent.name
+        ext = extensions.get((student, assignment))
+        try:
+            when = parse_utc(stamp.read_text(encoding="utf-8").strip())
+        except (ValueError, OverflowError, OSError):
+            late.add(student)
+            continue
+        if seconds_late(when, due, ext.until if ext else None) > 0:
+            late.add(student)
+    return late
+
+
+def graded_reasons(root: Path | str, assignment: str, computed: Scores, after: Cells,
+                   old: Scores) -> dict[str, dict[str, str]]:
+    """The findings of the tests a preview may list for the learners ``scored_by_points`` gives,
+    as the scratch course's ``read_class`` would give them after grading them: from the real
+    course's autograded notebook (same notebook, same cells, same errors), with the new score and
+    points (a test scoring its points has none).
+
+    Args:
+        root: the course folder.
+        assignment: the assignment name.
+        computed: ``scored_by_points``.
+        after: ``test_cells`` of the scratch gradebook.
+        old: ``regrade.final_scores`` of the real gradebook (for the manual grades).
+
+    Returns:
+        student -> {grade id: finding}, for the re-pointed tests and those with a manual grade
+        that score less than their points; only those notebooks are read.
+    """
+    from dnn_course.admin.class_results import read_autograded  # heavy: nbgrader (see above)
+    from dnn_course.grading.results import failed_test  # heavy: nbgrader (see above)
+
+    out: dict[str, dict[str, str]] = {}
+    for s, (_, auto, _) in computed.items():
+        listed = {g for g in auto if g in old[s][2] or old[s][1].get(g) != auto[g]}
+        failing = [g for g in sorted(listed) if auto[g] < (after[g][1] or 0.0)]
+        if failing:
+            errors, _, _, _, findings = read_autograded(Path(root) / "autograded" / s / assignment / NOTEBOOK)
+            out[s] = {g: failed_test(g, auto[g], after[g][1] or 0.0, errors, findings).reason for g in failing}
+    return out
 
 
 def test_cells(db_url: str, assignment: str) -> Cells:

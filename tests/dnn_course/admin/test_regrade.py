@@ -1,7 +1,8 @@
 """``dnn-course regrade``: a hidden check's tolerance loosened in the source; the preview lists exactly
 the learners whose mistake now falls within it, by the cell's points, with the gradebook untouched;
---apply writes the same, keeps a manual grade, and the history shows old and new. An edited source that
-no longer releases: exit 2, nothing written."""
+--apply writes the same, keeps a manual grade, and the history shows old and new. Points changed and
+nothing else: the preview scores learners with all or nothing on those cells without running them, as
+--run-all would. An edited source that no longer releases: exit 2, nothing written."""
 import hashlib
 
 import nbformat
@@ -161,3 +162,88 @@ def test_loosened_tolerance_preview_then_apply(graded, capsys):
     manual = [c for c in history.read(root, "demo-hard-coded-rate") if c.what == "manual grade"]
     assert len(manual) == 1 and round(manual[0].new - manual[0].old, 3) == 3 - auto
     assert f"correct_L_layer_model 3 (autograder: {auto:g})" in manual[0].why
+
+
+REPOINTED = {"correct_L_layer_model": 6, "L_layer_model_hidden_no_globals": 3}  # worth 4 and 1 before
+PARTIAL, LATE = "demo-wrong-sign-dA2", "demo-stale-weights"
+
+
+def repoint(root, also=lambda cell: None):
+    """The instructor's edit: REPOINTED's cells get their new points (and ``also`` done to each)."""
+    for gid, points in REPOINTED.items():
+        def change(cell, points=points):
+            cell.metadata["nbgrader"]["points"] = points
+            also(cell)
+        edit_source(root, gid, change)
+
+
+def test_points_only_edit_previews_without_running_what_running_everyone_gives(graded):
+    """Learners on time with 0 or full marks on each re-pointed cell are scored, not run: the same
+    changes, findings and summary as --run-all (with --replace-manual, so that the manual grade on a
+    re-pointed cell the learner failed lists that cell with its finding). A partial score, or a late
+    submission (its penalty is a share of the raw score), runs."""
+    from datetime import datetime
+
+    from nbgrader.api import Gradebook
+
+    from dnn_course.admin.regrade import preview, summary
+    from dnn_course.course.context import Course
+    from dnn_course.grading.late import configured_policy, recompute
+
+    root, url = graded, f"sqlite:///{graded / 'gradebook.db'}"
+    source, stamp = root / "source" / ASSIGNMENT / NOTEBOOK, root / "submitted" / LATE / ASSIGNMENT / "timestamp.txt"
+    kept, policy = source.read_text(), configured_policy(Course(root).config)
+    due, sent = datetime(2026, 1, 10, 12), datetime(2026, 1, 11, 14)
+
+    def late_and_partial(on):
+        with Gradebook(url) as gb:
+            gb.find_assignment(ASSIGNMENT).duedate = due if on else None
+            gb.find_submission(ASSIGNMENT, LATE).timestamp = sent if on else None
+            grade = gb.find_grade("L_layer_model_hidden_no_globals", ASSIGNMENT, ASSIGNMENT, PARTIAL)
+            assert grade.auto_score == (1.0 if on else 0.5)  # passed as graded: made partial here
+            grade.auto_score = 0.5 if on else 1.0
+            gb.db.commit()
+        if on:
+            stamp.write_text(f"{sent}.000000 UTC", encoding="utf-8")
+        else:
+            stamp.unlink()
+        recompute(root, url, ASSIGNMENT, policy, "the test's late submission")
+
+    late_and_partial(True)
+    try:
+        repoint(root)
+        scratch = root.parent / "points-scratch"
+        computed = preview(Course(root), ASSIGNMENT, replace_manual=True, keep=scratch)
+        assert sorted(p.name for p in (scratch / "autograded").iterdir()) == sorted([PARTIAL, LATE])
+        everyone = preview(Course(root), ASSIGNMENT, replace_manual=True, run_all=True)
+    finally:
+        source.write_text(kept)
+        late_and_partial(False)
+    assert computed == everyone
+    assert summary(*computed) == summary(*everyone)
+    correct = next(c for c in computed[0] if c.student == "demo-correct")
+    assert correct.delta == 2 + 2 and {t[0] for t in correct.tests} == set(REPOINTED)
+    rate = next(c for c in computed[0] if c.student == "demo-hard-coded-rate")  # scored, not run
+    assert rate.manual == [("correct_L_layer_model", 3.0, "replaced")]
+    assert [t for t in rate.tests if t[0] == "correct_L_layer_model" and t[1:3] == (3.0, 0.0) and t[3]], rate
+
+
+def test_points_with_a_source_edit_runs_everyone_and_points_alone_nobody(graded, monkeypatch):
+    from dnn_course.admin.regrade import preview
+    from dnn_course.course.context import Course
+    from dnn_course.grading import batch
+
+    runs = []
+    monkeypatch.setattr(batch, "grade_all", lambda assignment, root, students, **kw: runs.append(students))
+    source = graded / "source" / ASSIGNMENT / NOTEBOOK
+    kept = source.read_text()
+    try:
+        repoint(graded)  # on time, and all or nothing on those cells, as graded: no one runs
+        preview(Course(graded), ASSIGNMENT)
+        assert runs == []
+        source.write_text(kept)
+        repoint(graded, lambda cell: setattr(cell, "source", cell.source.replace("globals())", "globals(), atol=1e-4)")))
+        preview(Course(graded), ASSIGNMENT)
+    finally:
+        source.write_text(kept)
+    assert runs == [sorted(CLASS)]
