@@ -108,6 +108,10 @@ class Service:
         else:
             (self.root / "autograded").mkdir(exist_ok=True)
             self.executor = worker_pool(self.workers, self.root, self.course.db_url)
+            # start the grading processes now: each one's start (nbgrader's imports and API,
+            # ~3 s) would otherwise be added to the first learners' wait after a (re)start
+            for ready in [self.executor.submit(os.getpid) for _ in range(self.workers)]:
+                ready.result()
         self.log(f"service: watching {self.inbound} ({self.workers} worker(s)"
                  f"{', cluster ' + self.scheduler if self.scheduler else ''}); "
                  f"{pending} attempt(s) to finish from before{f', {recovered} recovered' if recovered else ''}")
