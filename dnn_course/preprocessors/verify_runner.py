@@ -1,12 +1,13 @@
 """Run a learner's two functions on given inputs, in a process of their own.
 
-Started by ``verify.py`` as ``python -I -m dnn_course.preprocessors.verify_runner JOB_DIR``.
+Started by ``verify.py`` as ``python -P -m dnn_course.preprocessors.verify_runner JOB_DIR``.
 Reads ``JOB_DIR/job.json`` (the solution cells' sources and the cases) and
 ``JOB_DIR/inputs.npz``; writes ``JOB_DIR/out-<case>.npz`` per case as it goes,
 so a case that hangs or kills the process costs only itself and the rest.
-Only the definitions, imports and literal constants (``KEYS = ("W1", "b1")``) of
-the solution cells are run: any other top-level statement (e.g. patching numpy)
-is dropped before anything else.
+Only the definitions, imports and names bound without a call (``KEYS = ("W1", "b1")``,
+``forward = linear_activation_forward``) of the solution cells are run, one statement
+at a time: any other top-level statement (e.g. patching numpy) is dropped before
+anything else.
 Nothing here decides a grade: the grader compares these outputs itself.
 """
 import ast
@@ -28,23 +29,65 @@ from public_tests.hidden_cases import course_inputs
 KEEP = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Import, ast.ImportFrom)
 
 
-def _literal_constant(node):
-    """True for ``NAME = <literal>`` (a number, string, tuple, list, dict or set of them):
-    a constant a learner may define beside the function, which changes nothing else."""
-    if not isinstance(node, ast.Assign) or not all(isinstance(t, ast.Name) for t in node.targets):
-        return False
-    try:
-        ast.literal_eval(node.value)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False
-    return True
+# What the value of a kept binding may hold: names, attributes, literals and operators, no call.
+# A lambda is kept like a def (its body runs only when the learner's function calls it).
+_PLAIN = (ast.Name, ast.Attribute, ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.BinOp,
+          ast.UnaryOp, ast.BoolOp, ast.Compare, ast.Subscript, ast.Slice, ast.IfExp, ast.Starred,
+          ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
+
+
+def _calls_nothing(node):
+    """True when evaluating the expression ``node`` calls nothing the learner wrote or patched."""
+    if isinstance(node, ast.Lambda):
+        return all(_calls_nothing(d) for d in node.args.defaults + node.args.kw_defaults if d is not None)
+    return isinstance(node, _PLAIN) and all(_calls_nothing(child) for child in ast.iter_child_nodes(node))
+
+
+def _names_only(target):
+    """True for a target that binds names only: ``a``, ``a, b``, ``[a, (b, c)]``."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return all(_names_only(t) for t in target.elts)
+    return isinstance(target, ast.Name)
+
+
+def _plain_binding(node):
+    """True for ``NAME = <value>`` whose value calls nothing: a constant (``EVERY = 100``) or an
+    alias (``forward = linear_activation_forward``) a learner may set beside the function. It binds
+    a name of the learner's namespace only, so it can change their function and nothing else."""
+    if isinstance(node, ast.AnnAssign):
+        return node.value is not None and isinstance(node.target, ast.Name) and _calls_nothing(node.value)
+    return (isinstance(node, ast.Assign) and all(_names_only(t) for t in node.targets)
+            and _calls_nothing(node.value))
 
 
 def definitions_only(source: str) -> ast.Module:
-    """The source with every top-level statement but def, import and constants removed."""
+    """The source with every top-level statement but def, import and plain bindings removed."""
     tree = ast.parse(source)
-    tree.body = [node for node in tree.body if isinstance(node, KEEP) or _literal_constant(node)]
+    tree.body = [node for node in tree.body if isinstance(node, KEEP) or _plain_binding(node)]
     return tree
+
+
+def run_definitions(name: str, source: str, ns: dict[str, Any]) -> None:
+    """Run ``definitions_only(source)`` in ``ns`` one statement at a time, as the kernel ran the cell.
+
+    A statement that fails (e.g. an alias of a notebook variable, not defined here) is told on
+    stderr and the rest still run: a function that needs what it bound fails when called.
+
+    Args:
+        name: the cell's grade id, for the messages.
+        source: the solution cell's source.
+        ns: the namespace the learner's functions live in.
+    """
+    try:
+        body = definitions_only(source).body
+    except (SyntaxError, ValueError) as e:  # a cell that does not even compile: every case fails
+        print(f"{name}: {type(e).__name__}: {e}", file=sys.stderr)
+        return
+    for node in body:
+        try:
+            exec(compile(ast.Module(body=[node], type_ignores=[]), f"<{name}>", "exec"), ns)
+        except Exception as e:  # noqa: BLE001 -- the learner's statement: told, then the next one
+            print(f"{name}: {type(e).__name__}: {e}", file=sys.stderr)
 
 
 def data_globals() -> dict[str, Any]:
@@ -66,10 +109,7 @@ def main(job_dir: StrPath) -> None:
     arrays = dict(np.load(job_dir / "inputs.npz", allow_pickle=False))
     ns = namespace("__main__")
     for name, source in job["sources"].items():
-        try:
-            exec(compile(definitions_only(source), f"<{name}>", "exec"), ns)
-        except Exception as e:  # a cell that does not even compile: every case fails
-            print(f"{name}: {type(e).__name__}: {e}", file=sys.stderr)
+        run_definitions(name, source, ns)
     course, data = None, None
     for case in job["cases"]:
         out: dict[str, Any] = {"error": np.array(""), "form": np.array("")}

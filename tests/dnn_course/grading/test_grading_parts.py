@@ -13,7 +13,8 @@ from dnn_course.course.mistakes import MUTANTS, mutate
 from dnn_course.grading.results import notebook_problem
 from dnn_course.preprocessors.tamper import remove_importable_extras
 from dnn_course.preprocessors.verify import CASES, judge, run_learner
-from dnn_course.preprocessors.verify_runner import definitions_only
+from dnn_course.course.prelude import namespace
+from dnn_course.preprocessors.verify_runner import definitions_only, run_definitions
 
 
 def _meta(cell, **kw):
@@ -134,6 +135,26 @@ def test_runner_keeps_only_definitions():
     # a name bound in the learner's namespace only: it can change their function, nothing of numpy's
     assert [ast.unparse(n) for n in tree.body[2:]] == ["KEYS = ('W1', 'b1')", "EVERY = 100", "np = None",
                                                        "A = B = [1, {'x': 2.5}]"]
+
+
+def test_runner_keeps_aliases_and_runs_each_statement_alone(capsys):
+    """A correct cell may name a helper afresh beside the function (``forward =
+    linear_activation_forward``): the re-run keeps such bindings (no call in them), and one that
+    fails there (a notebook variable it lacks) costs only itself, not the definitions after it."""
+    source = ("forward, backward = linear_activation_forward, linear_activation_backward\n"
+              "relu_step = lambda A, W, b, name='relu': forward(A, W, b, name)\n"
+              "EVERY: int = 10 * 10\n"
+              "data = train_x\n"
+              "quiet = np.seterr(all='ignore')\n"
+              "def aliases():\n    return forward, backward, relu_step, EVERY\n")
+    kept = [ast.unparse(n).split(" =")[0].split(":")[0] for n in definitions_only(source).body]
+    assert kept == ["forward, backward", "relu_step", "EVERY", "data", "def aliases()"]
+    ns = namespace("__main__")
+    run_definitions("two_layer_model", source, ns)
+    forward, backward, relu_step, every = ns["aliases"]()
+    assert (forward, backward, every) == (ns["linear_activation_forward"], ns["linear_activation_backward"], 100)
+    assert callable(relu_step) and "data" not in ns and "quiet" not in ns
+    assert "two_layer_model: NameError: name 'train_x' is not defined" in capsys.readouterr().err
 
 
 def test_verification_passes_the_reference_and_catches_a_mistake(reference, monkeypatch):
