@@ -69,8 +69,8 @@ def test_wrong_printing_when_asked_is_named(printed, problem):
 
 @pytest.mark.parametrize("got", [
     ({"W1": W}, [0.5]), [{"W1": W}, [0.5]], ({"W1": W}, (0.5,)), ({"W1": W}, np.array([0.5])),
-    ({"W1": W}, [np.array([[0.5]])]), ({"W1": W}, [np.float64(0.5)])],
-    ids=["tuple-list", "list-pair", "tuple-costs", "array-costs", "1x1-cost", "numpy-scalar"])
+    ({"W1": W}, [np.array([[0.5]])]), ({"W1": W}, [np.float64(0.5)]), ({"W1": W}, np.array([[[0.5]], [[0.4]]]))],
+    ids=["tuple-list", "list-pair", "tuple-costs", "array-costs", "1x1-cost", "numpy-scalar", "array-of-1x1-costs"])
 def test_well_formed_pairs_in_every_form(got):
     assert pair_problem(got) is None
 
