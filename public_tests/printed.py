@@ -13,8 +13,9 @@ import numpy as np
 from .checks import SAME_ATOL as ATOL, SAME_RTOL as RTOL
 
 # A line the template's print statement writes: "Cost after iteration 100: 0.646...", also
-# read with spaces around the colon ("iteration 100 : 0.646", print's own separators).
-COST_LINE = re.compile(r"^Cost after iteration (\d+)\s*:\s*\[*\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf))")
+# read with spaces around the colon ("iteration 100 : 0.646", print's own separators) and
+# before the number ("iteration    0: 0.693", the iteration aligned with {i:4d}).
+COST_LINE = re.compile(r"^Cost after iteration\s+(\d+)\s*:\s*\[*\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf))")
 # A printed cost may be rounded, to 4 decimals or more ("%f", round(cost, 5)): that is the cost shown.
 ROUNDED = 5e-5
 

@@ -40,9 +40,12 @@ FULL = ["Cost after iteration 0: 0.693049735659989", "Cost after iteration 100: 
     ["Cost after iteration 0: 0.69305", "Cost after iteration 100: 0.64643", "Cost after iteration 200: 0.63251"],
     ["Cost after iteration 0: 0.6930", "Cost after iteration 100: 0.6464", "Cost after iteration 200: 6.3251e-01"],
     [line.replace(": ", " : ") for line in FULL], [line.replace(": ", ":") for line in FULL],
-], ids=["percent-f", "round-5", "4-decimals-and-e", "print-separators", "no-space"])
+    [f"Cost after iteration {i:4d}: {c}" for i, c in ((0, 0.693049735659989), (100, 0.6464320953428849),
+                                                      (200, 0.6325140647912678))],
+], ids=["percent-f", "round-5", "4-decimals-and-e", "print-separators", "no-space", "aligned-iteration"])
 def test_a_cost_rounded_to_4_decimals_or_more_or_spaced_is_the_cost(printed):
-    """print("... %f" % cost), round(cost, 5) and print("Cost after iteration", i, ":", cost) show the cost."""
+    """print("... %f" % cost), round(cost, 5), print("Cost after iteration", i, ":", cost) and
+    f"{i:4d}" show the cost."""
     assert printing_problem(printed, FULL, True, 250) is None
 
 
