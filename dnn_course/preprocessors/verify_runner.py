@@ -6,8 +6,8 @@ Reads ``JOB_DIR/job.json`` (the solution cells' sources and the cases) and
 so a case that hangs or kills the process costs only itself and the rest.
 Only the definitions, imports and names bound without a call (``KEYS = ("W1", "b1")``,
 ``forward = linear_activation_forward``) of the solution cells are run, one statement
-at a time: any other top-level statement (e.g. patching numpy) is dropped before
-anything else.
+at a time, read as the kernel reads the cell (IPython's magics, ``%%time``): any other
+top-level statement (e.g. patching numpy) is dropped before anything else.
 Nothing here decides a grade: the grader compares these outputs itself.
 """
 import ast
@@ -60,9 +60,38 @@ def _plain_binding(node):
             and _calls_nothing(node.value))
 
 
+# Cell magics that run their body as the cell's own code, in the notebook's namespace.
+PYTHON_CELL_MAGICS = ("time", "capture")
+
+
+def _cell_magic_body(tree):
+    """The body of a ``%%time`` or ``%%capture`` cell, as IPython transformed it, or None."""
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return None
+    call = tree.body[0].value
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "run_cell_magic" and len(call.args) == 3
+            and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args)):
+        return None
+    name, _, body = (a.value for a in call.args)
+    return body if name in PYTHON_CELL_MAGICS else None
+
+
+def python_tree(source: str) -> ast.Module:
+    """The cell as the kernel runs it: IPython's syntax made Python (``%matplotlib inline``
+    becomes a call, dropped like any), and a ``%%time`` or ``%%capture`` cell its own body."""
+    try:  # imported here: IPython's input transformer, only for cells that need it
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:
+        return ast.parse(source)
+    tree = ast.parse(TransformerManager().transform_cell(source))
+    body = _cell_magic_body(tree)
+    return tree if body is None else python_tree(body)
+
+
 def definitions_only(source: str) -> ast.Module:
     """The source with every top-level statement but def, import and plain bindings removed."""
-    tree = ast.parse(source)
+    tree = python_tree(source)
     tree.body = [node for node in tree.body if isinstance(node, KEEP) or _plain_binding(node)]
     return tree
 

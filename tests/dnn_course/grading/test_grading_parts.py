@@ -157,6 +157,15 @@ def test_runner_keeps_aliases_and_runs_each_statement_alone(capsys):
     assert "two_layer_model: NameError: name 'train_x' is not defined" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("first", ["%%time", "%%capture shown", "%matplotlib inline", "%time x = 1"])
+def test_runner_reads_the_cell_as_the_kernel_does(first):
+    """A magic atop a solution cell runs in the kernel: the re-run keeps the cell's definitions
+    (a %%time or %%capture cell's body is its own code), not a SyntaxError costing every case."""
+    tree = definitions_only(f"{first}\nimport copy\nEVERY = 100\ndef f():\n    return copy, EVERY\n")
+    assert [ast.unparse(n).splitlines()[0] for n in tree.body] == ["import copy", "EVERY = 100", "def f():"]
+    assert definitions_only("%%bash\necho 'def f(): pass'\n").body == []
+
+
 def test_verification_passes_the_reference_and_catches_a_mistake(reference, monkeypatch):
     """The independent re-run agrees with the reference and disagrees with a wrong solution."""
     import conftest
