@@ -70,11 +70,10 @@ def _cell_magic_body(tree):
         return None
     call = tree.body[0].value
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-            and call.func.attr == "run_cell_magic" and len(call.args) == 3
-            and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args)):
+            and call.func.attr == "run_cell_magic" and len(call.args) == 3):
         return None
-    name, _, body = (a.value for a in call.args)
-    return body if name in PYTHON_CELL_MAGICS else None
+    name, _, body = (a.value if isinstance(a, ast.Constant) else None for a in call.args)
+    return body if name in PYTHON_CELL_MAGICS and isinstance(body, str) else None
 
 
 def python_tree(source: str) -> ast.Module:
