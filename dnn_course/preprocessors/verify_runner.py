@@ -4,8 +4,8 @@ Started by ``verify.py`` as ``python -P -m dnn_course.preprocessors.verify_runne
 Reads ``JOB_DIR/job.json`` (the solution cells' sources and the cases) and
 ``JOB_DIR/inputs.npz``; writes ``JOB_DIR/out-<case>.npz`` per case as it goes,
 so a case that hangs or kills the process costs only itself and the rest.
-Only the definitions, imports and names bound without a call (``KEYS = ("W1", "b1")``,
-``forward = linear_activation_forward``) of the solution cells are run, one statement
+Only the definitions, imports and names bound without running the learner's code
+(``KEYS = ("W1", "b1")``, ``forward = linear_activation_forward``) of the solution cells are run, one statement
 at a time, read as the kernel reads the cell (IPython's magics, ``%%time``): any other
 top-level statement (e.g. patching numpy) is dropped before anything else.
 Nothing here decides a grade: the grader compares these outputs itself.
@@ -29,18 +29,46 @@ from public_tests.hidden_cases import course_inputs
 KEEP = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Import, ast.ImportFrom)
 
 
-# What the value of a kept binding may hold: names, attributes, literals and operators, no call.
-# A lambda is kept like a def (its body runs only when the learner's function calls it).
+# What the value of a kept binding may hold: names, attributes, literals, operators and
+# comprehensions, and calls only to builtins that build or measure a value (below) or to a
+# method of a string literal ("W1 b1".split()). A lambda is kept like a def (its body runs
+# only when the learner's function calls it).
 _PLAIN = (ast.Name, ast.Attribute, ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.BinOp,
           ast.UnaryOp, ast.BoolOp, ast.Compare, ast.Subscript, ast.Slice, ast.IfExp, ast.Starred,
-          ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
+          ast.JoinedStr, ast.FormattedValue, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+          ast.comprehension, ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
+PURE_BUILTINS = frozenset({"tuple", "list", "dict", "set", "frozenset", "range", "str", "int", "float",
+                           "len", "zip", "enumerate", "sorted", "reversed", "min", "max", "sum", "abs", "round"})
 
 
-def _calls_nothing(node):
-    """True when evaluating the expression ``node`` calls nothing the learner wrote or patched."""
+def _pure_call(node, rebound):
+    """A call a kept binding may make: a builtin of PURE_BUILTINS the cell does not rebind, or a
+    string literal's method, with no keyword argument (``key=`` could call the learner's code)."""
+    f = node.func
+    builtin = isinstance(f, ast.Name) and f.id in PURE_BUILTINS and f.id not in rebound
+    text = isinstance(f, ast.Attribute) and isinstance(f.value, ast.Constant) and isinstance(f.value.value, str)
+    return (builtin or text) and not node.keywords
+
+
+def _calls_nothing(node, rebound=frozenset()):
+    """True when evaluating the expression ``node`` runs nothing the learner wrote or patched
+    (``rebound``: the names the cell binds, which may hide a builtin)."""
     if isinstance(node, ast.Lambda):
-        return all(_calls_nothing(d) for d in node.args.defaults + node.args.kw_defaults if d is not None)
-    return isinstance(node, _PLAIN) and all(_calls_nothing(child) for child in ast.iter_child_nodes(node))
+        return all(_calls_nothing(d, rebound) for d in node.args.defaults + node.args.kw_defaults if d is not None)
+    if isinstance(node, ast.Call):
+        return _pure_call(node, rebound) and all(_calls_nothing(a, rebound) for a in node.args)
+    return isinstance(node, _PLAIN) and all(_calls_nothing(child, rebound) for child in ast.iter_child_nodes(node))
+
+
+def _bound_names(tree):
+    """Every name the cell binds anywhere: assigned, defined, imported, a loop or function's own."""
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    names |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    names |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments)
+              for a in n.posonlyargs + n.args + n.kwonlyargs + [x for x in (n.vararg, n.kwarg) if x]}
+    names |= {(a.asname or a.name).split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+              for a in n.names}
+    return frozenset(names)
 
 
 def _names_only(target):
@@ -50,14 +78,15 @@ def _names_only(target):
     return isinstance(target, ast.Name)
 
 
-def _plain_binding(node):
-    """True for ``NAME = <value>`` whose value calls nothing: a constant (``EVERY = 100``) or an
-    alias (``forward = linear_activation_forward``) a learner may set beside the function. It binds
-    a name of the learner's namespace only, so it can change their function and nothing else."""
+def _plain_binding(node, rebound=frozenset()):
+    """True for ``NAME = <value>`` whose value runs nothing of the learner's: a constant (``EVERY =
+    100``, ``KEYS = tuple("W1 b1".split())``) or an alias (``forward = linear_activation_forward``) a
+    learner may set beside the function. It binds a name of the learner's namespace only, so it
+    can change their function and nothing else."""
     if isinstance(node, ast.AnnAssign):
-        return node.value is not None and isinstance(node.target, ast.Name) and _calls_nothing(node.value)
+        return node.value is not None and isinstance(node.target, ast.Name) and _calls_nothing(node.value, rebound)
     return (isinstance(node, ast.Assign) and all(_names_only(t) for t in node.targets)
-            and _calls_nothing(node.value))
+            and _calls_nothing(node.value, rebound))
 
 
 # Cell magics that run their body as the cell's own code, in the notebook's namespace.
@@ -91,7 +120,8 @@ def python_tree(source: str) -> ast.Module:
 def definitions_only(source: str) -> ast.Module:
     """The source with every top-level statement but def, import and plain bindings removed."""
     tree = python_tree(source)
-    tree.body = [node for node in tree.body if isinstance(node, KEEP) or _plain_binding(node)]
+    rebound = _bound_names(tree)
+    tree.body = [node for node in tree.body if isinstance(node, KEEP) or _plain_binding(node, rebound)]
     return tree
 
 

@@ -130,7 +130,7 @@ def test_runner_keeps_only_definitions():
     correct solution may use (names bound to literals) are kept."""
     tree = definitions_only("import numpy\nnumpy.allclose = None\ndef f():\n    return 1\nprint('x')\n"
                             "KEYS = ('W1', 'b1')\nEVERY = 100\nnp = None\nA = B = [1, {'x': 2.5}]\n"
-                            "C = len('x')\nnumpy.e = 3")
+                            "C = numpy.seterr(all='ignore')\nnumpy.e = 3")
     assert [type(n).__name__ for n in tree.body] == ["Import", "FunctionDef"] + ["Assign"] * 4
     # a name bound in the learner's namespace only: it can change their function, nothing of numpy's
     assert [ast.unparse(n) for n in tree.body[2:]] == ["KEYS = ('W1', 'b1')", "EVERY = 100", "np = None",
@@ -164,6 +164,21 @@ def test_runner_reads_the_cell_as_the_kernel_does(first):
     tree = definitions_only(f"{first}\nimport copy\nEVERY = 100\ndef f():\n    return copy, EVERY\n")
     assert [ast.unparse(n).splitlines()[0] for n in tree.body] == ["import copy", "EVERY = 100", "def f():"]
     assert definitions_only("%%bash\necho 'def f(): pass'\n").body == []
+
+
+def test_runner_keeps_constants_built_by_pure_builtins():
+    """A constant built with a builtin or a string's method (``KEYS = tuple("W1 b1".split())``, a
+    comprehension over range) is kept like a literal; a call that could run the learner's code (a
+    builtin the cell rebinds, a ``key=`` function) or patch numpy is not."""
+    source = ("KEYS = tuple('W1 b1 W2 b2'.split())\nNAMES = [f'W{l}' for l in range(1, 3)]\nN = len(NAMES)\n"
+              "LAST = sorted(NAMES, key=lambda k: k)\nPATCHED = setattr(np, 'allclose', None)\n"
+              "SEEDED = np.random.seed(1)\ndef f():\n    return KEYS, NAMES, N\n")
+    assert [ast.unparse(n).split(" =")[0] for n in definitions_only(source).body] == ["KEYS", "NAMES", "N", "def f():\n    return (KEYS, NAMES, N)"]
+    ns = namespace("__main__")
+    run_definitions("two_layer_model", source, ns)
+    assert ns["f"]() == (("W1", "b1", "W2", "b2"), ["W1", "W2"], 2)
+    rebinds = "def len(x):\n    return 0\nN = len('ab')\n"
+    assert [type(n).__name__ for n in definitions_only(rebinds).body] == ["FunctionDef"]
 
 
 def test_verification_passes_the_reference_and_catches_a_mistake(reference, monkeypatch):
