@@ -66,9 +66,12 @@ def is_number_like(x: Any) -> bool:
 
 
 def is_sequence(x: Any) -> bool:
-    """A list, a tuple or a 1-d numpy array: the forms a sequence of costs may take
-    (the docstrings say "the cost recorded every 100 iterations", not which container)."""
-    return isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim == 1)
+    """A list, a tuple or a numpy array of one number per entry (1-d, or (n, 1, 1) as np.array
+    makes of costs kept as (1, 1) arrays): the forms a sequence of costs may take (the
+    docstrings say "the cost recorded every 100 iterations", not which container)."""
+    if isinstance(x, np.ndarray):
+        return x.ndim == 1 or (x.ndim > 1 and x.size == x.shape[0])
+    return isinstance(x, (list, tuple))
 
 
 def _fmt(x):

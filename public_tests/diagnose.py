@@ -156,13 +156,18 @@ def _cache_finding(k, m, arg, got, want, mine, where):
                    f"{where}: the cache is not one this iteration's forward pass returned.", m.name, arg)
 
 
+def _read_grads(grads):
+    """The gradients update_parameters reads (dW{l}, db{l}): it ignores the other keys (dA{l})."""
+    return {k: v for k, v in grads.items() if str(k)[:2] in ("dW", "db")} if isinstance(grads, dict) else grads
+
+
 def _compare_call(k, r, m, mine, learning_rate, ref_calls=()):
     """Explain how the learner's call m differs from the reference call r."""
     it = _iteration_of(mine, k)
     where = f"in iteration {it}, {m.name}"
     for arg, want in r.args.items():
         got = m.args.get(arg)
-        if _same(want, got):
+        if _same(want, got) or (arg == "grads" and _same(_read_grads(want), _read_grads(got))):
             continue
         wired = wiring_finding(k, m, mine, ref_calls, arg, got, want, it)
         if wired:

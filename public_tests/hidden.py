@@ -7,7 +7,6 @@ globals, and turn any failure into a message that names the first wrong step.
 """
 import contextlib
 import io
-import re
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from typing import Any
 
@@ -17,6 +16,7 @@ from .checks import Failure, SAME_ATOL, SAME_RTOL, compare, compare_pair, is_num
 from .diagnose import diagnose
 from .findings import emit, record
 from .hidden_cases import CASES, NOTEBOOK_NAMES, course_inputs, inputs_of
+from .printed import printed_costs, printing_problem  # noqa: F401 -- verify.py and the tests read them here
 from .run import TWO_LAYER
 
 # "The same computation as the reference": float noise only. The hidden tests
@@ -72,55 +72,6 @@ def assert_same(name: str, got: Any, want: Any, what: str, parts: tuple[str, ...
     """Fail with a learner-readable message unless got matches want in ``parts``."""
     failures = differences(got, want, parts, rtol=rtol, atol=atol)
     assert not failures, f"{name}: {_short(failures[0])} ({what})"
-
-
-# A line the template's print statement writes: "Cost after iteration 100: 0.646...".
-COST_LINE = re.compile(r"^Cost after iteration (\d+): \[*\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf))")
-
-
-def printed_costs(lines: Iterable[str]) -> dict[int, float]:
-    """{iteration: cost} of the cost lines among the printed lines (other lines are ignored)."""
-    found: dict[int, float] = {}
-    for line in lines:
-        m = COST_LINE.match(line.strip())
-        if m:
-            found.setdefault(int(m[1]), float(m[2]))
-    return found
-
-
-def printing_problem(printed: Iterable[str], reference_lines: Iterable[str], print_cost: bool,
-                     num_iterations: int, rtol: float = RTOL, atol: float = ATOL) -> str | None:
-    """Why the learner's printed cost lines break what the instructions ask, or None.
-
-    Only print_cost=True asks for anything: the cost every 100 iterations, from i = 0.
-    The template also prints the last iteration's cost (optional here), and with
-    print_cost=False its operator precedence prints that line too: whether a learner
-    prints it or not is no part of the assignment, so nothing is asked then.
-
-    Args:
-        printed: the learner's printed lines.
-        reference_lines: what the reference printed for the same call.
-        print_cost: the call's print_cost.
-        num_iterations: the call's num_iterations.
-        rtol, atol: how close a printed cost must be to the reference's.
-
-    Returns:
-        str or None: e.g. "no cost printed for iteration 200".
-    """
-    if not print_cost:
-        return None
-    want, got = printed_costs(reference_lines), printed_costs(printed)
-    required = [i for i in range(0, num_iterations, 100)]
-    missing = [i for i in required if i not in got]
-    if missing:
-        return f"no cost printed for iteration {missing[0]}; print it every 100 iterations, from i = 0"
-    extra = [i for i in got if i not in required and i != num_iterations - 1]
-    if extra:
-        return f"a cost printed for iteration {extra[0]}; print it every 100 iterations only"
-    wrong = [i for i in got if i in want and not np.isclose(got[i], want[i], rtol=rtol, atol=atol)]
-    if wrong:
-        return f"the cost printed for iteration {wrong[0]} is not the cost of that iteration"
-    return None
 
 
 def assert_printed(name: str, printed: Iterable[str], reference_lines: Iterable[str], print_cost: bool,

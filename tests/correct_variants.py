@@ -3,8 +3,10 @@
 Each is a whole solution cell, as a learner would leave it, kept as a code cell of
 ``correct_variants.ipynb`` beside this module (a markdown cell above each says how it
 differs: whether the cost is printed when print_cost is False, the loop's form, how
-the grads dict is built, the containers returned, the cost or the update by hand, a
-constant or a helper function beside the function). The cell's metadata
+the grads dict is built, the containers returned, the cost or the update by hand, the
+helpers of one layer called one by one or the layers looped over by hand, the cost
+printed rounded, a constant, a helper function or short names for helpers beside the
+function). The cell's metadata
 ``correct_variant`` names its function and the variant. SUBMISSIONS pairs them into
 whole notebooks (one variant of each function), so one batch grades them all.
 """

@@ -36,11 +36,14 @@ from dnn_course.course.facts import L_LAYER_MODEL as DEEP, THREADS_ENV, TWO_LAYE
 from dnn_course.course.paths import ASSIGNMENT
 from dnn_course.course.solutions import load_solutions
 from dnn_course.sandbox.hook import runner_prefix
+from dnn_course.sandbox.limits import SAFE_FLAG
 from dnn_course.sandbox.settings import SandboxSettings
 from public_tests.hidden import ATOL, PAIR, PARAMETERS, RTOL, differences, printing_problem, tolerance
 from public_tests.hidden_cases import CASES, COMPARES, Case, course_inputs, inputs_of  # noqa: F401 -- the table
 
-RUNNER = "dnn_course.preprocessors.verify_runner"  # started as python -I -m RUNNER JOB_DIR
+# Started as python -P -m RUNNER JOB_DIR (-I before 3.11), like the kernel: the scratch folder is not
+# on sys.path, the grader's PYTHONPATH is, so the re-run runs the grader's own copy of the course.
+RUNNER = "dnn_course.preprocessors.verify_runner"
 
 # case id -> the reference's (parameters, costs, printed text)
 _reference_cache: dict[str, tuple[dict[str, np.ndarray], np.ndarray, str]] = {}
@@ -74,7 +77,7 @@ def run_learner(sources: Mapping[str, str], cases: Sequence[Case], timeout: floa
         job = {"sources": sources, "cases": [asdict(case) | {"inputs": case.key, "layers_dims": list(case.layers_dims)}
                                              for case in cases]}
         (Path(tmp) / "job.json").write_text(json.dumps(job))
-        cmd = [*runner_prefix, sys.executable, "-I", "-m", RUNNER, tmp]
+        cmd = [*runner_prefix, sys.executable, SAFE_FLAG, "-m", RUNNER, tmp]
         try:
             subprocess.run(cmd, cwd=tmp, timeout=timeout, capture_output=True,
                            env={**os.environ, **(sandbox_env or {}), THREADS_ENV: "1"})

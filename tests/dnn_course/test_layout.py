@@ -321,11 +321,12 @@ def test_the_kernelspec_command_runs():
 
 
 def test_the_verification_runner_is_found_by_an_isolated_interpreter():
-    """verify.py starts ``python -I -m RUNNER`` in a scratch folder: the module it names must be
-    found there, with no working folder or PYTHONPATH to help."""
-    from dnn_course.preprocessors.verify import RUNNER
+    """verify.py starts ``python -P -m RUNNER`` in a scratch folder: the module it names must be
+    found there with no working folder to help, and be this copy's (the one the grader and the
+    kernel import: under -I a PYTHONPATH copy lost to an installed one)."""
+    from dnn_course.preprocessors.verify import RUNNER, SAFE_FLAG
 
-    run = subprocess.run([sys.executable, "-I", "-c", "import importlib.util as u; "
+    run = subprocess.run([sys.executable, SAFE_FLAG, "-c", "import importlib.util as u; "
                           f"print(u.find_spec({RUNNER!r}).origin)"],
                          capture_output=True, text=True, timeout=60, cwd="/")
     assert run.returncode == 0, run.stderr

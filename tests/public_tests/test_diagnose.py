@@ -42,6 +42,22 @@ def test_mistake_names_its_step(name, mistake, sources, reference, capsys):
     assert len(finding.message) > 20
 
 
+# Grads as update_parameters takes them: it reads dW{l} and db{l} and ignores the rest, so a
+# dict with the dA entries too (the 2-layer network) or without them (the L-layer one) is right.
+OTHER_GRADS = {"two_layer_model": ('grads["db2"] = db2', 'grads["db2"] = db2; grads["dA1"] = dA1'),
+               "L_layer_model": ("grads = L_model_backward(AL, Y, caches)",
+                                 "grads = {k: v for k, v in L_model_backward(AL, Y, caches).items() if k[:2] != 'dA'}")}
+
+
+@pytest.mark.parametrize("name", ["two_layer_model", "L_layer_model"])
+def test_grads_with_other_keys_than_the_reference_have_no_finding(name, sources, reference):
+    """Otherwise a learner whose only slip is elsewhere (e.g. the printing) is sent to the backward pass."""
+    old, new = OTHER_GRADS[name]
+    assert old in sources[name]
+    other = build(sources[name].replace(old, new), name)
+    assert diagnose(other, reference[name], small_inputs(name)) is None
+
+
 def test_explained_emits_what_it_says_as_data(sources, reference, monkeypatch):
     """A hidden cell's failure emits one record: its check line, the finding (step, kind, call,
     argument) and where it was seen, the same as the error's words; nothing when it passes."""

@@ -321,11 +321,12 @@ def test_compare_pair():
 
 
 @pytest.mark.parametrize("costs", [(0.5, 0.25), np.array([0.5, 0.25]), [np.float64(0.5), np.array(0.25)],
-                                   [np.array([[0.5]]), np.array([[0.25]])]],
-                         ids=["tuple", "array", "numpy-scalars", "1x1-arrays"])
+                                   [np.array([[0.5]]), np.array([[0.25]])], np.array([[[0.5]], [[0.25]]])],
+                         ids=["tuple", "array", "numpy-scalars", "1x1-arrays", "array-of-1x1-arrays"])
 def test_costs_in_any_form_the_docstring_allows(costs):
     """The docstrings say "the cost recorded every 100 iterations", not which container or
-    number type: a tuple, a 1-d array, numpy scalars or (1, 1) arrays pass at every level."""
+    number type: a tuple, a 1-d array, numpy scalars or (1, 1) arrays pass at every level,
+    and so does np.array(costs) of (1, 1) costs, of shape (n, 1, 1)."""
     from collections import OrderedDict
 
     expected = ({"W1": W}, [0.5, 0.25])

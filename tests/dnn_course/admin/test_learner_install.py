@@ -64,7 +64,7 @@ def test_wheel_ships_the_learner_packages_only():
         "diagnose.py", "wiring.py", "calls.py", "findings.py", "trace.py", "trace_data.py", "explain.py",
         "reference_trace.json", "cell.py")}, shipped  # cell.py: the test cells' one call
     # the hidden tests' support, their cases and instructor tools stay home
-    for name in ("hidden.py", "hidden_cases.py", "make_expected.py"):
+    for name in ("hidden.py", "hidden_cases.py", "printed.py", "make_expected.py"):
         assert f"public_tests/{name}" not in shipped
     assert not [n for n in names if n.endswith((".so", ".c", ".h", ".pyc", ".ipynb"))]
     assert set(learner_dist.package_files()) == {n for n in names if n.endswith(".py")}

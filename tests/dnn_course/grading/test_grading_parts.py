@@ -13,7 +13,8 @@ from dnn_course.course.mistakes import MUTANTS, mutate
 from dnn_course.grading.results import notebook_problem
 from dnn_course.preprocessors.tamper import remove_importable_extras
 from dnn_course.preprocessors.verify import CASES, judge, run_learner
-from dnn_course.preprocessors.verify_runner import definitions_only
+from dnn_course.course.prelude import namespace
+from dnn_course.preprocessors.verify_runner import definitions_only, run_definitions
 
 
 def _meta(cell, **kw):
@@ -129,11 +130,55 @@ def test_runner_keeps_only_definitions():
     correct solution may use (names bound to literals) are kept."""
     tree = definitions_only("import numpy\nnumpy.allclose = None\ndef f():\n    return 1\nprint('x')\n"
                             "KEYS = ('W1', 'b1')\nEVERY = 100\nnp = None\nA = B = [1, {'x': 2.5}]\n"
-                            "C = len('x')\nnumpy.e = 3")
+                            "C = numpy.seterr(all='ignore')\nnumpy.e = 3")
     assert [type(n).__name__ for n in tree.body] == ["Import", "FunctionDef"] + ["Assign"] * 4
     # a name bound in the learner's namespace only: it can change their function, nothing of numpy's
     assert [ast.unparse(n) for n in tree.body[2:]] == ["KEYS = ('W1', 'b1')", "EVERY = 100", "np = None",
                                                        "A = B = [1, {'x': 2.5}]"]
+
+
+def test_runner_keeps_aliases_and_runs_each_statement_alone(capsys):
+    """A correct cell may name a helper afresh beside the function (``forward =
+    linear_activation_forward``): the re-run keeps such bindings (no call in them), and one that
+    fails there (a notebook variable it lacks) costs only itself, not the definitions after it."""
+    source = ("forward, backward = linear_activation_forward, linear_activation_backward\n"
+              "relu_step = lambda A, W, b, name='relu': forward(A, W, b, name)\n"
+              "EVERY: int = 10 * 10\n"
+              "data = train_x\n"
+              "quiet = np.seterr(all='ignore')\n"
+              "def aliases():\n    return forward, backward, relu_step, EVERY\n")
+    kept = [ast.unparse(n).split(" =")[0].split(":")[0] for n in definitions_only(source).body]
+    assert kept == ["forward, backward", "relu_step", "EVERY", "data", "def aliases()"]
+    ns = namespace("__main__")
+    run_definitions("two_layer_model", source, ns)
+    forward, backward, relu_step, every = ns["aliases"]()
+    assert (forward, backward, every) == (ns["linear_activation_forward"], ns["linear_activation_backward"], 100)
+    assert callable(relu_step) and "data" not in ns and "quiet" not in ns
+    assert "two_layer_model: NameError: name 'train_x' is not defined" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("first", ["%%time", "%%capture shown", "%matplotlib inline", "%time x = 1"])
+def test_runner_reads_the_cell_as_the_kernel_does(first):
+    """A magic atop a solution cell runs in the kernel: the re-run keeps the cell's definitions
+    (a %%time or %%capture cell's body is its own code), not a SyntaxError costing every case."""
+    tree = definitions_only(f"{first}\nimport copy\nEVERY = 100\ndef f():\n    return copy, EVERY\n")
+    assert [ast.unparse(n).splitlines()[0] for n in tree.body] == ["import copy", "EVERY = 100", "def f():"]
+    assert definitions_only("%%bash\necho 'def f(): pass'\n").body == []
+
+
+def test_runner_keeps_constants_built_by_pure_builtins():
+    """A constant built with a builtin or a string's method (``KEYS = tuple("W1 b1".split())``, a
+    comprehension over range) is kept like a literal; a call that could run the learner's code (a
+    builtin the cell rebinds, a ``key=`` function) or patch numpy is not."""
+    source = ("KEYS = tuple('W1 b1 W2 b2'.split())\nNAMES = [f'W{l}' for l in range(1, 3)]\nN = len(NAMES)\n"
+              "LAST = sorted(NAMES, key=lambda k: k)\nPATCHED = setattr(np, 'allclose', None)\n"
+              "SEEDED = np.random.seed(1)\ndef f():\n    return KEYS, NAMES, N\n")
+    assert [ast.unparse(n).split(" =")[0] for n in definitions_only(source).body] == ["KEYS", "NAMES", "N", "def f():\n    return (KEYS, NAMES, N)"]
+    ns = namespace("__main__")
+    run_definitions("two_layer_model", source, ns)
+    assert ns["f"]() == (("W1", "b1", "W2", "b2"), ["W1", "W2"], 2)
+    rebinds = "def len(x):\n    return 0\nN = len('ab')\n"
+    assert [type(n).__name__ for n in definitions_only(rebinds).body] == ["FunctionDef"]
 
 
 def test_verification_passes_the_reference_and_catches_a_mistake(reference, monkeypatch):
