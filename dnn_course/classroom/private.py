@@ -8,8 +8,8 @@ from dnn_course.classroom.runtime import closed_folder
 
 # The solutions and hidden tests (source/), the checkout's own gradebook, and the hidden
 # tests' helpers and cases, which the grading kernels import from the course's packages.
-PRIVATE = ("source", "gradebook.db", "public_tests/hidden.py", "public_tests/hidden_cases.py")
-HIDDEN_MODULES = ("public_tests/hidden.py", "public_tests/hidden_cases.py")
+HIDDEN_MODULES = ("public_tests/hidden.py", "public_tests/hidden_cases.py", "public_tests/printed.py")
+PRIVATE = ("source", "gradebook.db", *HIDDEN_MODULES)
 
 
 def _files(path: Path) -> list[Path]:

@@ -87,3 +87,15 @@ def test_start_refuses_before_making_anything(checkout, tmp_path):
     assert not room.exists()
     with pytest.raises(KeyError):
         pwd.getpwnam(learner)
+
+
+def test_every_module_the_learner_wheel_leaves_home_is_closed_in_a_classroom():
+    """A module of public_tests that serves the hidden tests only (the wheel leaves it out, e.g.
+    printed.py, split out of hidden.py) is closed to learners' accounts as hidden.py is."""
+    from dnn_course.admin.learner_dist import package_files
+    from dnn_course.classroom.private import HIDDEN_MODULES, PRIVATE
+    from dnn_course.course.paths import COURSE_ROOT
+
+    home = {p.relative_to(COURSE_ROOT).as_posix() for p in (COURSE_ROOT / "public_tests").glob("*.py")}
+    left_home = home - set(package_files())
+    assert left_home == set(HIDDEN_MODULES) and set(HIDDEN_MODULES) <= set(PRIVATE)
