@@ -83,11 +83,9 @@ def _dask():
         missing("dask and distributed are not installed: pip install -r requirements.txt")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def dask_cluster():
-    """A loopback Dask scheduler and two workers (``Cluster``), shared by the tests of an
-    xdist worker that grade on a cluster and stopped at the end of the run (the tests that
-    kill a worker or start one without the course data make their own)."""
+    """A loopback Dask scheduler and two workers (``Cluster``), stopped after the test."""
     cluster = Cluster()
     yield cluster
     cluster.close()
