@@ -16,7 +16,7 @@ from .checks import Failure, SAME_ATOL, SAME_RTOL, compare, compare_pair, is_num
 from .diagnose import diagnose
 from .findings import emit, record
 from .hidden_cases import CASES, NOTEBOOK_NAMES, course_inputs, inputs_of
-from .printed import printed_costs, printing_problem  # noqa: F401 -- verify.py and the tests read them here
+from .printed import printing_problem
 from .run import TWO_LAYER
 
 # "The same computation as the reference": float noise only. The hidden tests

@@ -38,8 +38,9 @@ from dnn_course.course.solutions import load_solutions
 from dnn_course.sandbox.hook import runner_prefix
 from dnn_course.sandbox.limits import SAFE_FLAG
 from dnn_course.sandbox.settings import SandboxSettings
-from public_tests.hidden import ATOL, PAIR, PARAMETERS, RTOL, differences, printing_problem, tolerance
+from public_tests.hidden import ATOL, PAIR, PARAMETERS, RTOL, differences, tolerance
 from public_tests.hidden_cases import CASES, COMPARES, Case, course_inputs, inputs_of  # noqa: F401 -- the table
+from public_tests.printed import printing_problem
 
 # Started as python -P -m RUNNER JOB_DIR (-I before 3.11), like the kernel: the scratch folder is not
 # on sys.path, the grader's PYTHONPATH is, so the re-run runs the grader's own copy of the course.

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from public_tests.hidden import pair_problem, printed_costs, printing_problem
+from public_tests.hidden import pair_problem
+from public_tests.printed import printed_costs, printing_problem
 
 W = np.ones((2, 3))
 # What the template prints for 250 iterations with print_cost=True: every 100, and the last.
